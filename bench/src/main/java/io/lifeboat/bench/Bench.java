@@ -1,0 +1,46 @@
+package io.lifeboat.bench;
+
+import java.util.Map;
+
+/**
+ * Entry point: {@code ./lifeboat bench <name> [options]}. Benchmarks run against the local stack (started with
+ * {@code ./lifeboat up}) and print figures; they are never part of the test run.
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            return;
+        }
+        Map<String, String> env = System.getenv();
+        String kafka = env.getOrDefault("LIFEBOAT_KAFKA", "127.0.0.1:" + env.getOrDefault("LIFEBOAT_KAFKA_PORT", "9092"));
+        switch (args[0]) {
+            case "kafka-roundtrip" -> KafkaRoundTrip.run(kafka, intOption(args, "--events", 200_000));
+            default -> {
+                System.err.println("unknown benchmark '" + args[0] + "'");
+                usage();
+                System.exit(2);
+            }
+        }
+    }
+
+    private static int intOption(String[] args, String name, int def) {
+        for (int i = 1; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return def;
+    }
+
+    private static void usage() {
+        System.out.println("""
+                usage: ./lifeboat bench <name> [options]   (the local stack must be up: ./lifeboat up -d)
+                  kafka-roundtrip [--events N]   publish N VM-state events (acks=all) and consume + decode them
+                """);
+    }
+}

@@ -1,0 +1,7 @@
+package io.lifeboat.common.id;
+
+/** The cloud platform behind a source. */
+public enum SourceKind {
+    OVIRT,
+    OPENSTACK
+}

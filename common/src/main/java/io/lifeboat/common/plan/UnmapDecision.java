@@ -1,0 +1,6 @@
+package io.lifeboat.common.plan;
+
+public enum UnmapDecision {
+    UNMAP,
+    KEEP
+}

@@ -1,0 +1,21 @@
+package io.lifeboat.evacuation;
+
+import io.lifeboat.testsupport.LifeboatInfra;
+import io.lifeboat.testsupport.ServiceEndpointsContract;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(LifeboatInfra.class)
+class ServiceEndpointsTest extends ServiceEndpointsContract {
+
+    @Override
+    protected String schema() {
+        return "evacuation";
+    }
+
+    @Override
+    protected String apiTitle() {
+        return "Lifeboat evacuation-service";
+    }
+}

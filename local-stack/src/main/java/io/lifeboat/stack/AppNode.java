@@ -1,0 +1,108 @@
+package io.lifeboat.stack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One Quarkus application of the suite, run from its built {@code quarkus-app} in its own JVM. */
+final class AppNode implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final StackLayout.App app;
+    private final Process process;
+    private final Path log;
+
+    private AppNode(StackLayout.App app, Process process, Path log) {
+        this.app = app;
+        this.process = process;
+        this.log = log;
+    }
+
+    static AppNode start(StackLayout layout, StackLayout.App app, String java) throws IOException {
+        Path jar = app.jar(layout.project());
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first with"
+                    + " 'mvn -B -DskipTests package' (./lifeboat up --build does it)");
+        }
+        // Serial GC: five JVMs share two cores here, and none of them needs a parallel collector.
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + app.heap(), "-XX:+UseSerialGC",
+                "-Dquarkus.http.port=" + app.port()));
+        cmd.addAll(List.of("-jar", jar.toString()));
+        Path log = layout.logs().resolve(app.name() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(layout.project().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (app.usesInfrastructure()) {
+            pb.environment().put("LIFEBOAT_KAFKA", layout.kafkaBootstrap());
+            pb.environment().put("LIFEBOAT_DB_URL", layout.jdbcUrl());
+            pb.environment().put("LIFEBOAT_DB_USER", PostgresNode.ROLE);
+            pb.environment().put("LIFEBOAT_DB_PASSWORD", PostgresNode.ROLE);
+        }
+        return new AppNode(app, pb.start(), log);
+    }
+
+    StackLayout.App app() {
+        return app;
+    }
+
+    String baseUrl() {
+        return "http://localhost:" + app.port();
+    }
+
+    /** Waits for {@code /q/health/ready} to answer 200; returns the body of the last answer. */
+    String awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(app.name() + " exited with code " + process.exitValue() + "; see "
+                        + log);
+            }
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return r.body();
+                }
+                last = "HTTP " + r.statusCode() + ": " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(app.name() + " was not ready within " + timeout.toSeconds() + " s (" + last
+                + "); see " + log);
+    }
+
+    /** Reports on the console if the application dies while the stack runs. */
+    void processWatch() {
+        process.onExit().thenAccept(p -> System.err.println("lifeboat: " + app.name() + " exited with code "
+                + p.exitValue() + "; see " + log));
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        ProcessControl.stop(process, Duration.ofSeconds(20));
+    }
+}

@@ -1,0 +1,177 @@
+package io.lifeboat.stack;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The whole suite on one machine: a real Kafka broker, a real PostgreSQL, the cloud-simulator and the four services,
+ * each on its documented port. Runs in the foreground until stopped (Ctrl-C, SIGTERM, or {@code ./lifeboat down});
+ * stops everything in reverse order. Data stays under {@code .lifeboat/} for the next start.
+ */
+public final class LocalStack {
+
+    private final StackLayout layout;
+    private final List<AppNode> apps = new ArrayList<>();
+    private PostgresNode postgres;
+    private KafkaNode kafka;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private LocalStack(StackLayout layout) {
+        this.layout = layout;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path project = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        StackLayout layout;
+        try {
+            layout = StackLayout.fromEnvironment(project);
+        } catch (IllegalArgumentException e) {
+            System.err.println("lifeboat: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalStack stack = new LocalStack(layout);
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "lifeboat-stack-stop"));
+        try {
+            stack.start();
+        } catch (Exception e) {
+            System.err.println("lifeboat: the stack did not start: " + e.getMessage());
+            System.exit(1);
+        }
+        stack.stopped.await();
+    }
+
+    private void start() throws Exception {
+        long t0 = System.nanoTime();
+        Files.createDirectories(layout.logs());
+        Files.createDirectories(layout.run());
+        checkPortsFree();
+        Files.writeString(layout.run().resolve("stack.pid"), Long.toString(ProcessHandle.current().pid()));
+        Files.deleteIfExists(layout.run().resolve("ready"));
+
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = classpath();
+
+        step("PostgreSQL");
+        postgres = PostgresNode.start(layout);
+        step("Kafka broker");
+        kafka = KafkaNode.start(layout, java, classpath);
+
+        step("applications");
+        for (StackLayout.App app : layout.apps()) {
+            apps.add(AppNode.start(layout, app, java));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(apps.size());
+        try {
+            List<Future<String>> ready = apps.stream()
+                    .map(a -> pool.submit(() -> a.awaitReady(Duration.ofSeconds(180))))
+                    .toList();
+            for (Future<String> f : ready) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw (Exception) e.getCause();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (AppNode a : apps) {
+            a.processWatch();
+        }
+        String summary = summary((System.nanoTime() - t0) / 1_000_000);
+        System.out.println(summary);
+        Files.writeString(layout.run().resolve("ready"), summary);
+    }
+
+    private void step(String what) {
+        System.out.println("lifeboat: starting " + what + " ...");
+    }
+
+    private void checkPortsFree() {
+        List<String> busy = new ArrayList<>();
+        check(busy, "Kafka", layout.kafkaPort());
+        check(busy, "Kafka controller", layout.kafkaControllerPort());
+        check(busy, "PostgreSQL", layout.postgresPort());
+        for (StackLayout.App app : layout.apps()) {
+            check(busy, app.name(), app.port());
+        }
+        if (!busy.isEmpty()) {
+            throw new IllegalStateException("ports in use: " + String.join(", ", busy)
+                    + ". Is a stack already running ('./lifeboat status')? Otherwise move ports with the"
+                    + " LIFEBOAT_*_PORT variables (see README).");
+        }
+    }
+
+    private static void check(List<String> busy, String what, int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", port));
+        } catch (IOException e) {
+            busy.add(what + " " + port);
+        }
+    }
+
+    /** The launcher's own classpath (the jar's manifest lists lib/*), reused for the broker process. */
+    private static String classpath() throws IOException {
+        Path jar = Path.of(LocalStack.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        if (Files.isDirectory(jar)) {
+            return System.getProperty("java.class.path");
+        }
+        Path lib = jar.getParent().resolve("lib");
+        try (Stream<Path> jars = Files.list(lib)) {
+            return Stream.concat(Stream.of(jar), jars.filter(p -> p.toString().endsWith(".jar")).sorted())
+                    .map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
+        }
+    }
+
+    private String summary(long millis) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%nLifeboat local stack is up (%.1f s). Data: %s%n%n", millis / 1000.0, layout.home()));
+        sb.append(String.format("  %-20s %-44s %s%n", "component", "address", "notes"));
+        sb.append(String.format("  %-20s %-44s %s%n", "kafka", layout.kafkaBootstrap(),
+                "KRaft broker, pid " + kafka.pid() + ", topics lifeboat.*"));
+        sb.append(String.format("  %-20s %-44s %s%n", "postgresql", layout.jdbcUrl(),
+                "PostgreSQL " + postgres.version() + ", user/password lifeboat"
+                        + (postgres.fresh() ? ", new database" : ", existing data")));
+        for (AppNode a : apps) {
+            sb.append(String.format("  %-20s %-44s %s%n", a.app().name(), a.baseUrl(),
+                    "/q/health UP, /q/swagger-ui, /q/metrics, pid " + a.pid()));
+        }
+        sb.append(String.format("%n  Logs: %s/*.log    Stop: ./lifeboat down (or Ctrl-C here)%n", layout.logs()));
+        return sb.toString();
+    }
+
+    private void stop() {
+        try {
+            for (int i = apps.size() - 1; i >= 0; i--) {
+                apps.get(i).close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            if (postgres != null) {
+                postgres.close();
+            }
+            Files.deleteIfExists(layout.run().resolve("ready"));
+            Files.deleteIfExists(layout.run().resolve("stack.pid"));
+            System.out.println("lifeboat: stopped");
+        } catch (Exception e) {
+            System.err.println("lifeboat: while stopping: " + e);
+        } finally {
+            stopped.countDown();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.lifeboat.stack;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL server from the binaries shipped as a Maven artifact (no installation), its data directory under
+ * {@code .lifeboat/postgres} so the contents survive a restart. Holds the database {@code lifeboat} owned by the
+ * role {@code lifeboat}; each service keeps its tables in its own schema.
+ */
+final class PostgresNode implements AutoCloseable {
+
+    static final String DATABASE = "lifeboat";
+    static final String ROLE = "lifeboat";
+
+    private final EmbeddedPostgres postgres;
+    private final boolean fresh;
+
+    private PostgresNode(EmbeddedPostgres postgres, boolean fresh) {
+        this.postgres = postgres;
+        this.fresh = fresh;
+    }
+
+    static PostgresNode start(StackLayout layout) throws IOException {
+        var dataDir = layout.home().resolve("postgres");
+        boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf"));
+        Files.createDirectories(dataDir);
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)          // keep the data across restarts
+                .setRegisterShutdownHook(false)        // stopped by the stack, after the services
+                .setPort(layout.postgresPort())
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(
+                        layout.logs().resolve("postgres.log").toFile()))
+                .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(
+                        layout.logs().resolve("postgres.log").toFile()))
+                .start();
+        PostgresNode node = new PostgresNode(pg, fresh);
+        node.ensureDatabase();
+        return node;
+    }
+
+    boolean fresh() {
+        return fresh;
+    }
+
+    String version() {
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+             ResultSet rs = c.createStatement().executeQuery("show server_version")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private void ensureDatabase() {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            if (!exists(c, "select 1 from pg_roles where rolname = ?", ROLE)) {
+                st.execute("create role " + ROLE + " login password '" + ROLE + "'");
+            }
+            if (!exists(c, "select 1 from pg_database where datname = ?", DATABASE)) {
+                st.execute("create database " + DATABASE + " owner " + ROLE);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the lifeboat database: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String arg) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+    }
+}

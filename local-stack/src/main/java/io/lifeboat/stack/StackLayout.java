@@ -1,0 +1,76 @@
+package io.lifeboat.stack;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where everything of the local stack lives and listens. Every port can be moved with an environment variable, e.g.
+ * {@code LIFEBOAT_KAFKA_PORT=19092 ./lifeboat up}.
+ *
+ * @param home    the data folder ({@code .lifeboat/} in the project): postgres/, kafka/, logs/, run/
+ * @param project the project root, where each application's {@code target/quarkus-app} is
+ */
+record StackLayout(Path home, Path project, int kafkaPort, int kafkaControllerPort, int postgresPort,
+                   List<App> apps) {
+
+    /** One Quarkus application of the suite. */
+    record App(String name, String module, int port, String heap, boolean usesInfrastructure) {
+        Path jar(Path project) {
+            return project.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        }
+    }
+
+    static StackLayout fromEnvironment(Path project) {
+        Map<String, String> env = System.getenv();
+        Path home = Path.of(env.getOrDefault("LIFEBOAT_HOME", project.resolve(".lifeboat").toString()))
+                .toAbsolutePath();
+        return new StackLayout(home, project.toAbsolutePath(),
+                port(env, "LIFEBOAT_KAFKA_PORT", 9092),
+                port(env, "LIFEBOAT_KAFKA_CONTROLLER_PORT", 9093),
+                port(env, "LIFEBOAT_POSTGRES_PORT", 5433),
+                List.of(
+                        new App("cloud-simulator", "cloud-simulator", port(env, "LIFEBOAT_SIMULATOR_PORT", 8090),
+                                "768m", false),
+                        new App("collector-service", "collector-service", port(env, "LIFEBOAT_COLLECTOR_PORT", 8081),
+                                "384m", true),
+                        new App("mapping-service", "mapping-service", port(env, "LIFEBOAT_MAPPING_PORT", 8082),
+                                "384m", true),
+                        new App("evacuation-service", "evacuation-service",
+                                port(env, "LIFEBOAT_EVACUATION_PORT", 8083), "384m", true),
+                        new App("watchdog-service", "watchdog-service", port(env, "LIFEBOAT_WATCHDOG_PORT", 8084),
+                                "384m", true)));
+    }
+
+    private static int port(Map<String, String> env, String name, int def) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return def;
+        }
+        try {
+            int p = Integer.parseInt(v.strip());
+            if (p < 1 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a TCP port number (1-65535), was '" + v + "'");
+        }
+    }
+
+    Path logs() {
+        return home.resolve("logs");
+    }
+
+    Path run() {
+        return home.resolve("run");
+    }
+
+    String kafkaBootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/lifeboat";
+    }
+}

@@ -1,0 +1,119 @@
+package io.lifeboat.mapping.lineage;
+
+import io.lifeboat.common.envelope.EventEnvelope;
+import io.lifeboat.common.id.HostKey;
+import io.lifeboat.common.inventory.HostState;
+import io.lifeboat.service.events.Inbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Keeps each host's states as time intervals, so "what was host X like at time T" has an answer after the cloud has
+ * forgotten. Applying the same event twice, or replaying a topic from the beginning, yields the same rows.
+ */
+@ApplicationScoped
+public class HostHistory {
+
+    private static final Logger LOG = Logger.getLogger(HostHistory.class);
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    MeterRegistry metrics;
+
+    public enum Outcome { OPENED, EXTENDED, CHANGED, STALE, DUPLICATE }
+
+    @Transactional
+    public Outcome apply(EventEnvelope<HostState> event) {
+        if (!inbox.firstDelivery(event.id(), event.type().type())) {
+            return count(Outcome.DUPLICATE);
+        }
+        HostState s = event.data();
+        Optional<HostInterval> open = openInterval(s.host());
+        if (open.isEmpty()) {
+            insert(s, event.id());
+            return count(Outcome.OPENED);
+        }
+        HostInterval current = open.get();
+        if (s.observedAt().isBefore(current.validFrom)) {
+            // Older than what we hold: a late or replayed observation; history already moved past it.
+            LOG.debugf("stale state of %s observed %s, current since %s", s.host(), s.observedAt(), current.validFrom);
+            return count(Outcome.STALE);
+        }
+        if (sameState(current, s)) {
+            if (s.observedAt().isAfter(current.lastSeenAt)) {
+                current.lastSeenAt = s.observedAt();
+            }
+            return count(Outcome.EXTENDED);
+        }
+        current.validTo = s.observedAt();
+        current.flush();
+        insert(s, event.id());
+        return count(Outcome.CHANGED);
+    }
+
+    /** A tombstone on the compacted hosts topic: the host left the inventory at {@code at}. */
+    @Transactional
+    public boolean hostRemoved(HostKey host, Instant at) {
+        Optional<HostInterval> open = openInterval(host);
+        open.ifPresent(i -> i.validTo = at.isBefore(i.validFrom) ? i.validFrom : at);
+        return open.isPresent();
+    }
+
+    /** Every host's interval that contains {@code t}, optionally of one source. */
+    public List<HostInterval> asOf(Instant t, String sourceId) {
+        String q = "validFrom <= ?1 and (validTo is null or validTo > ?1)";
+        return sourceId == null
+                ? HostInterval.list(q + " order by hostName", t)
+                : HostInterval.list(q + " and sourceId = ?2 order by hostName", t, sourceId);
+    }
+
+    /** A host's intervals, newest first. */
+    public List<HostInterval> history(HostKey host) {
+        return HostInterval.list("hostKey = ?1 order by validFrom desc", host.toString());
+    }
+
+    private Optional<HostInterval> openInterval(HostKey host) {
+        return HostInterval.find("hostKey = ?1 and validTo is null", host.toString())
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResultOptional();
+    }
+
+    private static boolean sameState(HostInterval i, HostState s) {
+        return i.hostName.equals(s.name())
+                && Objects.equals(i.clusterId, s.cluster() == null ? null : s.cluster().id())
+                && Objects.equals(i.clusterName, s.cluster() == null ? null : s.cluster().name())
+                && i.status.equals(s.status().name())
+                && i.platformStatus.equals(s.platformStatus());
+    }
+
+    private static void insert(HostState s, String eventId) {
+        HostInterval i = new HostInterval();
+        i.hostKey = s.host().toString();
+        i.sourceId = s.host().source().value();
+        i.hostName = s.name();
+        i.clusterId = s.cluster() == null ? null : s.cluster().id();
+        i.clusterName = s.cluster() == null ? null : s.cluster().name();
+        i.status = s.status().name();
+        i.platformStatus = s.platformStatus();
+        i.validFrom = s.observedAt();
+        i.lastSeenAt = s.observedAt();
+        i.eventId = eventId;
+        i.persist();
+    }
+
+    private Outcome count(Outcome o) {
+        metrics.counter("lifeboat.mapping.host.observations", "outcome", o.name().toLowerCase()).increment();
+        return o;
+    }
+}

@@ -1,0 +1,65 @@
+package io.lifeboat.testsupport;
+
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+/**
+ * What every Lifeboat service must serve: readiness covering Kafka and its database, liveness, Prometheus metrics,
+ * OpenAPI with Swagger UI, and a schema built by its Flyway migrations. A service's test extends this and is
+ * annotated {@code @QuarkusTest @QuarkusTestResource(LifeboatInfra.class)}.
+ */
+public abstract class ServiceEndpointsContract {
+
+    /** The service's database schema. */
+    protected abstract String schema();
+
+    /** The OpenAPI title. */
+    protected abstract String apiTitle();
+
+    @Test
+    void readinessCoversKafkaAndTheDatabase() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Kafka connection health check", "Database connections health check"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void prometheusMetricsAndOpenApiAreServed() {
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("# TYPE jvm_memory_used_bytes gauge"));
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("info.title", equalTo(apiTitle()));
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
+    void flywayBuiltTheSchema() throws Exception {
+        List<String> versions = new ArrayList<>();
+        try (Connection c = TestInfrastructure.get().jdbc();
+             ResultSet rs = c.createStatement().executeQuery("select version, success from " + schema()
+                     + ".flyway_schema_history where version is not null order by installed_rank")) {
+            while (rs.next()) {
+                assertThat(rs.getBoolean("success")).isTrue();
+                versions.add(rs.getString("version"));
+            }
+        }
+        assertThat(versions).as("migrations applied to schema %s", schema()).startsWith("1");
+        try (Connection c = TestInfrastructure.get().jdbc();
+             ResultSet rs = c.createStatement().executeQuery("select count(*) from information_schema.tables"
+                     + " where table_schema = '" + schema() + "' and table_name = 'processed_event'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("%s.processed_event exists", schema()).isEqualTo(1);
+        }
+    }
+}
