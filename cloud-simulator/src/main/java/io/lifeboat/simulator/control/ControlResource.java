@@ -1,18 +1,40 @@
 package io.lifeboat.simulator.control;
 
+import io.lifeboat.simulator.openstack.NovaServer;
+import io.lifeboat.simulator.openstack.NovaService;
+import io.lifeboat.simulator.openstack.OpenStackRegion;
+import io.lifeboat.simulator.ovirt.OvHost;
+import io.lifeboat.simulator.ovirt.OvVm;
+import io.lifeboat.simulator.ovirt.OvirtEngine;
+import io.lifeboat.simulator.topology.Topology;
+import io.lifeboat.simulator.topology.TopologySpec;
+import io.lifeboat.simulator.world.ApiTraffic;
+import io.lifeboat.simulator.world.SimulatedFault;
+import io.lifeboat.simulator.world.Simulation;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The simulator's control API, under {@code /sim}: never mixed into the emulated cloud APIs, so nothing a service
- * calls can reach it.
+ * The simulator's control API, under {@code /sim/v1}: topology, faults, latency and errors, ground truth and call
+ * counts. Never mixed into the emulated cloud APIs, so nothing a service calls can reach it.
  */
 @Path("/sim/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -21,13 +43,278 @@ public class ControlResource {
 
     private static final Instant STARTED = Instant.now();
 
-    @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
-    String version;
+    @Inject
+    Simulation simulation;
+
+    @Inject
+    ApiTraffic traffic;
+
+    /** How a host fails. */
+    public enum FailureMode { POWER_LOSS, STORAGE_LOSS, NETWORK_PARTITION }
+
+    public record HostFailure(FailureMode mode) {
+    }
+
+    /** Timing settings; each null field is left as it is. */
+    public record SourceSettings(Boolean haRestart, Duration serviceDownTime, Duration evacuationDuration,
+                                 Duration reclaimInterval) {
+    }
+
+    public record Source(String id, String platform, List<String> endpoints, int hosts, int vms) {
+    }
 
     @GET
     @Path("/status")
-    @Operation(summary = "The simulator's identity and start time")
-    public SimulatorStatus status() {
-        return new SimulatorStatus("lifeboat-cloud-simulator", version, STARTED);
+    @Operation(summary = "The simulator's identity, topology spec and sources")
+    public Map<String, Object> status(@Context UriInfo uri) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", "lifeboat-cloud-simulator");
+        m.put("startedAt", STARTED);
+        m.put("spec", simulation.spec());
+        m.put("sources", sources(uri));
+        return m;
+    }
+
+    @GET
+    @Path("/sources")
+    @Operation(summary = "Every simulated source with the endpoints a client configures")
+    public List<Source> sources(@Context UriInfo uri) {
+        String base = uri.getBaseUri().toString().replaceAll("/$", "");
+        List<Source> out = new ArrayList<>();
+        Topology t = simulation.topology();
+        for (OvirtEngine e : t.ovirt()) {
+            out.add(new Source(e.sourceId, "ovirt", List.of(base + "/ovirt/" + e.sourceId + "/ovirt-engine/api"),
+                    e.hosts().size(), e.vms().size()));
+        }
+        for (OpenStackRegion r : t.openstack()) {
+            out.add(new Source(r.sourceId, "openstack", List.of(base + "/openstack/" + r.sourceId + "/identity/v3"),
+                    r.services().size(), (int) r.servers().stream().filter(s -> !s.deleted).count()));
+        }
+        return out;
+    }
+
+    @POST
+    @Path("/topology")
+    @Operation(summary = "Replace the whole topology with a newly generated one")
+    public Map<String, Object> reseed(TopologySpec spec, @Context UriInfo uri) {
+        if (spec == null) {
+            throw SimulatedFault.badRequest("a topology spec is required");
+        }
+        simulation.reseed(spec);
+        return status(uri);
+    }
+
+    @POST
+    @Path("/sources/{source}/hosts/{host}/fail")
+    @Operation(summary = "Fail a host: power loss, storage path loss, or a network partition")
+    public Map<String, Object> fail(@PathParam("source") String source, @PathParam("host") String host,
+                                    HostFailure failure) {
+        if (failure == null || failure.mode() == null) {
+            throw SimulatedFault.badRequest("'mode' is required: POWER_LOSS, STORAGE_LOSS or NETWORK_PARTITION");
+        }
+        var ovirt = simulation.ovirt(source);
+        if (ovirt.isPresent()) {
+            String id = ovirtHostId(ovirt.get(), host);
+            switch (failure.mode()) {
+                case POWER_LOSS -> ovirt.get().powerLoss(id);
+                case STORAGE_LOSS -> ovirt.get().storageLoss(id);
+                case NETWORK_PARTITION -> ovirt.get().networkPartition(id);
+            }
+        } else {
+            OpenStackRegion r = region(source);
+            switch (failure.mode()) {
+                case POWER_LOSS -> r.powerLoss(host);
+                case STORAGE_LOSS -> r.storageLoss(host);
+                case NETWORK_PARTITION -> r.networkPartition(host);
+            }
+        }
+        return truth(source);
+    }
+
+    @POST
+    @Path("/sources/{source}/hosts/{host}/recover")
+    @Operation(summary = "Undo every fault of a host")
+    public Map<String, Object> recover(@PathParam("source") String source, @PathParam("host") String host) {
+        var ovirt = simulation.ovirt(source);
+        if (ovirt.isPresent()) {
+            ovirt.get().recover(ovirtHostId(ovirt.get(), host));
+        } else {
+            region(source).recover(host);
+        }
+        return truth(source);
+    }
+
+    @PUT
+    @Path("/sources/{source}/settings")
+    @Operation(summary = "oVirt: the engine's own HA restart; OpenStack: service-down time, evacuation duration,"
+            + " reclaim interval")
+    public SourceSettings settings(@PathParam("source") String source, SourceSettings s) {
+        var ovirt = simulation.ovirt(source);
+        if (ovirt.isPresent()) {
+            if (s != null && s.haRestart() != null) {
+                ovirt.get().setHaRestart(s.haRestart());
+            }
+            return new SourceSettings(ovirt.get().haRestart(), null, null, null);
+        }
+        OpenStackRegion r = region(source);
+        if (s != null) {
+            r.setTimings(s.serviceDownTime(), s.evacuationDuration(), s.reclaimInterval());
+        }
+        return new SourceSettings(null, r.serviceDownTime(), null, r.reclaimInterval());
+    }
+
+    @POST
+    @Path("/sources/{source}/servers/{server}/fail-next-evacuation")
+    @Operation(summary = "The next evacuation of this server ends in ERROR")
+    public void failNextEvacuation(@PathParam("source") String source, @PathParam("server") String server) {
+        region(source).failNextEvacuation(server);
+    }
+
+    @POST
+    @Path("/sources/{source}/servers/{server}/leave-domain-on-reclaim")
+    @Operation(summary = "When this soft-deleted server is reclaimed, its libvirt domain stays on the hypervisor")
+    public void leaveDomainOnReclaim(@PathParam("source") String source, @PathParam("server") String server) {
+        region(source).leaveDomainOnReclaim(server);
+    }
+
+    @GET
+    @Path("/sources/{source}/truth")
+    @Operation(summary = "Ground truth: what really runs where, and each host's real condition")
+    public Map<String, Object> truth(@PathParam("source") String source) {
+        var ovirt = simulation.ovirt(source);
+        return ovirt.isPresent() ? ovirtTruth(ovirt.get()) : openstackTruth(region(source));
+    }
+
+    @GET
+    @Path("/calls")
+    @Operation(summary = "Calls received by the emulated APIs, by source and operation")
+    public Map<String, Long> calls() {
+        return traffic.calls();
+    }
+
+    @DELETE
+    @Path("/calls")
+    public void resetCalls() {
+        traffic.resetCalls();
+    }
+
+    @GET
+    @Path("/faults")
+    public Map<String, Object> faults() {
+        return traffic.faults();
+    }
+
+    @PUT
+    @Path("/faults/latency")
+    @Operation(summary = "Replace the latency rules")
+    public Map<String, Object> latency(List<ApiTraffic.LatencyRule> rules) {
+        traffic.setLatency(rules == null ? List.of() : rules);
+        return traffic.faults();
+    }
+
+    @PUT
+    @Path("/faults/errors")
+    @Operation(summary = "Replace the error injection rules")
+    public Map<String, Object> errors(List<ApiTraffic.ErrorRule> rules) {
+        for (ApiTraffic.ErrorRule r : rules == null ? List.<ApiTraffic.ErrorRule>of() : rules) {
+            if (r.rate() < 0 || r.rate() > 1 || r.status() < 400 || r.status() > 599) {
+                throw SimulatedFault.badRequest("an error rule needs 0 <= rate <= 1 and a status of 400-599");
+            }
+        }
+        traffic.setErrors(rules == null ? List.of() : rules);
+        return traffic.faults();
+    }
+
+    @DELETE
+    @Path("/faults")
+    @Operation(summary = "Remove every latency and error rule")
+    public void clearFaults() {
+        traffic.setLatency(List.of());
+        traffic.setErrors(List.of());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private OpenStackRegion region(String source) {
+        return simulation.openstack(source).orElseThrow(() -> SimulatedFault.notFound("no source '" + source
+                + "' (have: " + simulation.sourceIds() + ")"));
+    }
+
+    private static String ovirtHostId(OvirtEngine e, String idOrName) {
+        return e.hosts().stream().filter(h -> h.id.equals(idOrName) || h.name.equals(idOrName)).map(h -> h.id)
+                .findFirst().orElseThrow(() -> SimulatedFault.notFound("no host '" + idOrName + "' in " + e.sourceId));
+    }
+
+    private static Map<String, Object> ovirtTruth(OvirtEngine e) {
+        synchronized (e) {
+            List<Map<String, Object>> hosts = new ArrayList<>();
+            for (OvHost h : e.hosts()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", h.id);
+                m.put("name", h.name);
+                m.put("sanHostName", h.sanHostName);
+                m.put("engineStatus", h.status);
+                m.put("poweredOn", h.poweredOn);
+                m.put("storageReachable", h.storageReachable);
+                m.put("networkReachable", h.networkReachable);
+                hosts.add(m);
+            }
+            List<Map<String, Object>> vms = new ArrayList<>();
+            for (OvVm vm : e.vms()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", vm.id);
+                m.put("name", vm.name);
+                m.put("engineStatus", vm.status);
+                m.put("engineHostId", vm.hostId);
+                m.put("runsOnHostId", e.truthHostOf(vm));
+                m.put("lastHostId", vm.lastHostId);
+                m.put("ha", vm.haEnabled);
+                m.put("pinned", vm.pinned());
+                m.put("lunWwids", vm.disks.stream().filter(d -> d.disk().lun != null)
+                        .map(d -> d.disk().lun.wwid()).toList());
+                vms.add(m);
+            }
+            List<Map<String, Object>> domains = new ArrayList<>();
+            e.storageDomains().stream().filter(sd -> sd.block()).forEach(sd -> domains.add(Map.of("id", sd.id(),
+                    "name", sd.name(), "lunWwids", sd.luns().stream().map(l -> l.wwid()).toList())));
+            return Map.of("source", e.sourceId, "platform", "ovirt", "hosts", hosts, "vms", vms,
+                    "blockStorageDomains", domains);
+        }
+    }
+
+    private static Map<String, Object> openstackTruth(OpenStackRegion r) {
+        synchronized (r) {
+            Instant now = r.now();
+            List<Map<String, Object>> hosts = new ArrayList<>();
+            for (NovaService s : r.services()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("host", s.host);
+                m.put("sanHostName", s.sanHostName);
+                m.put("serviceState", s.state(now, r.serviceDownTime()));
+                m.put("serviceStatus", s.status);
+                m.put("forcedDown", s.forcedDown);
+                m.put("reserved", s.reserved);
+                m.put("poweredOn", s.poweredOn);
+                m.put("storageReachable", s.storageReachable);
+                m.put("networkReachable", s.networkReachable);
+                hosts.add(m);
+            }
+            List<Map<String, Object>> servers = new ArrayList<>();
+            for (NovaServer s : r.servers()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", s.id);
+                m.put("name", s.name);
+                m.put("vmState", s.vmState);
+                m.put("taskState", s.taskState);
+                m.put("host", s.host);
+                m.put("running", s.running);
+                m.put("deleted", s.deleted);
+                m.put("lunWwids", s.volumeIds.stream().map(v -> r.volume(v).map(vol -> vol.metadata.get("volume_wwn"))
+                        .orElse(null)).filter(java.util.Objects::nonNull).map(u -> "3" + u.toLowerCase()).toList());
+                servers.add(m);
+            }
+            return Map.of("source", r.sourceId, "platform", "openstack", "hosts", hosts, "servers", servers,
+                    "leftoverDomains", r.leftoverDomains());
+        }
     }
 }

@@ -1,0 +1,77 @@
+package io.lifeboat.simulator.openstack;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Nova server with the fields the HA decisions use (wire-formats.md A.4): the exact vm_state spellings,
+ * power_state as an integer, the service host, and the volumes attached. {@code running} is ground truth: whether
+ * the guest really runs on {@code host} (false once the host lost power).
+ */
+public final class NovaServer {
+    public final String id;
+    public final String name;
+    public final String projectId;
+    public final String userId;
+    public final String instanceName;
+    public final Instant createdAt;
+    public final Map<String, String> metadata = new LinkedHashMap<>();
+    public final List<String> tags = new ArrayList<>();
+    public final List<String> volumeIds = new ArrayList<>();
+    public final Map<String, List<String>> addresses = new LinkedHashMap<>();
+
+    public String flavorId;
+    public String imageId;
+    public String host;
+    public String vmState = "active";
+    public String taskState;
+    public int powerState = 1;
+    public Instant updatedAt;
+    public Instant launchedAt;
+    public Instant deletedAt;
+    public boolean deleted;
+    public boolean running = true;
+    /** A fault injection: the libvirt domain stays on the hypervisor after the server is reclaimed. */
+    public boolean leaveDomainOnReclaim;
+    public String lastFault;
+
+    public NovaServer(String id, String name, String projectId, String userId, String instanceName,
+                      Instant createdAt) {
+        this.id = id;
+        this.name = name;
+        this.projectId = projectId;
+        this.userId = userId;
+        this.instanceName = instanceName;
+        this.createdAt = createdAt;
+        this.updatedAt = createdAt;
+        this.launchedAt = createdAt;
+    }
+
+    /** The API {@code status}, derived from (vm_state, task_state) as Nova's _STATE_MAP does. */
+    public String status() {
+        if (taskState != null && taskState.startsWith("rebuild")) {
+            return "REBUILD";
+        }
+        if (taskState != null && taskState.startsWith("migrat")) {
+            return "MIGRATING";
+        }
+        return switch (vmState) {
+            case "active" -> "ACTIVE";
+            case "building" -> "BUILD";
+            case "stopped" -> "SHUTOFF";
+            case "paused" -> "PAUSED";
+            case "suspended" -> "SUSPENDED";
+            case "rescued" -> "RESCUE";
+            case "resized" -> "VERIFY_RESIZE";
+            case "soft-delete" -> "SOFT_DELETED";
+            case "deleted" -> "DELETED";
+            case "error" -> "ERROR";
+            case "shelved" -> "SHELVED";
+            case "shelved_offloaded" -> "SHELVED_OFFLOADED";
+            default -> "UNKNOWN";
+        };
+    }
+}

@@ -1,0 +1,4 @@
+package io.lifeboat.simulator.ovirt;
+
+public record OvCluster(String id, String name, String dataCenterId) {
+}

@@ -1,0 +1,4 @@
+package io.lifeboat.simulator.ovirt;
+
+public record OvDataCenter(String id, String name) {
+}

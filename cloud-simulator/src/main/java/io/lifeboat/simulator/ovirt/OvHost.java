@@ -1,0 +1,40 @@
+package io.lifeboat.simulator.ovirt;
+
+/**
+ * A simulated oVirt host. {@code status} is what the engine reports (HostStatus in lower case, wire-formats.md D.4);
+ * {@code poweredOn}, {@code storageReachable} and {@code networkReachable} are the ground truth behind it.
+ */
+public final class OvHost {
+    public final String id;
+    public final String name;
+    public final String address;
+    public final String clusterId;
+    public final String sanHostName;
+    public final int cpuCores;
+    public final long memoryBytes;
+    public boolean powerManagementEnabled;
+
+    public String status = "up";
+    public String statusDetail;
+
+    public boolean poweredOn = true;
+    public boolean storageReachable = true;
+    public boolean networkReachable = true;
+
+    public OvHost(String id, String name, String address, String clusterId, String sanHostName, int cpuCores,
+                  long memoryBytes, boolean powerManagementEnabled) {
+        this.id = id;
+        this.name = name;
+        this.address = address;
+        this.clusterId = clusterId;
+        this.sanHostName = sanHostName;
+        this.cpuCores = cpuCores;
+        this.memoryBytes = memoryBytes;
+        this.powerManagementEnabled = powerManagementEnabled;
+    }
+
+    /** Whether VMs can run here right now, as the engine sees it. */
+    public boolean schedulable() {
+        return "up".equals(status);
+    }
+}

@@ -1,0 +1,383 @@
+package io.lifeboat.simulator.ovirt;
+
+import io.lifeboat.simulator.world.Simulation;
+import io.lifeboat.simulator.world.SimulatedFault;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The oVirt engine REST API v4 of each simulated engine, at {@code /ovirt/<source>/ovirt-engine/api}. XML unless the
+ * caller asks for JSON. No {@code @Consumes} on reads: the Java SDK sends {@code Content-Type: application/xml} on
+ * GET too (ovirt-sdk-wire notes, 1.3).
+ */
+@Path("/ovirt/{source}/ovirt-engine/api")
+@Tag(name = "oVirt engine API (simulated)")
+public class OvirtApiResource {
+
+    static final String XML = "application/xml;charset=UTF-8";
+    static final String JSON = "application/json";
+
+    @Inject
+    Simulation simulation;
+
+    @GET
+    @Operation(summary = "API root")
+    public Response root(@PathParam("source") String source, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                         @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        return write(accept, e, (r, d) -> r.api(d));
+    }
+
+    @GET
+    @Path("/vms")
+    public Response vms(@PathParam("source") String source, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                        @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("follow") String follow,
+                        @QueryParam("search") String search, @QueryParam("max") Integer max) {
+        OvirtEngine e = engine(source, auth);
+        OvirtRenderer.Follow f = OvirtRenderer.Follow.parse(follow);
+        // Search is parsed and applied before streaming starts: a bad query must be a 400, not a truncated 200.
+        Map<String, String> hostNames = hostNames(e);
+        Map<String, String> clusterNames = clusterNames(e);
+        OvirtSearch<OvVm> s = OvirtSearch.parse(search, Map.of(
+                "name", vm -> vm.name,
+                "host", vm -> hostNames.get(vm.hostId),
+                "cluster", vm -> clusterNames.get(vm.clusterId),
+                "status", vm -> vm.status,
+                "id", vm -> vm.id));
+        List<OvVm> selected;
+        synchronized (e) {
+            selected = s.apply(e.vms(), max);
+        }
+        return write(accept, e, (r, d) -> {
+            d.beginList("vms", "vm");
+            for (OvVm vm : selected) {
+                r.vm(d, vm, f);
+            }
+            d.endList();
+        });
+    }
+
+    @GET
+    @Path("/vms/{id}")
+    public Response vm(@PathParam("source") String source, @PathParam("id") String id,
+                       @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                       @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("follow") String follow) {
+        OvirtEngine e = engine(source, auth);
+        OvVm vm = e.vm(id).orElseThrow(() -> notFound());
+        return write(accept, e, (r, d) -> r.vm(d, vm, OvirtRenderer.Follow.parse(follow)));
+    }
+
+    @GET
+    @Path("/vms/{id}/diskattachments")
+    public Response diskAttachments(@PathParam("source") String source, @PathParam("id") String id,
+                                    @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                                    @HeaderParam(HttpHeaders.ACCEPT) String accept,
+                                    @QueryParam("follow") String follow) {
+        OvirtEngine e = engine(source, auth);
+        OvVm vm = e.vm(id).orElseThrow(() -> notFound());
+        boolean followDisk = follow != null && follow.contains("disk");
+        return write(accept, e, (r, d) -> {
+            d.beginList("disk_attachments", "disk_attachment");
+            for (OvDiskAttachment da : vm.disks) {
+                r.diskAttachment(d, vm, da, followDisk);
+            }
+            d.endList();
+        });
+    }
+
+    @GET
+    @Path("/vms/{id}/nics")
+    public Response nics(@PathParam("source") String source, @PathParam("id") String id,
+                         @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                         @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        OvVm vm = e.vm(id).orElseThrow(() -> notFound());
+        return write(accept, e, (r, d) -> r.nics(d, vm));
+    }
+
+    @GET
+    @Path("/vms/{id}/reporteddevices")
+    public Response reportedDevices(@PathParam("source") String source, @PathParam("id") String id,
+                                    @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                                    @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        OvVm vm = e.vm(id).orElseThrow(() -> notFound());
+        return write(accept, e, (r, d) -> r.reportedDevices(d, vm));
+    }
+
+    @GET
+    @Path("/vms/{id}/watchdogs")
+    public Response watchdogs(@PathParam("source") String source, @PathParam("id") String id,
+                              @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                              @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        OvVm vm = e.vm(id).orElseThrow(() -> notFound());
+        return write(accept, e, (r, d) -> r.watchdogs(d, vm));
+    }
+
+    @GET
+    @Path("/disks")
+    public Response disks(@PathParam("source") String source, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                          @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("search") String search,
+                          @QueryParam("max") Integer max) {
+        OvirtEngine e = engine(source, auth);
+        OvirtSearch<OvDisk> s = OvirtSearch.parse(search, Map.of("alias", disk -> disk.alias,
+                "name", disk -> disk.alias, "id", disk -> disk.id, "storage_type", disk -> disk.storageType));
+        List<OvDisk> selected = s.apply(e.disks(), max);
+        return write(accept, e, (r, d) -> {
+            d.beginList("disks", "disk");
+            for (OvDisk disk : selected) {
+                r.disk(d, disk);
+            }
+            d.endList();
+        });
+    }
+
+    @GET
+    @Path("/disks/{id}")
+    public Response disk(@PathParam("source") String source, @PathParam("id") String id,
+                         @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                         @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        OvDisk disk = e.disk(id).orElseThrow(() -> notFound());
+        return write(accept, e, (r, d) -> r.disk(d, disk));
+    }
+
+    @GET
+    @Path("/hosts")
+    public Response hosts(@PathParam("source") String source, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                          @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("search") String search,
+                          @QueryParam("max") Integer max) {
+        OvirtEngine e = engine(source, auth);
+        Map<String, String> clusterNames = clusterNames(e);
+        OvirtSearch<OvHost> s = OvirtSearch.parse(search, Map.of("name", h -> h.name, "status", h -> h.status,
+                "cluster", h -> clusterNames.get(h.clusterId), "id", h -> h.id, "address", h -> h.address));
+        List<OvHost> selected = s.apply(e.hosts(), max);
+        return write(accept, e, (r, d) -> {
+            d.beginList("hosts", "host");
+            for (OvHost h : selected) {
+                r.host(d, h);
+            }
+            d.endList();
+        });
+    }
+
+    @GET
+    @Path("/hosts/{id}")
+    public Response host(@PathParam("source") String source, @PathParam("id") String id,
+                         @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                         @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        OvHost h = e.host(id).orElseThrow(() -> notFound());
+        return write(accept, e, (r, d) -> r.host(d, h));
+    }
+
+    @GET
+    @Path("/clusters")
+    public Response clusters(@PathParam("source") String source, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                             @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("search") String search,
+                             @QueryParam("max") Integer max) {
+        OvirtEngine e = engine(source, auth);
+        OvirtSearch<OvCluster> s = OvirtSearch.parse(search, Map.of("name", OvCluster::name, "id", OvCluster::id));
+        List<OvCluster> selected = s.apply(e.clusters(), max);
+        return write(accept, e, (r, d) -> {
+            d.beginList("clusters", "cluster");
+            for (OvCluster c : selected) {
+                r.cluster(d, c);
+            }
+            d.endList();
+        });
+    }
+
+    @GET
+    @Path("/clusters/{id}")
+    public Response cluster(@PathParam("source") String source, @PathParam("id") String id,
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                            @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        OvCluster c = e.cluster(id).orElseThrow(() -> notFound());
+        return write(accept, e, (r, d) -> r.cluster(d, c));
+    }
+
+    @GET
+    @Path("/datacenters")
+    public Response dataCenters(@PathParam("source") String source,
+                                @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                                @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        return write(accept, e, (r, d) -> {
+            d.beginList("data_centers", "data_center");
+            for (OvDataCenter dc : e.dataCenters()) {
+                r.dataCenter(d, dc);
+            }
+            d.endList();
+        });
+    }
+
+    @GET
+    @Path("/datacenters/{id}")
+    public Response dataCenter(@PathParam("source") String source, @PathParam("id") String id,
+                               @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                               @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        OvDataCenter dc = e.dataCenter(id).orElseThrow(() -> notFound());
+        return write(accept, e, (r, d) -> r.dataCenter(d, dc));
+    }
+
+    @GET
+    @Path("/storagedomains")
+    public Response storageDomains(@PathParam("source") String source,
+                                   @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                                   @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        return write(accept, e, (r, d) -> {
+            d.beginList("storage_domains", "storage_domain");
+            for (OvStorageDomain sd : e.storageDomains()) {
+                r.storageDomain(d, sd);
+            }
+            d.endList();
+        });
+    }
+
+    @GET
+    @Path("/storagedomains/{id}")
+    public Response storageDomain(@PathParam("source") String source, @PathParam("id") String id,
+                                  @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                                  @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        OvStorageDomain sd = e.storageDomain(id).orElseThrow(() -> notFound());
+        return write(accept, e, (r, d) -> r.storageDomain(d, sd));
+    }
+
+    /** Events with an index above {@code from}, newest first (wire-formats.md D.5). */
+    @GET
+    @Path("/events")
+    public Response events(@PathParam("source") String source, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                           @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("from") Long from,
+                           @QueryParam("max") Integer max) {
+        OvirtEngine e = engine(source, auth);
+        List<OvEvent> events = e.eventsAfter(from == null ? 0 : from, max == null || max < 0 ? 100_000 : max);
+        return write(accept, e, (r, d) -> {
+            d.beginList("events", "event");
+            for (OvEvent ev : events) {
+                r.event(d, ev);
+            }
+            d.endList();
+        });
+    }
+
+    @POST
+    @Path("/vms/{id}/start")
+    public Response start(@PathParam("source") String source, @PathParam("id") String id,
+                          @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                          @HeaderParam(HttpHeaders.ACCEPT) String accept,
+                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        OvirtEngine e = engine(source, auth);
+        OvirtActionBody a = OvirtActionBody.parse(body, isJson(contentType));
+        e.start(id, a.placementHostIds().isEmpty() ? null : a.placementHostIds().get(0));
+        return write(accept, e, (r, d) -> r.action(d, null));
+    }
+
+    @POST
+    @Path("/vms/{id}/migrate")
+    public Response migrate(@PathParam("source") String source, @PathParam("id") String id,
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                            @HeaderParam(HttpHeaders.ACCEPT) String accept,
+                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        OvirtEngine e = engine(source, auth);
+        OvirtActionBody a = OvirtActionBody.parse(body, isJson(contentType));
+        String target = a.hostId();
+        if (target == null && a.hostName() != null) {
+            target = e.hosts().stream().filter(h -> h.name.equals(a.hostName())).map(h -> h.id).findFirst()
+                    .orElseThrow(() -> SimulatedFault.notFound("Host '" + a.hostName() + "' not found"));
+        }
+        e.migrate(id, target, a.force());
+        return write(accept, e, (r, d) -> r.action(d, null));
+    }
+
+    @POST
+    @Path("/vms/{id}/stop")
+    public Response stop(@PathParam("source") String source, @PathParam("id") String id,
+                         @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                         @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        e.stop(id);
+        return write(accept, e, (r, d) -> r.action(d, null));
+    }
+
+    @POST
+    @Path("/hosts/{id}/fence")
+    public Response fence(@PathParam("source") String source, @PathParam("id") String id,
+                          @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                          @HeaderParam(HttpHeaders.ACCEPT) String accept,
+                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        OvirtEngine e = engine(source, auth);
+        OvirtActionBody a = OvirtActionBody.parse(body, isJson(contentType));
+        String power = e.fence(id, a.fenceType());
+        return write(accept, e, (r, d) -> r.action(d, power));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private OvirtEngine engine(String source, String auth) {
+        // Any bearer token is accepted: the SDK re-authenticates on 401 but leaks a pooled connection each time
+        // (ovirt-sdk-wire notes 1.5), and the simulator may have restarted since the token was issued.
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
+            throw new SimulatedFault(401, "Authentication required: missing or malformed Bearer token.");
+        }
+        return simulation.ovirt(source).orElseThrow(() -> SimulatedFault.notFound("No oVirt engine '" + source
+                + "' in this simulator (have: " + simulation.sourceIds() + ")"));
+    }
+
+    private static SimulatedFault notFound() {
+        return SimulatedFault.notFound("Entity not found");
+    }
+
+    static boolean wantsJson(String accept) {
+        return accept != null && accept.contains("json") && !accept.contains("xml");
+    }
+
+    private static boolean isJson(String contentType) {
+        return contentType != null && contentType.contains("json");
+    }
+
+    private static String base(OvirtEngine e) {
+        return "/ovirt/" + e.sourceId + "/ovirt-engine/api";
+    }
+
+    private static Map<String, String> hostNames(OvirtEngine e) {
+        return e.hosts().stream().collect(java.util.stream.Collectors.toMap(h -> h.id, h -> h.name));
+    }
+
+    private static Map<String, String> clusterNames(OvirtEngine e) {
+        return e.clusters().stream().collect(java.util.stream.Collectors.toMap(OvCluster::id, OvCluster::name));
+    }
+
+    /** Streams the document; the engine is locked while it is written so that it is one consistent snapshot. */
+    private static Response write(String accept, OvirtEngine e, BiConsumer<OvirtRenderer, OvirtDoc> body) {
+        boolean json = wantsJson(accept);
+        OvirtRenderer r = new OvirtRenderer(e, base(e));
+        StreamingOutput out = os -> {
+            synchronized (e) {
+                try (OvirtDoc d = json ? OvirtDoc.json(os) : OvirtDoc.xml(os)) {
+                    body.accept(r, d);
+                }
+            }
+        };
+        return Response.ok(out, json ? JSON : XML).build();
+    }
+}

@@ -1,0 +1,131 @@
+package io.lifeboat.simulator.world;
+
+import io.lifeboat.simulator.topology.TopologySpec;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** The simulator's configuration ({@code simulator.*}). */
+@ConfigMapping(prefix = "simulator")
+public interface SimulatorConfig {
+
+    /** The topology generated at start; {@code POST /sim/v1/topology} replaces it at run time. */
+    Topology topology();
+
+    Ovirt ovirt();
+
+    OpenStack openstack();
+
+    interface Topology {
+        /** Seed of the generator: the same seed and sizes give the same clouds. */
+        @WithDefault("42")
+        long seed();
+
+        /** Number of oVirt engines (sources ovirt-1, ovirt-2, ...). */
+        @WithDefault("1")
+        int ovirtEngines();
+
+        /** Number of OpenStack regions (sources openstack-1, ...). */
+        @WithDefault("1")
+        int openstackRegions();
+
+        /** Clusters per engine / availability zones per region. */
+        @WithDefault("1")
+        int clustersPerSource();
+
+        /** Hosts per cluster or zone. */
+        @WithDefault("5")
+        int hostsPerCluster();
+
+        /** VMs per host. */
+        @WithDefault("10")
+        int vmsPerHost();
+
+        /** Disks per VM (one boot disk, the rest data disks). */
+        @WithDefault("3")
+        int disksPerVm();
+
+        /** Share of oVirt data disks that are direct LUNs. */
+        @WithDefault("0.5")
+        double directLunFraction();
+
+        /** Share of direct LUNs shared with a VM on another host. */
+        @WithDefault("0.1")
+        double sharedLunFraction();
+
+        /** FC block storage domains per oVirt engine. */
+        @WithDefault("1")
+        int blockDomainsPerEngine();
+
+        /** Share of VMs that are highly available. */
+        @WithDefault("0.3")
+        double haFraction();
+
+        /** Share of oVirt VMs pinned to their host. */
+        @WithDefault("0.1")
+        double pinnedFraction();
+
+        /** Share of VMs with a watchdog device. */
+        @WithDefault("0.4")
+        double watchdogFraction();
+
+        /** Share of OpenStack servers that are soft-deleted. */
+        @WithDefault("0.1")
+        double softDeletedFraction();
+
+        /** Share of VMs that are down / SHUTOFF. */
+        @WithDefault("0.1")
+        double downFraction();
+
+        default TopologySpec toSpec() {
+            return new TopologySpec(seed(), ovirtEngines(), openstackRegions(), clustersPerSource(),
+                    hostsPerCluster(), vmsPerHost(), disksPerVm(), directLunFraction(), sharedLunFraction(),
+                    blockDomainsPerEngine(), haFraction(), pinnedFraction(), watchdogFraction(),
+                    softDeletedFraction(), downFraction());
+        }
+    }
+
+    interface Ovirt {
+        /** The user the SSO accepts (oVirt form: user@domain). */
+        @WithDefault("admin@internal")
+        String username();
+
+        /** Its password. */
+        @WithDefault("lifeboat")
+        String password();
+    }
+
+    interface OpenStack {
+        /** The Keystone user with the admin role. */
+        @WithDefault("admin")
+        String username();
+
+        /** Its password. */
+        @WithDefault("lifeboat")
+        String password();
+
+        /** Project the admin token is scoped to. */
+        @WithDefault("admin")
+        String project();
+
+        /**
+         * Nova's {@code service_down_time}: a compute service that has not reported for this long is down (real
+         * default 60 s; wire-formats.md A.1 step 5).
+         */
+        @WithDefault("60s")
+        Duration serviceDownTime();
+
+        /** How long an accepted evacuation stays in REBUILD before the server is ACTIVE on its new host. */
+        @WithDefault("2s")
+        Duration evacuationDuration();
+
+        /** {@code reclaim_instance_interval}: how long a soft-deleted server stays restorable (0 = no soft delete). */
+        @WithDefault("1h")
+        Duration reclaimInterval();
+
+        /** The highest compute microversion served (Nova's current maximum is 2.104). */
+        @WithDefault("2.96")
+        String maxMicroversion();
+    }
+}
