@@ -20,6 +20,8 @@ public final class Bench {
         String kafka = env.getOrDefault("LIFEBOAT_KAFKA", "127.0.0.1:" + env.getOrDefault("LIFEBOAT_KAFKA_PORT", "9092"));
         switch (args[0]) {
             case "kafka-roundtrip" -> KafkaRoundTrip.run(kafka, intOption(args, "--events", 200_000));
+            case "simulator-scale" -> SimulatorScale.run(env.getOrDefault("LIFEBOAT_SIMULATOR_URL",
+                    "http://localhost:" + env.getOrDefault("LIFEBOAT_SIMULATOR_PORT", "8090")));
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'");
                 usage();
@@ -41,6 +43,7 @@ public final class Bench {
         System.out.println("""
                 usage: ./lifeboat bench <name> [options]   (the local stack must be up: ./lifeboat up -d)
                   kafka-roundtrip [--events N]   publish N VM-state events (acks=all) and consume + decode them
+                  simulator-scale                1,000 hosts / 20,000+ VMs in the simulator, listed through the SDKs
                 """);
     }
 }

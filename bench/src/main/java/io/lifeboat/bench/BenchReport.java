@@ -59,7 +59,7 @@ public final class BenchReport {
     }
 
     private static String format(double v) {
-        return v >= 100 ? String.format("%,.0f", v) : String.format("%,.2f", v);
+        return v >= 100 || v == Math.rint(v) ? String.format("%,.0f", v) : String.format("%,.2f", v);
     }
 
     public static Map<String, Object> machine() {

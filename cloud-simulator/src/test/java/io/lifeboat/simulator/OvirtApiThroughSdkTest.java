@@ -220,6 +220,22 @@ class OvirtApiThroughSdkTest {
     }
 
     @Test
+    void withTheEnginesHaRestartOffHaVmsStayDownAfterFencing() {
+        io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("haRestart", false)).put("/sim/v1/sources/" + SOURCE + "/settings")
+                .then().statusCode(200);
+        Host failed = api.hostsService().list().send().hosts().get(2);
+        List<Vm> ha = api.vmsService().list().search("host=" + failed.name() + " and status=up").send().vms()
+                .stream().filter(v -> v.highAvailability().enabled()).toList();
+        assertThat(ha).isNotEmpty();
+        SimulatorControl.fail(SOURCE, failed.name(), "POWER_LOSS");
+        api.hostsService().hostService(failed.id()).fence().fenceType("manual").send();
+        for (Vm vm : ha) {
+            assertThat(api.vmsService().vmService(vm.id()).get().send().vm().status()).isEqualTo(VmStatus.DOWN);
+        }
+    }
+
+    @Test
     void storageLossPausesVmsWithEioAndRecoveryResumesAutoResumeOnes() {
         Host host = api.hostsService().list().send().hosts().get(1);
         List<Vm> running = api.vmsService().list().search("host=" + host.name() + " and status=up").send().vms();
