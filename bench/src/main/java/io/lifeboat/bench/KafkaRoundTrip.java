@@ -123,9 +123,9 @@ final class KafkaRoundTrip {
                 new VmDisk("disk-" + i + "-0", "boot", 21474836480L, "virtio_scsi", DiskStorageType.IMAGE, "sd-1",
                         true, null),
                 new VmDisk("disk-" + i + "-1", "data", 107374182400L, "virtio_scsi", DiskStorageType.LUN, null, false,
-                        new LunInfo(wwid(2 * i), "IBM", "2145", "SIBM_2145_" + i, 107374182400L)),
+                        LunInfo.of(wwid(2 * i).toString(), "IBM", "2145", "SIBM_2145_" + i, 107374182400L)),
                 new VmDisk("disk-" + i + "-2", "logs", 53687091200L, "virtio_scsi", DiskStorageType.LUN, null, false,
-                        new LunInfo(wwid(2 * i + 1), "IBM", "2145", "SIBM_2145_" + i + "b", 53687091200L)));
+                        LunInfo.of(wwid(2 * i + 1).toString(), "IBM", "2145", "SIBM_2145_" + i + "b", 53687091200L)));
         return new VmState(VmKey.of(src, "vm-" + i), SourceKind.OVIRT, "vm-" + i, new ClusterRef("c-1", "prod-a"),
                 new HostRef(host, "hv-" + (i % 1000)), VmStatus.RUNNING, "up", null,
                 List.of("10.1." + (i / 250 % 250) + "." + (i % 250), "fd00::" + Integer.toHexString(i)),

@@ -100,9 +100,9 @@ class CloudEventsKafkaTest {
     void missingNestedFieldIsNamedWithItsPath() throws Exception {
         ProducerRecord<String, byte[]> r = record(SampleEvents.vmState());
         ObjectNode json = (ObjectNode) Json.mapper().readTree(r.value());
-        ((ObjectNode) ((ArrayNode) json.get("disks")).get(0).get("lun")).remove("wwid");
+        ((ObjectNode) ((ArrayNode) json.get("disks")).get(0).get("lun")).remove("id");
         assertThatThrownBy(() -> CloudEventsKafka.decode(r.headers(), Json.mapper().writeValueAsBytes(json)))
-                .hasMessageEndingWith(": missing required field 'disks[0].lun.wwid'");
+                .hasMessageEndingWith(": missing required field 'disks[0].lun.id'");
     }
 
     @Test

@@ -78,7 +78,7 @@ public final class SampleEvents {
     public static VmDisk lunDisk() {
         return new VmDisk("d7e1a2b3-0000-4000-8000-000000000001", "db-01-data", 107374182400L, "virtio_scsi",
                 DiskStorageType.LUN, "sd-1", false,
-                new LunInfo(LUN, "IBM", "2145", "SIBM_2145_00c02e8", 107374182400L));
+                new LunInfo(LUN.toString(), LUN, "IBM", "2145", "SIBM_2145_00c02e8", 107374182400L));
     }
 
     public static VmState vmState() {

@@ -72,8 +72,9 @@ public class NovaResource {
     public Response serversDetail(@PathParam("source") String source, @QueryParam("all_tenants") String allTenants,
                                   @QueryParam("host") String host, @QueryParam("deleted") String deleted,
                                   @QueryParam("status") String status, @QueryParam("name") String name,
-                                  @QueryParam("limit") Integer limit, @QueryParam("marker") String marker) {
-        return listServers(source, true, host, deleted, status, name, limit, marker);
+                                  @QueryParam("limit") Integer limit, @QueryParam("marker") String marker,
+                                  @QueryParam("changes-since") String changesSince) {
+        return listServers(source, true, host, deleted, status, name, limit, marker, changesSince);
     }
 
     @GET
@@ -81,18 +82,30 @@ public class NovaResource {
     public Response servers(@PathParam("source") String source, @QueryParam("all_tenants") String allTenants,
                             @QueryParam("host") String host, @QueryParam("deleted") String deleted,
                             @QueryParam("status") String status, @QueryParam("name") String name,
-                            @QueryParam("limit") Integer limit, @QueryParam("marker") String marker) {
-        return listServers(source, false, host, deleted, status, name, limit, marker);
+                            @QueryParam("limit") Integer limit, @QueryParam("marker") String marker,
+                            @QueryParam("changes-since") String changesSince) {
+        return listServers(source, false, host, deleted, status, name, limit, marker, changesSince);
     }
 
     private Response listServers(String source, boolean detail, String host, String deleted, String status,
-                                 String name, Integer limit, String marker) {
+                                 String name, Integer limit, String marker, String changesSince) {
         OpenStackRegion r = region(source);
         Microversion v = version();
         if (limit != null && limit < 0) {
             throw SimulatedFault.badRequest("limit param must be positive");
         }
-        boolean withDeleted = deleted != null && Set.of("1", "true", "True", "yes").contains(deleted);
+        java.time.Instant since = null;
+        if (changesSince != null) {
+            try {
+                since = java.time.OffsetDateTime.parse(changesSince).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw SimulatedFault.badRequest("Invalid input for query parameters changes-since. Value: "
+                        + changesSince + ". '" + changesSince + "' is not a 'date-time'");
+            }
+        }
+        java.time.Instant sinceFinal = since;
+        // With changes-since, Nova also returns servers deleted since then (wire-formats.md A.4).
+        boolean withDeleted = since != null || deleted != null && Set.of("1", "true", "True", "yes").contains(deleted);
         ObjectNode root = NovaJson.JSON.createObjectNode();
         ArrayNode list = root.putArray("servers");
         String cb = computeBase(source);
@@ -100,6 +113,7 @@ public class NovaResource {
             // Nova's default sort: created_at desc, then id desc.
             List<NovaServer> all = r.servers().stream()
                     .filter(s -> withDeleted || !s.deleted)
+                    .filter(s -> sinceFinal == null || !s.updatedAt.isBefore(sinceFinal))
                     .filter(s -> host == null || host.equals(s.host))
                     .filter(s -> status == null || status.equalsIgnoreCase(s.status()))
                     .filter(s -> name == null || s.name.matches(".*" + name + ".*"))

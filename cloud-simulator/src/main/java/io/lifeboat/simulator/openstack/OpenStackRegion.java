@@ -192,6 +192,7 @@ public final class OpenStackRegion {
         for (NovaServer srv : serversOn(host)) {
             if (!srv.volumeIds.isEmpty() && srv.running && srv.powerState == 1) {
                 srv.powerState = 3;
+                srv.updatedAt = now();   // the power sync saves the instance: changes-since sees it
             }
         }
     }
@@ -216,6 +217,7 @@ public final class OpenStackRegion {
             }
             if (srv.powerState == 3 && "active".equals(srv.vmState)) {
                 srv.powerState = 1;
+                srv.updatedAt = now();
             }
             srv.running = "active".equals(srv.vmState);
         }

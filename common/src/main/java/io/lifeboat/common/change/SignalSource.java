@@ -7,5 +7,7 @@ public enum SignalSource {
     /** The oVirt engine's events feed ({@code /events?from=}), e.g. code 9027 host not responding. */
     ENGINE_EVENT,
     /** Polling Nova {@code os-services}: a nova-compute service went down (no notification exists for that). */
-    SERVICE_POLL
+    SERVICE_POLL,
+    /** Polling Nova {@code servers/detail?changes-since=}: servers saved since the last poll. */
+    CHANGES_POLL
 }

@@ -1,0 +1,15 @@
+package io.lifeboat.collector.source;
+
+import io.lifeboat.common.change.SignalSource;
+import io.lifeboat.common.inventory.HostState;
+import io.lifeboat.common.inventory.VmState;
+
+import java.util.List;
+
+/**
+ * Hosts and VMs re-read because a fast signal said they changed (an oVirt event, a Nova service state, a server saved
+ * since the last poll), how each was learnt, and the cursor to resume from.
+ */
+public record SignalBatch(SignalSource hostSignal, SignalSource vmSignal, List<HostState> hosts, List<VmState> vms,
+                          String nextCursor) {
+}
