@@ -20,14 +20,21 @@ public final class Bench {
         String kafka = env.getOrDefault("LIFEBOAT_KAFKA", "127.0.0.1:" + env.getOrDefault("LIFEBOAT_KAFKA_PORT", "9092"));
         switch (args[0]) {
             case "kafka-roundtrip" -> KafkaRoundTrip.run(kafka, intOption(args, "--events", 200_000));
-            case "simulator-scale" -> SimulatorScale.run(env.getOrDefault("LIFEBOAT_SIMULATOR_URL",
-                    "http://localhost:" + env.getOrDefault("LIFEBOAT_SIMULATOR_PORT", "8090")));
+            case "simulator-scale" -> SimulatorScale.run(simulator(env));
+            case "collector-scale" -> CollectorScale.run(simulator(env), env.getOrDefault("LIFEBOAT_COLLECTOR_URL",
+                    "http://localhost:" + env.getOrDefault("LIFEBOAT_COLLECTOR_PORT", "8081")),
+                    "operator", env.getOrDefault("LIFEBOAT_OPERATOR_PASSWORD", "operator"));
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'");
                 usage();
                 System.exit(2);
             }
         }
+    }
+
+    private static String simulator(Map<String, String> env) {
+        return env.getOrDefault("LIFEBOAT_SIMULATOR_URL", "http://localhost:"
+                + env.getOrDefault("LIFEBOAT_SIMULATOR_PORT", "8090"));
     }
 
     private static int intOption(String[] args, String name, int def) {
@@ -44,6 +51,7 @@ public final class Bench {
                 usage: ./lifeboat bench <name> [options]   (the local stack must be up: ./lifeboat up -d)
                   kafka-roundtrip [--events N]   publish N VM-state events (acks=all) and consume + decode them
                   simulator-scale                1,000 hosts / 20,000+ VMs in the simulator, listed through the SDKs
+                  collector-scale                the collector's cycles over a 20,790-VM estate, vs naive per-VM calls
                 """);
     }
 }

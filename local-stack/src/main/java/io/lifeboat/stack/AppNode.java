@@ -35,6 +35,9 @@ final class AppNode implements AutoCloseable {
         // Serial GC: five JVMs share two cores here, and none of them needs a parallel collector.
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + app.heap(), "-XX:+UseSerialGC",
                 "-Dquarkus.http.port=" + app.port()));
+        if (app.configFile() != null) {
+            cmd.add("-Dquarkus.config.locations=" + layout.config().resolve(app.configFile()).toUri());
+        }
         cmd.addAll(List.of("-jar", jar.toString()));
         Path log = layout.logs().resolve(app.name() + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd)

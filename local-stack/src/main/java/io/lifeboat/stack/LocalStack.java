@@ -69,8 +69,13 @@ public final class LocalStack {
         step("Kafka broker");
         kafka = KafkaNode.start(layout, java, classpath);
 
-        step("applications");
-        for (StackLayout.App app : layout.apps()) {
+        writeDefaultConfig();
+        step("cloud-simulator");
+        AppNode simulator = AppNode.start(layout, layout.apps().get(0), java);
+        apps.add(simulator);
+        simulator.awaitReady(Duration.ofSeconds(180));
+        step("services");
+        for (StackLayout.App app : layout.apps().subList(1, layout.apps().size())) {
             apps.add(AppNode.start(layout, app, java));
         }
         ExecutorService pool = Executors.newFixedThreadPool(apps.size());
@@ -94,6 +99,36 @@ public final class LocalStack {
         String summary = summary((System.nanoTime() - t0) / 1_000_000);
         System.out.println(summary);
         Files.writeString(layout.run().resolve("ready"), summary);
+    }
+
+    /**
+     * The collector's sources: the simulator's engine and region, as an operator would configure real ones. Written
+     * once; edits survive restarts (delete the file to get the default back).
+     */
+    private void writeDefaultConfig() throws IOException {
+        Files.createDirectories(layout.config());
+        Path sources = layout.config().resolve("collector-sources.properties");
+        if (Files.exists(sources)) {
+            return;
+        }
+        String sim = layout.simulatorUrl();
+        Files.writeString(sources, String.join("\n",
+                "# The collector's sources on the local stack: the cloud-simulator's oVirt engine and OpenStack region.",
+                "# Edit to add your own (see README, Collector); this file is kept across restarts.",
+                "lifeboat.collector.sources.ovirt-1.kind=ovirt",
+                "lifeboat.collector.sources.ovirt-1.url=" + sim + "/ovirt/ovirt-1/ovirt-engine/api",
+                "lifeboat.collector.sources.ovirt-1.username=admin@internal",
+                "lifeboat.collector.sources.ovirt-1.password=lifeboat",
+                "lifeboat.collector.sources.ovirt-1.cycle-interval=1m",
+                "lifeboat.collector.sources.ovirt-1.signal-interval=5s",
+                "lifeboat.collector.sources.openstack-1.kind=openstack",
+                "lifeboat.collector.sources.openstack-1.url=" + sim + "/openstack/openstack-1/identity/v3",
+                "lifeboat.collector.sources.openstack-1.username=admin",
+                "lifeboat.collector.sources.openstack-1.password=lifeboat",
+                "lifeboat.collector.sources.openstack-1.reclaim-interval=1h",
+                "lifeboat.collector.sources.openstack-1.cycle-interval=1m",
+                "lifeboat.collector.sources.openstack-1.signal-interval=5s",
+                ""));
     }
 
     private void step(String what) {
@@ -150,6 +185,9 @@ public final class LocalStack {
             sb.append(String.format("  %-20s %-44s %s%n", a.app().name(), a.baseUrl(),
                     "/q/health UP, /q/swagger-ui, /q/metrics, pid " + a.pid()));
         }
+        sb.append(String.format("%n  Try: curl -u viewer:viewer http://localhost:%d/api/v1/sources     (users viewer/viewer,"
+                + " operator/operator)%n       curl http://localhost:%d/sim/v1/sources%n",
+                layout.apps().get(1).port(), layout.apps().get(0).port()));
         sb.append(String.format("%n  Logs: %s/*.log    Stop: ./lifeboat down (or Ctrl-C here)%n", layout.logs()));
         return sb.toString();
     }

@@ -14,8 +14,8 @@ import java.util.Map;
 record StackLayout(Path home, Path project, int kafkaPort, int kafkaControllerPort, int postgresPort,
                    List<App> apps) {
 
-    /** One Quarkus application of the suite. */
-    record App(String name, String module, int port, String heap, boolean usesInfrastructure) {
+    /** One Quarkus application of the suite; {@code configFile} is an extra properties file it reads, if any. */
+    record App(String name, String module, int port, String heap, boolean usesInfrastructure, String configFile) {
         Path jar(Path project) {
             return project.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         }
@@ -31,15 +31,15 @@ record StackLayout(Path home, Path project, int kafkaPort, int kafkaControllerPo
                 port(env, "LIFEBOAT_POSTGRES_PORT", 5433),
                 List.of(
                         new App("cloud-simulator", "cloud-simulator", port(env, "LIFEBOAT_SIMULATOR_PORT", 8090),
-                                "768m", false),
+                                "768m", false, null),
                         new App("collector-service", "collector-service", port(env, "LIFEBOAT_COLLECTOR_PORT", 8081),
-                                "384m", true),
+                                "768m", true, "collector-sources.properties"),
                         new App("mapping-service", "mapping-service", port(env, "LIFEBOAT_MAPPING_PORT", 8082),
-                                "384m", true),
+                                "384m", true, null),
                         new App("evacuation-service", "evacuation-service",
-                                port(env, "LIFEBOAT_EVACUATION_PORT", 8083), "384m", true),
+                                port(env, "LIFEBOAT_EVACUATION_PORT", 8083), "384m", true, null),
                         new App("watchdog-service", "watchdog-service", port(env, "LIFEBOAT_WATCHDOG_PORT", 8084),
-                                "384m", true)));
+                                "384m", true, null)));
     }
 
     private static int port(Map<String, String> env, String name, int def) {
@@ -64,6 +64,15 @@ record StackLayout(Path home, Path project, int kafkaPort, int kafkaControllerPo
 
     Path run() {
         return home.resolve("run");
+    }
+
+    Path config() {
+        return home.resolve("config");
+    }
+
+    String simulatorUrl() {
+        return apps.stream().filter(a -> a.name().equals("cloud-simulator")).findFirst()
+                .map(a -> "http://localhost:" + a.port()).orElseThrow();
     }
 
     String kafkaBootstrap() {
