@@ -51,11 +51,13 @@ class HostHistoryFlowTest {
     @BeforeAll
     static void connect() {
         kafka = new KafkaTestClient();
+        io.restassured.RestAssured.authentication = io.restassured.RestAssured.preemptive().basic("viewer", "viewer");
     }
 
     @AfterAll
     static void disconnect() {
         kafka.close();
+        io.restassured.RestAssured.reset();
     }
 
     @Test

@@ -229,6 +229,7 @@ public final class TopologyGenerator {
                     srv.powerState = 4;
                     srv.running = false;
                     srv.deletedAt = clock.instant().minus(Duration.ofMinutes(5));
+                    srv.updatedAt = srv.deletedAt;   // Nova's "updated" is the soft-delete time
                 } else if (fate < spec.softDeletedFraction() + spec.downFraction()) {
                     srv.vmState = "stopped";
                     srv.powerState = 4;

@@ -31,6 +31,7 @@ public enum Topic {
     /** Retained topics keep 30 days; dead-letter topics 14 days (long enough to notice, replay and fix). */
     private static final String RETAINED_MS = String.valueOf(30L * 24 * 3600 * 1000);
     private static final String DLQ_RETAINED_MS = String.valueOf(14L * 24 * 3600 * 1000);
+    private static final String COMPACTION_LAG_MS = String.valueOf(7L * 24 * 3600 * 1000);
 
     private final String topicName;
     private final int partitions;
@@ -70,10 +71,13 @@ public enum Topic {
         return description;
     }
 
-    /** Broker-side topic configuration. */
+    /**
+     * Broker-side topic configuration. Compacted topics keep their uncompacted tail for 7 days, so that every state
+     * of the last week stays readable: the mapping-service can rebuild a week of history from them.
+     */
     public Map<String, String> configs() {
         return compacted
-                ? Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000")
+                ? Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", COMPACTION_LAG_MS)
                 : Map.of("cleanup.policy", "delete", "retention.ms", RETAINED_MS);
     }
 

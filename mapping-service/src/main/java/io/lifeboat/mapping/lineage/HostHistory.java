@@ -38,7 +38,7 @@ public class HostHistory {
         if (!inbox.firstDelivery(event.id(), event.type().type())) {
             return count(Outcome.DUPLICATE);
         }
-        HostState s = event.data();
+        HostState s = Times.micros(event.data());
         Optional<HostInterval> open = openInterval(s.host());
         if (open.isEmpty()) {
             insert(s, event.id());
@@ -64,7 +64,8 @@ public class HostHistory {
 
     /** A tombstone on the compacted hosts topic: the host left the inventory at {@code at}. */
     @Transactional
-    public boolean hostRemoved(HostKey host, Instant at) {
+    public boolean hostRemoved(HostKey host, Instant when) {
+        Instant at = Times.micros(when);
         Optional<HostInterval> open = openInterval(host);
         open.ifPresent(i -> i.validTo = at.isBefore(i.validFrom) ? i.validFrom : at);
         return open.isPresent();

@@ -7,6 +7,12 @@ import io.lifeboat.service.rest.ProblemException;
 import io.lifeboat.service.rest.TimeParam;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.core.Response;
+import jakarta.transaction.Transactional;
+import io.lifeboat.mapping.lineage.VmInterval;
+import io.lifeboat.common.plan.UnmapPlan;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -22,10 +28,17 @@ import java.util.List;
 @Path("/api/v1/hosts")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Hosts", description = "Host states over time")
+@jakarta.annotation.security.RolesAllowed({"viewer", "operator"})
 public class HostResource {
 
     @Inject
     HostHistory history;
+
+    @Inject
+    io.lifeboat.mapping.plan.UnmapPlanner planner;
+
+    @Inject
+    io.quarkus.security.identity.SecurityIdentity identity;
 
     @GET
     @Operation(summary = "Hosts and their state as of a time (default: now)")
@@ -49,4 +62,53 @@ public class HostResource {
         }
         return rows;
     }
+
+    @GET
+    @Path("/{source}/{hostId}/vms")
+    @Operation(summary = "The VMs on a host as of a time (default now)")
+    @Transactional
+    public List<MappingViews.Placement> vmsOnHost(@PathParam("source") String source,
+                                                  @PathParam("hostId") String hostId,
+                                                  @QueryParam("asOf") String asOf) {
+        HostKey host = HostKey.parse(source + "/" + hostId);
+        Instant t = TimeParam.parse("asOf", asOf, Instant.now());
+        return VmInterval.<VmInterval>list("hostKey = ?1 and validFrom <= ?2 and (validTo is null or validTo > ?2)"
+                + " order by vmName", host.toString(), t).stream().map(MappingViews.Placement::of).toList();
+    }
+
+    /**
+     * The unmap plan of a host as of a time (default: when its current failure was first observed, else now), as
+     * JSON, CSV or an SVC CLI script. Building it changes nothing, on the SAN or here.
+     */
+    @GET
+    @Path("/{source}/{hostId}/unmap-plan")
+    @Produces({MediaType.APPLICATION_JSON, "text/csv", MediaType.TEXT_PLAIN})
+    @Operation(summary = "The unmap plan of a host as of a time: format=json|csv|svc")
+    public Response unmapPlan(@PathParam("source") String source, @PathParam("hostId") String hostId,
+                              @QueryParam("asOf") String asOf, @QueryParam("format") String format) {
+        HostKey host = HostKey.parse(source + "/" + hostId);
+        Instant t = asOf == null || asOf.isBlank() ? planner.defaultAsOf(host) : TimeParam.parse("asOf", asOf, null);
+        return MappingResource.render(planner.plan(host, t, "query:" + identity.getPrincipal().getName()), format);
+    }
+
+    @POST
+    @Path("/{source}/{hostId}/unmap-plans")
+    @RolesAllowed("operator")
+    @Operation(summary = "Build, store and publish an unmap plan on the unmap-plans topic (operator)")
+    public Response publishPlan(@PathParam("source") String source, @PathParam("hostId") String hostId,
+                                @QueryParam("asOf") String asOf) {
+        HostKey host = HostKey.parse(source + "/" + hostId);
+        Instant t = asOf == null || asOf.isBlank() ? planner.defaultAsOf(host) : TimeParam.parse("asOf", asOf, null);
+        UnmapPlan plan = planner.publishFor(host, t, "operator:" + identity.getPrincipal().getName() + ":"
+                + java.util.UUID.randomUUID());
+        return Response.status(201).entity(plan).build();
+    }
+
+    @GET
+    @Path("/{source}/{hostId}/unmap-plans")
+    @Operation(summary = "Plans published for a host, newest first")
+    public List<UnmapPlan> storedPlans(@PathParam("source") String source, @PathParam("hostId") String hostId) {
+        return planner.stored(HostKey.parse(source + "/" + hostId));
+    }
+
 }
