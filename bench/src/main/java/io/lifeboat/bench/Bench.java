@@ -21,6 +21,12 @@ public final class Bench {
         switch (args[0]) {
             case "kafka-roundtrip" -> KafkaRoundTrip.run(kafka, intOption(args, "--events", 200_000));
             case "simulator-scale" -> SimulatorScale.run(simulator(env));
+            case "mapping-scale" -> MappingScale.run(kafka, env.getOrDefault("LIFEBOAT_MAPPING_URL",
+                    "http://localhost:" + env.getOrDefault("LIFEBOAT_MAPPING_PORT", "8082")),
+                    "jdbc:postgresql://127.0.0.1:" + env.getOrDefault("LIFEBOAT_POSTGRES_PORT", "5433") + "/lifeboat",
+                    MappingScale.basic("viewer", env.getOrDefault("LIFEBOAT_VIEWER_PASSWORD", "viewer")),
+                    intOption(args, "--events", 100_000), intOption(args, "--intervals-per-vm", 405),
+                    intOption(args, "--requests", 200));
             case "collector-scale" -> CollectorScale.run(simulator(env), env.getOrDefault("LIFEBOAT_COLLECTOR_URL",
                     "http://localhost:" + env.getOrDefault("LIFEBOAT_COLLECTOR_PORT", "8081")),
                     "operator", env.getOrDefault("LIFEBOAT_OPERATOR_PASSWORD", "operator"));
@@ -52,6 +58,8 @@ public final class Bench {
                   kafka-roundtrip [--events N]   publish N VM-state events (acks=all) and consume + decode them
                   simulator-scale                1,000 hosts / 20,000+ VMs in the simulator, listed through the SDKs
                   collector-scale                the collector's cycles over a 20,790-VM estate, vs naive per-VM calls
+                  mapping-scale [--events N] [--intervals-per-vm K] [--requests R]
+                                                 ingestion vs raw consumer; unmap-plan latency at 10M history rows
                 """);
     }
 }
