@@ -202,12 +202,15 @@ class UnmapPlanScenarioTest {
         }
         assertThat(expected).isNotEmpty();
 
-        // Default as-of: the moment the failure was first observed.
-        JsonPath plan = given().get("/api/v1/hosts/ovirt-1/" + ovirtHostId + "/unmap-plan").then().statusCode(200)
-                .extract().jsonPath();
-        assertThat(Instant.parse(plan.getString("asOf"))).isEqualTo(ovirtFailedAt);
-        assertThat(plan.getString("hostName")).isEqualTo(OVIRT_HOST);
-        assertThat(actual(plan)).isEqualTo(expected);
+        // Default as-of: the moment the failure was first observed. The decisions look at the VMs' current state,
+        // so wait until the last updates after the fence have reached the history.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonPath plan = given().get("/api/v1/hosts/ovirt-1/" + ovirtHostId + "/unmap-plan").then()
+                    .statusCode(200).extract().jsonPath();
+            assertThat(Instant.parse(plan.getString("asOf"))).isEqualTo(ovirtFailedAt);
+            assertThat(plan.getString("hostName")).isEqualTo(OVIRT_HOST);
+            assertThat(actual(plan)).isEqualTo(expected);
+        });
 
         // The SVC script unmaps exactly the UNMAP LUNs, by vdisk UID, from the host's SAN object name.
         String script = given().queryParam("format", "svc").get("/api/v1/hosts/ovirt-1/" + ovirtHostId
@@ -257,10 +260,10 @@ class UnmapPlanScenarioTest {
             }
         }
         assertThat(expected.values()).contains("IN_USE_ON_HOST");
-        JsonPath plan = given().queryParam("asOf", Instant.now().toString())
-                .get("/api/v1/hosts/openstack-1/" + OS_HOST + "/unmap-plan").then().statusCode(200).extract()
-                .jsonPath();
-        assertThat(actual(plan)).isEqualTo(expected);
+        Instant asOf = Instant.now();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(actual(given()
+                .queryParam("asOf", asOf.toString()).get("/api/v1/hosts/openstack-1/" + OS_HOST + "/unmap-plan")
+                .then().statusCode(200).extract().jsonPath())).isEqualTo(expected));
 
         // Published on request (operator), stored, and listed.
         given().post("/api/v1/hosts/openstack-1/" + OS_HOST + "/unmap-plans").then().statusCode(201);
