@@ -177,7 +177,7 @@ final class MappingScale {
                         status, platform_status, deletion_state, ip_addresses, vcpus, cpu_topology, memory_bytes,
                         valid_from, valid_to, last_seen_at, event_id)
                     select 'bench-history/vm-' || v, 'bench-history', 'vm-' || v,
-                           'bench-history/h' || ((v + k * 7) % 1000), 'h' || ((v + k * 7) % 1000), 'c1', 'c1',
+                           'bench-history/h' || ((v + k * 7) %% 1000), 'h' || ((v + k * 7) %% 1000), 'c1', 'c1',
                            'RUNNING', 'up', 'NONE', '10.0.0.1', 4, '2x2x1', 8589934592,
                            timestamptz '2024-01-01' + k * interval '1 hour',
                            case when k = %d then null else timestamptz '2024-01-01' + (k + 1) * interval '1 hour' end,
@@ -190,8 +190,8 @@ final class MappingScale {
                         storage_type, bootable, lun_id, lun_wwid, valid_from, valid_to, last_seen_at, event_id)
                     select 'bench-history/vm-' || v, 'bench-history', 'disk-' || v || '-' || d, 'data' || d,
                            107374182400, 'virtio_scsi', 'LUN', d = 1,
-                           '3600507680c8081b2e8' || lpad(to_hex(v * 100 + d * 10 + (j % 3)), 14, '0'),
-                           '3600507680c8081b2e8' || lpad(to_hex(v * 100 + d * 10 + (j % 3)), 14, '0'),
+                           '3600507680c8081b2e8' || lpad(to_hex(v * 100 + d * 10 + (j %% 3)), 14, '0'),
+                           '3600507680c8081b2e8' || lpad(to_hex(v * 100 + d * 10 + (j %% 3)), 14, '0'),
                            timestamptz '2024-01-01' + j * interval '12 hours',
                            case when j = %d then null else timestamptz '2024-01-01' + (j + 1) * interval '12 hours' end,
                            timestamptz '2024-01-01' + j * interval '12 hours', 'bench'

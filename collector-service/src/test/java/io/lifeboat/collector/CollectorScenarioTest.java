@@ -483,6 +483,29 @@ class CollectorScenarioTest {
 
     @Test
     @Order(10)
+    void cinderListingNothingForAttachedVolumesIsNotTrusted() {
+        // openstack4j turns a 404 into an empty list: a Cinder that "lists no volumes" while servers have volumes
+        // attached must not produce disks without their LUNs.
+        given().contentType(ContentType.JSON).body(List.of(Map.of("api", "cinder", "operation", "cinder.volumes",
+                        "rate", 1.0, "status", 404, "message", "Project could not be found.")))
+                .put(sim() + "/sim/v1/faults/errors").then().statusCode(200);
+        try {
+            Map<String, VmState> before = latest(Topic.INVENTORY_VMS, VmState.class, OPENSTACK);
+            JsonPath cycle = refresh(OPENSTACK);
+            assertThat(cycle.getString("outcome")).isEqualTo("PARTIAL");
+            assertThat(cycle.getList("errors", String.class)).anySatisfy(e -> assertThat(e)
+                    .startsWith("Cinder did not list").contains("volume(s) attached to servers"));
+            Map<String, VmState> after = latest(Topic.INVENTORY_VMS, VmState.class, OPENSTACK);
+            assertThat(after.values()).allSatisfy(v -> assertThat(v.disks()).filteredOn(d -> d.storageType()
+                    == DiskStorageType.VOLUME).allSatisfy(d -> assertThat(d.lun()).as(v.name()).isNotNull()));
+            assertThat(after.keySet()).isEqualTo(before.keySet());
+        } finally {
+            given().delete(sim() + "/sim/v1/faults").then().statusCode(204);
+        }
+    }
+
+    @Test
+    @Order(11)
     void aFailingSourceIsReportedAndNeverEmptiesTheInventory() {
         int vmsOnTopic = latest(Topic.INVENTORY_VMS, VmState.class, OVIRT).size();
         given().contentType(ContentType.JSON).body(List.of(Map.of("api", "ovirt", "operation", "ovirt.storageDomains",

@@ -172,7 +172,8 @@ public final class TopologyGenerator {
 
     private OpenStackRegion region(int n, ScheduledExecutorService timer, SimulatorConfig.OpenStack os) {
         String source = "openstack-" + n;
-        String projectId = hex32();
+        // Stable across reseeds, as a real project's id: clients keep tokens and catalog URLs that embed it.
+        String projectId = UUID.nameUUIDFromBytes(("project:" + source).getBytes()).toString().replace("-", "");
         OpenStackRegion r = new OpenStackRegion(source, projectId, os.project(), clock, timer, os.serviceDownTime(),
                 os.evacuationDuration(), os.reclaimInterval());
         List<NovaFlavor> flavors = List.of(

@@ -192,12 +192,23 @@ public final class OpenStackSourceClient implements SourceClient {
             errors.add(e.getMessage());
         }
         try {
-            for (JsonNode s : readServers(Map.of())) {
+            List<JsonNode> servers = readServers(Map.of());
+            boolean volumesComplete = volumesOk && attachedVolumesListed(servers, errors);
+            int skipped = 0;
+            for (JsonNode s : servers) {
+                // A server whose volumes or image could not be read is left out of this cycle, so its last known
+                // state stands: publishing it would announce disks without their LUNs, or a watchdog gone.
+                if (!fullyDescribed(s, imagesOk)) {
+                    skipped++;
+                    continue;
+                }
                 vms.add(NovaServerMapping.vm(source, s, volumes, imageProperties, config.reclaimInterval().orElse(null),
                         at));
             }
-            // Without volumes or images the VMs' disks or watchdogs would look changed: not a complete read.
-            vmsOk = volumesOk && imagesOk;
+            if (skipped > 0) {
+                errors.add(skipped + " server(s) left unchanged this cycle: their volumes or image could not be read");
+            }
+            vmsOk = volumesComplete && imagesOk && skipped == 0;
         } catch (RuntimeException e) {
             errors.add(e.getMessage());
         }
@@ -363,6 +374,50 @@ public final class OpenStackSourceClient implements SourceClient {
             }
         }
         return new SignalBatch(SignalSource.SERVICE_POLL, SignalSource.CHANGES_POLL, hosts, vms, now.toString());
+    }
+
+    /**
+     * Cross-checks Cinder against Nova: every volume a server has attached must have been listed. openstack4j turns a
+     * 404 into an empty list (a wrong project in the Cinder URL looks like "no volumes"), so silence is not trusted:
+     * a few missing volumes are read one by one; if any stay missing the VMs are reported incomplete, never published
+     * as disks without their LUNs.
+     */
+    private boolean attachedVolumesListed(List<JsonNode> servers, List<String> errors) {
+        List<String> missing = new ArrayList<>();
+        for (JsonNode s : servers) {
+            for (JsonNode va : s.path("os-extended-volumes:volumes_attached")) {
+                String id = va.path("id").asText();
+                if (!volumes.containsKey(id)) {
+                    missing.add(id);
+                }
+            }
+        }
+        if (missing.isEmpty()) {
+            return true;
+        }
+        if (missing.size() <= 50) {
+            for (JsonNode s : servers) {
+                ensureVolumes(s);
+            }
+            missing.removeIf(volumes::containsKey);
+        }
+        if (!missing.isEmpty()) {
+            errors.add("Cinder did not list " + missing.size() + " volume(s) attached to servers (first: "
+                    + missing.get(0) + "): check the volume endpoint and the project's rights");
+            return false;
+        }
+        return true;
+    }
+
+    private boolean fullyDescribed(JsonNode server, boolean imagesOk) {
+        for (JsonNode va : server.path("os-extended-volumes:volumes_attached")) {
+            if (!volumes.containsKey(va.path("id").asText())) {
+                return false;
+            }
+        }
+        String image = server.path("image").isObject() ? server.path("image").path("id").asText(null) : null;
+        // With the image list read completely, an image missing from it was deleted: the server has no image properties.
+        return image == null || imagesOk || imageProperties.containsKey(image);
     }
 
     /** A volume attached since the last cycle: read it alone rather than leave the disk without its LUN. */
