@@ -1,7 +1,6 @@
 package io.lifeboat.mapping.inventory;
 
 import io.lifeboat.common.change.HostStatusChanged;
-import io.lifeboat.common.change.VmRemoved;
 import io.lifeboat.common.envelope.CloudEventsKafka;
 import io.lifeboat.common.envelope.EventDecodingException;
 import io.lifeboat.common.envelope.EventEnvelope;
@@ -9,6 +8,7 @@ import io.lifeboat.common.event.EventTypes;
 import io.lifeboat.common.failure.HostFailureChanged;
 import io.lifeboat.common.failure.HostFailurePhase;
 import io.lifeboat.common.id.StorageDomainKey;
+import io.lifeboat.common.id.VmKey;
 import io.lifeboat.mapping.config.MappingConfig;
 import io.lifeboat.mapping.lineage.StorageDomainHistory;
 import io.lifeboat.mapping.lineage.VmHistory;
@@ -48,8 +48,10 @@ public class InventoryConsumers {
             abortOn = {EventDecodingException.class, IllegalArgumentException.class})
     public void vm(ConsumerRecord<String, byte[]> record) {
         if (CloudEventsKafka.isTombstone(record.value())) {
-            // The VM's history is closed by its VmRemoved change event, which carries the observation time: using
-            // one of the two keeps a replay identical whatever order the two topics are read in.
+            // The tombstone closes the VM's history: it is on the VM's own key, so it is ordered with its states
+            // (a VmRemoved on the change topic is not, and could close the interval of a VM that came back). Its
+            // timestamp is stored with the record, so a replay closes at the same instant.
+            vms.removed(VmKey.parse(record.key()), Instant.ofEpochMilli(record.timestamp()));
             return;
         }
         vms.apply(CloudEventsKafka.decode(record.headers(), record.value(), EventTypes.VM_STATE));
@@ -68,8 +70,8 @@ public class InventoryConsumers {
     }
 
     /**
-     * Change events: a VM removal closes its history; a host turning DOWN or NON_RESPONSIVE gets an unmap plan as of
-     * that moment (until confirmed failures come on the host-failures topic).
+     * Change events: a host turning DOWN or NON_RESPONSIVE gets an unmap plan as of that moment (until confirmed
+     * failures come on the host-failures topic). VM removals are taken from the VM topic's tombstones instead.
      */
     @Incoming("infra-events")
     @Blocking
@@ -77,9 +79,7 @@ public class InventoryConsumers {
             abortOn = {EventDecodingException.class, IllegalArgumentException.class})
     public void change(ConsumerRecord<String, byte[]> record) {
         EventEnvelope<?> e = CloudEventsKafka.decode(record.headers(), record.value());
-        if (e.data() instanceof VmRemoved removed) {
-            vms.removed(removed.vm(), removed.observedAt());
-        } else if (e.data() instanceof HostStatusChanged h && config.planOnHostStatusChange()
+        if (e.data() instanceof HostStatusChanged h && config.planOnHostStatusChange()
                 && h.current().isFailureSignal() && (h.previous() == null || !h.previous().isFailureSignal())
                 && h.previous() != null) {
             planner.publishFor(h.host(), h.observedAt(), "host-status:" + e.id());

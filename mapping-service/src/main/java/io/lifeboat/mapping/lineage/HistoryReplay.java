@@ -1,11 +1,10 @@
 package io.lifeboat.mapping.lineage;
 
 import io.lifeboat.common.envelope.CloudEventsKafka;
-import io.lifeboat.common.envelope.EventEnvelope;
-import io.lifeboat.common.change.VmRemoved;
 import io.lifeboat.common.event.EventTypes;
 import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.id.StorageDomainKey;
+import io.lifeboat.common.id.VmKey;
 import io.lifeboat.common.topic.Topic;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -69,7 +68,9 @@ public class HistoryReplay {
             }
         });
         n += replay(Topic.INVENTORY_VMS, r -> {
-            if (!CloudEventsKafka.isTombstone(r.value())) {
+            if (CloudEventsKafka.isTombstone(r.value())) {
+                vms.removed(VmKey.parse(r.key()), Instant.ofEpochMilli(r.timestamp()));
+            } else {
                 vms.apply(CloudEventsKafka.decode(r.headers(), r.value(), EventTypes.VM_STATE));
             }
         });
@@ -78,12 +79,6 @@ public class HistoryReplay {
                 domains.removed(StorageDomainKey.parse(r.key()), Instant.ofEpochMilli(r.timestamp()));
             } else {
                 domains.apply(CloudEventsKafka.decode(r.headers(), r.value(), EventTypes.STORAGE_DOMAIN_STATE));
-            }
-        });
-        n += replay(Topic.INFRA_EVENTS, r -> {
-            EventEnvelope<?> e = CloudEventsKafka.decode(r.headers(), r.value());
-            if (e.data() instanceof VmRemoved removed) {
-                vms.removed(removed.vm(), removed.observedAt());
             }
         });
         return n;

@@ -1,0 +1,127 @@
+package io.lifeboat.mapping;
+
+import io.lifeboat.common.envelope.EventEnvelope;
+import io.lifeboat.common.id.HostKey;
+import io.lifeboat.common.id.SourceId;
+import io.lifeboat.common.id.SourceKind;
+import io.lifeboat.common.id.VmKey;
+import io.lifeboat.common.inventory.ClusterRef;
+import io.lifeboat.common.inventory.CpuTopology;
+import io.lifeboat.common.inventory.Deletion;
+import io.lifeboat.common.inventory.DiskStorageType;
+import io.lifeboat.common.inventory.HighAvailability;
+import io.lifeboat.common.inventory.HostRef;
+import io.lifeboat.common.inventory.LunInfo;
+import io.lifeboat.common.inventory.VmDisk;
+import io.lifeboat.common.inventory.VmState;
+import io.lifeboat.common.inventory.VmStatus;
+import io.lifeboat.common.topic.Topic;
+import io.lifeboat.testsupport.KafkaTestClient;
+import io.lifeboat.testsupport.LifeboatInfra;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+
+/** VM history from the VM topic: moves, disk changes, removal by tombstone and return, the DLQ. */
+@QuarkusTest
+@QuarkusTestResource(LifeboatInfra.class)
+class VmHistoryFlowTest {
+
+    private static final URI SOURCE = URI.create("/lifeboat/collector/test");
+    private static final Instant T = Instant.parse("2024-06-01T08:00:00Z");
+    private static final SourceId SRC = SourceId.of("ovirt-vmflow");
+    private static KafkaTestClient kafka;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+        RestAssured.authentication = RestAssured.preemptive().basic("viewer", "viewer");
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+        RestAssured.reset();
+    }
+
+    private static VmState vm(VmKey key, String host, VmStatus status, String lun, Instant at) {
+        List<VmDisk> disks = List.of(new VmDisk("d-" + key.vmId(), "data", 1L << 30, "virtio_scsi",
+                DiskStorageType.LUN, null, false, LunInfo.of(lun, "IBM", "2145", "S1", 1L << 30)));
+        return new VmState(key, SourceKind.OVIRT, "vm-" + key.vmId().substring(0, 8), new ClusterRef("c1", "prod"),
+                new HostRef(HostKey.of(SRC, host), host), status, status == VmStatus.RUNNING ? "up" : "down", null,
+                List.of("10.9.9.9"), 4L << 30, new CpuTopology(2, 1, 1), disks, HighAvailability.NONE, null, null,
+                null, Deletion.NONE, Map.of(), List.of(), null, at);
+    }
+
+    @Test
+    void movesDiskChangesRemovalAndReturnBecomeIntervals() {
+        VmKey key = VmKey.of(SRC, UUID.randomUUID().toString());
+        String lun1 = "3600507680c8081b2e8aa000000000001";
+        String lun2 = "600507680C8081B2E8AA000000000002";   // SVC form: the same canonical WWID afterwards
+        kafka.publish(EventEnvelope.create(SOURCE, vm(key, "h1", VmStatus.RUNNING, lun1, T)));
+        kafka.publish(EventEnvelope.create(SOURCE, vm(key, "h1", VmStatus.RUNNING, lun1, T.plusSeconds(60))));
+        kafka.publish(EventEnvelope.create(SOURCE, vm(key, "h2", VmStatus.RUNNING, lun2, T.plusSeconds(120))));
+        // removed: a tombstone on the VM's key, timestamped T+180 s
+        kafka.send(new ProducerRecord<String, byte[]>(Topic.INVENTORY_VMS.topicName(), null,
+                T.plusSeconds(180).toEpochMilli(), key.toString(), (byte[]) null));
+        // and back
+        kafka.publish(EventEnvelope.create(SOURCE, vm(key, "h3", VmStatus.DOWN, lun2, T.plusSeconds(240))));
+
+        String lineage = "/api/v1/vms/" + key.source() + "/" + key.vmId() + "/lineage";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get(lineage).then().statusCode(200)
+                .body("placements", hasSize(3)));
+        given().get(lineage).then()
+                .body("placements[0].hostName", equalTo("h3"))
+                .body("placements[0].status", equalTo("DOWN"))
+                .body("placements[0].until", nullValue())
+                .body("placements[1].hostName", equalTo("h2"))
+                .body("placements[1].since", equalTo("2024-06-01T08:02:00Z"))
+                .body("placements[1].until", equalTo("2024-06-01T08:03:00Z"))
+                .body("placements[2].hostName", equalTo("h1"))
+                .body("placements[2].until", equalTo("2024-06-01T08:02:00Z"))
+                .body("placements[2].lastSeenAt", equalTo("2024-06-01T08:01:00Z"))
+                .body("disks[0].lunWwid", equalTo("3600507680c8081b2e8aa000000000002"))
+                .body("disks[0].until", nullValue());
+        // The LUN's history answers in any spelling and knows both stays.
+        given().get("/api/v1/luns/naa.600507680c8081b2e8aa000000000002/history").then().statusCode(200)
+                .body("hostName", org.hamcrest.Matchers.contains("h3", "h2"));
+        // As of 08:01 the VM was on h1, with the first LUN.
+        given().queryParam("asOf", "2024-06-01T08:01:00Z").get("/api/v1/hosts/ovirt-vmflow/h1/vms").then()
+                .statusCode(200).body("vmKey", org.hamcrest.Matchers.contains(key.toString()));
+        given().queryParam("asOf", "2024-06-01T08:03:30Z").get("/api/v1/hosts/ovirt-vmflow/h2/vms").then()
+                .statusCode(200).body("$", hasSize(0));
+    }
+
+    @Test
+    void aMalformedVmRecordGoesToTheVmDlq() {
+        String key = SRC + "/bad-" + UUID.randomUUID();
+        kafka.send(new ProducerRecord<>(Topic.INVENTORY_VMS.topicName(), null, key,
+                "{\"not\":\"an event\"}".getBytes(StandardCharsets.UTF_8), new RecordHeaders()));
+        List<ConsumerRecord<String, byte[]>> dead = kafka.read(Topic.INVENTORY_VMS.dlqName(), 1,
+                Duration.ofSeconds(30), r -> key.equals(r.key()));
+        assertThat(dead).hasSize(1);
+        assertThat(new String(dead.get(0).headers().lastHeader("dead-letter-reason").value()))
+                .contains("missing CloudEvents header 'ce_specversion'");
+    }
+}
