@@ -23,30 +23,16 @@ public final class CollectorProcess {
                 if (c == null) {
                     TestInfrastructure infra = TestInfrastructure.get();
                     String sim = SimulatorProcess.get().url();
-                    Map<String, String> p = new HashMap<>();
+                    Map<String, String> p = new HashMap<>(SimulatorSources.collectorProperties(sim));
                     p.put("kafka.bootstrap.servers", infra.bootstrapServers());
                     p.put("quarkus.datasource.jdbc.url", infra.jdbcUrl());
                     p.put("quarkus.datasource.username", infra.jdbcUser());
                     p.put("quarkus.datasource.password", infra.jdbcPassword());
-                    source(p, "ovirt-1", "ovirt", sim + "/ovirt/ovirt-1/ovirt-engine/api", "admin@internal");
-                    source(p, "openstack-1", "openstack", sim + "/openstack/openstack-1/identity/v3", "admin");
-                    p.put("lifeboat.collector.sources.openstack-1.reclaim-interval", "1h");
                     c = AppProcess.start("collector-service", "lifeboat.collector.jar", p, "512m");
                     instance = c;
                 }
             }
         }
         return c;
-    }
-
-    private static void source(Map<String, String> p, String id, String kind, String url, String user) {
-        String prefix = "lifeboat.collector.sources." + id + ".";
-        p.put(prefix + "kind", kind);
-        p.put(prefix + "url", url);
-        p.put(prefix + "username", user);
-        p.put(prefix + "password", "lifeboat");
-        p.put(prefix + "cycle-interval", "1h");
-        p.put(prefix + "signal-interval", "1s");
-        p.put(prefix + "retries", "1");
     }
 }
