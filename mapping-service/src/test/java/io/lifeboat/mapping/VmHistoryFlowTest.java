@@ -114,6 +114,47 @@ class VmHistoryFlowTest {
     }
 
     @Test
+    void lunsBackingAStorageDomainOrWithoutAWwidAreKeptWithTheirReason() {
+        HostKey host = HostKey.of(SRC, "h-" + UUID.randomUUID().toString().substring(0, 8));
+        VmKey key = VmKey.of(SRC, UUID.randomUUID().toString());
+        String domainLun = "3600507680c8081b2e8bb000000000001";
+        String plainLun = "3600507680c8081b2e8bb000000000002";
+        kafka.publish(EventEnvelope.create(SOURCE, new io.lifeboat.common.inventory.StorageDomainState(
+                io.lifeboat.common.id.StorageDomainKey.of(SRC, "sd-" + key.vmId().substring(0, 8)), "fc-data-x",
+                "data", "fcp", "dc1", List.of(io.lifeboat.common.lun.LunWwid.parse(domainLun)), T)));
+        List<VmDisk> disks = List.of(
+                new VmDisk("d1", "on-domain-lun", 1L << 30, "virtio_scsi", DiskStorageType.LUN, null, false,
+                        LunInfo.of(domainLun, "IBM", "2145", "S1", 1L << 30)),
+                new VmDisk("d2", "garbled", 1L << 30, "virtio_scsi", DiskStorageType.LUN, null, false,
+                        LunInfo.of("lun-17-on-array-b", "X", "Y", "S2", 1L << 30)),
+                new VmDisk("d3", "plain", 1L << 30, "virtio_scsi", DiskStorageType.LUN, null, false,
+                        LunInfo.of(plainLun, "IBM", "2145", "S3", 1L << 30)));
+        VmState base = vm(key, host.hostId(), VmStatus.DOWN, plainLun, T);
+        kafka.publish(EventEnvelope.create(SOURCE, new VmState(key, base.platform(), base.name(), base.cluster(),
+                base.host(), VmStatus.DOWN, "down", null, base.ipAddresses(), base.memoryBytes(), base.cpu(), disks,
+                base.ha(), null, null, null, Deletion.NONE, Map.of(), List.of(), null, T)));
+        String plan = "/api/v1/hosts/" + host.source() + "/" + host.hostId() + "/unmap-plan";
+        // The storage domain and the VM come on different topics: wait until both have been stored.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            io.restassured.path.json.JsonPath p = given().queryParam("asOf", "2024-06-01T09:00:00Z").get(plan)
+                    .then().statusCode(200).body("entries", hasSize(3)).extract().jsonPath();
+            assertThat(p.getString("entries.find { it.diskId == 'd1' }.keepReason"))
+                    .isEqualTo("BACKS_STORAGE_DOMAIN");
+            assertThat(p.getString("entries.find { it.diskId == 'd1' }.detail")).contains("fc-data-x");
+            assertThat(p.getString("entries.find { it.diskId == 'd2' }.keepReason")).isEqualTo("UNKNOWN_WWID");
+            assertThat(p.getString("entries.find { it.diskId == 'd2' }.lunId")).isEqualTo("lun-17-on-array-b");
+            assertThat(p.getString("entries.find { it.diskId == 'd3' }.decision")).isEqualTo("UNMAP");
+        });
+        String script = given().queryParam("asOf", "2024-06-01T09:00:00Z").queryParam("format", "svc").get(plan)
+                .then().statusCode(200).extract().asString();
+        assertThat(script.lines().filter(l -> l.startsWith("rmvdiskhostmap")).toList())
+                .containsExactly("rmvdiskhostmap -host " + host.hostId() + " 600507680C8081B2E8BB000000000002");
+        assertThat(script).contains("# KEEP 600507680C8081B2E8BB000000000001  BACKS_STORAGE_DOMAIN")
+                .contains("# KEEP lun-17-on-array-b  UNKNOWN_WWID");
+        given().queryParam("format", "pdf").get(plan).then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
     void aMalformedVmRecordGoesToTheVmDlq() {
         String key = SRC + "/bad-" + UUID.randomUUID();
         kafka.send(new ProducerRecord<>(Topic.INVENTORY_VMS.topicName(), null, key,
