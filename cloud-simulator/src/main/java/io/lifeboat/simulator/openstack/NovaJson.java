@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -223,9 +222,5 @@ final class NovaJson {
         } catch (Exception e) {
             return Integer.toHexString(s.hashCode());
         }
-    }
-
-    static Duration parseDuration(String s) {
-        return Duration.parse(s);
     }
 }

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -300,12 +299,5 @@ public class UnmapPlanner {
         } catch (Exception e) {
             throw new IllegalStateException("unreadable stored plan: " + e.getMessage(), e);
         }
-    }
-
-    static Map<String, Long> counts(UnmapPlan p) {
-        Map<String, Long> m = new LinkedHashMap<>();
-        p.entries().forEach(e -> m.merge(e.decision() == UnmapDecision.UNMAP ? "UNMAP" : e.keepReason().name(), 1L,
-                Long::sum));
-        return m;
     }
 }
