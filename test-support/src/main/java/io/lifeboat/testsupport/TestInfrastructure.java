@@ -58,6 +58,13 @@ public final class TestInfrastructure {
 
     private static TestInfrastructure start() {
         long t0 = System.nanoTime();
+        // The broker calls Exit.exit / Exit.halt on fatal errors, e.g. when its log directory goes away while the JVM
+        // shuts down: that would end the test JVM with a non-zero code after every test passed. Kafka's own tests
+        // replace both procedures the same way.
+        org.apache.kafka.common.utils.Exit.setExitProcedure((code, message) ->
+                LOG.warnf("the Kafka test broker asked to exit(%d): %s", code, message));
+        org.apache.kafka.common.utils.Exit.setHaltProcedure((code, message) ->
+                LOG.warnf("the Kafka test broker asked to halt(%d): %s", code, message));
         CompletableFuture<EmbeddedPostgres> pg = CompletableFuture.supplyAsync(TestInfrastructure::startPostgres);
         KafkaClusterTestKit kafka = startKafka();
         long kafkaMs = (System.nanoTime() - t0) / 1_000_000;
