@@ -229,6 +229,26 @@ public final class OpenStackRegion {
         }
     }
 
+    /** Power restored (a BMC "On"): the compute boots, heart-beats again, and Nova stops the guests it lost. */
+    public synchronized void powerOn(String host) {
+        NovaService s = requireService(host);
+        if (s.poweredOn) {
+            return;
+        }
+        s.poweredOn = true;
+        if (s.networkReachable) {
+            s.lastHeartbeat = now();
+        }
+        for (NovaServer srv : serversOn(host)) {
+            if ("active".equals(srv.vmState)) {
+                srv.vmState = "stopped";
+                srv.powerState = 4;
+                srv.updatedAt = now();
+            }
+            srv.running = false;
+        }
+    }
+
     /** The next evacuation of this server fails on the destination (ERROR), once. */
     public synchronized void failNextEvacuation(String serverId) {
         requireServer(serverId);

@@ -193,6 +193,25 @@ public final class OvirtEngine {
         }
     }
 
+    /** Power restored (a BMC "On"): the host boots and rejoins when the engine can reach it; its old guests are gone. */
+    public synchronized void powerOn(String hostId) {
+        OvHost h = requireHost(hostId);
+        if (h.poweredOn) {
+            return;
+        }
+        h.poweredOn = true;
+        if (h.networkReachable) {
+            h.status = "up";
+            h.statusDetail = null;
+            event(VDS_DETECTED, "normal", "Status of host " + h.name + " was set to Up.", h.id, null);
+            for (OvVm vm : vmsOn(h.id)) {
+                if (!"down".equals(vm.status)) {
+                    setDown(vm, "VM " + vm.name + " is down. Exit message: host powered off.", VM_DOWN);
+                }
+            }
+        }
+    }
+
     /** Undoes every fault of the host; a host that had lost power comes back empty. */
     public synchronized void recover(String hostId) {
         OvHost h = requireHost(hostId);

@@ -29,6 +29,9 @@ public class ApiFaults {
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        if (uri.getPath().startsWith("/redfish/") && e.getResponse().hasEntity()) {
+            return e.getResponse();   // already a Redfish error body
+        }
         return render(uri.getPath(), status, e.getMessage());
     }
 
@@ -50,6 +53,12 @@ public class ApiFaults {
             String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<fault><reason>" + reason
                     + "</reason><detail>[" + escape(message) + "]</detail></fault>";
             return Response.status(status).type("application/xml;charset=UTF-8").entity(xml).build();
+        }
+        if (p.startsWith("/redfish/")) {
+            Map<String, Object> err = new LinkedHashMap<>();
+            err.put("code", status == 404 ? "Base.1.8.ResourceMissingAtURI" : "Base.1.8.GeneralError");
+            err.put("message", message);
+            return json(status, Map.of("error", err));
         }
         if (p.startsWith("/openstack/") && p.contains("/identity/")) {
             Map<String, Object> err = new LinkedHashMap<>();

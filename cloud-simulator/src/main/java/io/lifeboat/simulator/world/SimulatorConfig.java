@@ -17,6 +17,18 @@ public interface SimulatorConfig {
 
     OpenStack openstack();
 
+    Redfish redfish();
+
+    interface Redfish {
+        /** The user every simulated BMC accepts (HTTP basic auth). */
+        @WithDefault("admin")
+        String username();
+
+        /** Its password. */
+        @WithDefault("lifeboat")
+        String password();
+    }
+
     interface Topology {
         /** Seed of the generator: the same seed and sizes give the same clouds. */
         @WithDefault("42")
