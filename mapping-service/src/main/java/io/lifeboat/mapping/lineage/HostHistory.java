@@ -67,7 +67,7 @@ public class HostHistory {
     public boolean hostRemoved(HostKey host, Instant when) {
         Instant at = Times.micros(when);
         Optional<HostInterval> open = openInterval(host);
-        open.ifPresent(i -> i.validTo = at.isBefore(i.validFrom) ? i.validFrom : at);
+        open.ifPresent(i -> i.closeAt(at));
         return open.isPresent();
     }
 

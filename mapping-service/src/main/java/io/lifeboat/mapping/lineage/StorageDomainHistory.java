@@ -48,13 +48,13 @@ public class StorageDomainHistory {
             i.eventId = event.id();
             i.persist();
         }
-        open.values().forEach(i -> i.validTo = t.isBefore(i.validFrom) ? i.validFrom : t);
+        open.values().forEach(i -> i.closeAt(t));
     }
 
     @Transactional
     public void removed(StorageDomainKey domain, Instant when) {
         Instant at = Times.micros(when);
         StorageDomainLunInterval.<StorageDomainLunInterval>list("domainKey = ?1 and validTo is null",
-                domain.toString()).forEach(i -> i.validTo = at.isBefore(i.validFrom) ? i.validFrom : at);
+                domain.toString()).forEach(i -> i.closeAt(at));
     }
 }

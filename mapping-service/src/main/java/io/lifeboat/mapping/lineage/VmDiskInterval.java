@@ -1,29 +1,16 @@
 package io.lifeboat.mapping.lineage;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
-import java.time.Instant;
 
 /** One stretch of time during which a VM had a disk (and the LUN behind it). */
 @Entity
 @Table(name = "vm_disk_interval")
-public class VmDiskInterval extends PanacheEntityBase {
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
+public class VmDiskInterval extends Interval {
 
     @Column(name = "vm_key", nullable = false)
     public String vmKey;
-
-    @Column(name = "source_id", nullable = false)
-    public String sourceId;
 
     @Column(name = "disk_id", nullable = false)
     public String diskId;
@@ -62,16 +49,4 @@ public class VmDiskInterval extends PanacheEntityBase {
 
     @Column(name = "lun_serial")
     public String lunSerial;
-
-    @Column(name = "valid_from", nullable = false)
-    public Instant validFrom;
-
-    @Column(name = "valid_to")
-    public Instant validTo;
-
-    @Column(name = "last_seen_at", nullable = false)
-    public Instant lastSeenAt;
-
-    @Column(name = "event_id", nullable = false)
-    public String eventId;
 }

@@ -94,9 +94,9 @@ public class VmHistory {
     public void removed(VmKey vm, Instant when) {
         Instant at = Times.micros(when);
         VmInterval.<VmInterval>list("vmKey = ?1 and validTo is null", vm.toString())
-                .forEach(i -> i.validTo = at.isBefore(i.validFrom) ? i.validFrom : at);
+                .forEach(i -> i.closeAt(at));
         VmDiskInterval.<VmDiskInterval>list("vmKey = ?1 and validTo is null", vm.toString())
-                .forEach(i -> i.validTo = at.isBefore(i.validFrom) ? i.validFrom : at);
+                .forEach(i -> i.closeAt(at));
     }
 
     /** A VM's placement intervals, newest first. */

@@ -1,11 +1,7 @@
 package io.lifeboat.mapping.lineage;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
@@ -13,17 +9,10 @@ import java.time.Instant;
 /** One stretch of time during which a VM's host, cluster, status and attributes stayed the same. */
 @Entity
 @Table(name = "vm_interval")
-public class VmInterval extends PanacheEntityBase {
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
+public class VmInterval extends Interval {
 
     @Column(name = "vm_key", nullable = false)
     public String vmKey;
-
-    @Column(name = "source_id", nullable = false)
-    public String sourceId;
 
     @Column(name = "vm_name", nullable = false)
     public String vmName;
@@ -66,16 +55,4 @@ public class VmInterval extends PanacheEntityBase {
 
     @Column(name = "memory_bytes")
     public Long memoryBytes;
-
-    @Column(name = "valid_from", nullable = false)
-    public Instant validFrom;
-
-    @Column(name = "valid_to")
-    public Instant validTo;
-
-    @Column(name = "last_seen_at", nullable = false)
-    public Instant lastSeenAt;
-
-    @Column(name = "event_id", nullable = false)
-    public String eventId;
 }
