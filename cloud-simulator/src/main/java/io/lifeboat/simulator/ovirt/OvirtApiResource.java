@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * The oVirt engine REST API v4 of each simulated engine, at {@code /ovirt/<source>/ovirt-engine/api}. XML unless the
@@ -62,13 +63,8 @@ public class OvirtApiResource {
         synchronized (e) {
             selected = s.apply(e.vms(), max);
         }
-        return write(accept, e, (r, d) -> {
-            d.beginList("vms", "vm");
-            for (OvVm vm : selected) {
-                r.vm(d, vm, f);
-            }
-            d.endList();
-        });
+        return writeList(accept, e, "vms", "vm", () -> selected,
+                (r, d, vm) -> r.vm(d, vm, f));
     }
 
     @GET
@@ -90,13 +86,8 @@ public class OvirtApiResource {
         OvirtEngine e = engine(source, auth);
         OvVm vm = e.vm(id).orElseThrow(() -> notFound());
         boolean followDisk = follow != null && follow.contains("disk");
-        return write(accept, e, (r, d) -> {
-            d.beginList("disk_attachments", "disk_attachment");
-            for (OvDiskAttachment da : vm.disks) {
-                r.diskAttachment(d, vm, da, followDisk);
-            }
-            d.endList();
-        });
+        return writeList(accept, e, "disk_attachments", "disk_attachment", () -> vm.disks,
+                (r, d, da) -> r.diskAttachment(d, vm, da, followDisk));
     }
 
     @GET
@@ -138,13 +129,8 @@ public class OvirtApiResource {
         OvirtSearch<OvDisk> s = OvirtSearch.parse(search, Map.of("alias", disk -> disk.alias,
                 "name", disk -> disk.alias, "id", disk -> disk.id, "storage_type", disk -> disk.storageType));
         List<OvDisk> selected = s.apply(e.disks(), max);
-        return write(accept, e, (r, d) -> {
-            d.beginList("disks", "disk");
-            for (OvDisk disk : selected) {
-                r.disk(d, disk);
-            }
-            d.endList();
-        });
+        return writeList(accept, e, "disks", "disk", () -> selected,
+                OvirtRenderer::disk);
     }
 
     @GET
@@ -167,13 +153,8 @@ public class OvirtApiResource {
         OvirtSearch<OvHost> s = OvirtSearch.parse(search, Map.of("name", h -> h.name, "status", h -> h.status,
                 "cluster", h -> clusterNames.get(h.clusterId), "id", h -> h.id, "address", h -> h.address));
         List<OvHost> selected = s.apply(e.hosts(), max);
-        return write(accept, e, (r, d) -> {
-            d.beginList("hosts", "host");
-            for (OvHost h : selected) {
-                r.host(d, h);
-            }
-            d.endList();
-        });
+        return writeList(accept, e, "hosts", "host", () -> selected,
+                OvirtRenderer::host);
     }
 
     @GET
@@ -194,13 +175,8 @@ public class OvirtApiResource {
         OvirtEngine e = engine(source, auth);
         OvirtSearch<OvCluster> s = OvirtSearch.parse(search, Map.of("name", OvCluster::name, "id", OvCluster::id));
         List<OvCluster> selected = s.apply(e.clusters(), max);
-        return write(accept, e, (r, d) -> {
-            d.beginList("clusters", "cluster");
-            for (OvCluster c : selected) {
-                r.cluster(d, c);
-            }
-            d.endList();
-        });
+        return writeList(accept, e, "clusters", "cluster", () -> selected,
+                OvirtRenderer::cluster);
     }
 
     @GET
@@ -219,13 +195,8 @@ public class OvirtApiResource {
                                 @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                                 @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         OvirtEngine e = engine(source, auth);
-        return write(accept, e, (r, d) -> {
-            d.beginList("data_centers", "data_center");
-            for (OvDataCenter dc : e.dataCenters()) {
-                r.dataCenter(d, dc);
-            }
-            d.endList();
-        });
+        return writeList(accept, e, "data_centers", "data_center", e::dataCenters,
+                OvirtRenderer::dataCenter);
     }
 
     @GET
@@ -244,13 +215,8 @@ public class OvirtApiResource {
                                    @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                                    @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         OvirtEngine e = engine(source, auth);
-        return write(accept, e, (r, d) -> {
-            d.beginList("storage_domains", "storage_domain");
-            for (OvStorageDomain sd : e.storageDomains()) {
-                r.storageDomain(d, sd);
-            }
-            d.endList();
-        });
+        return writeList(accept, e, "storage_domains", "storage_domain", e::storageDomains,
+                OvirtRenderer::storageDomain);
     }
 
     @GET
@@ -271,13 +237,8 @@ public class OvirtApiResource {
                            @QueryParam("max") Integer max) {
         OvirtEngine e = engine(source, auth);
         List<OvEvent> events = e.eventsAfter(from == null ? 0 : from, max == null || max < 0 ? 100_000 : max);
-        return write(accept, e, (r, d) -> {
-            d.beginList("events", "event");
-            for (OvEvent ev : events) {
-                r.event(d, ev);
-            }
-            d.endList();
-        });
+        return writeList(accept, e, "events", "event", () -> events,
+                OvirtRenderer::event);
     }
 
     @POST
@@ -379,5 +340,25 @@ public class OvirtApiResource {
             }
         };
         return Response.ok(out, json ? JSON : XML).build();
+    }
+
+    /**
+     * Streams a collection, e.g. {@code <clusters><cluster>…</cluster></clusters>}; the items are read under the
+     * engine lock, like everything {@link #write} writes.
+     */
+    private static <T> Response writeList(String accept, OvirtEngine e, String wrapper, String item,
+                                          Supplier<? extends Iterable<T>> items, ItemWriter<T> writer) {
+        return write(accept, e, (r, d) -> {
+            d.beginList(wrapper, item);
+            for (T t : items.get()) {
+                writer.write(r, d, t);
+            }
+            d.endList();
+        });
+    }
+
+    @FunctionalInterface
+    private interface ItemWriter<T> {
+        void write(OvirtRenderer r, OvirtDoc d, T item);
     }
 }
