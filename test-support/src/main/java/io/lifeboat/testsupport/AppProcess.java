@@ -31,6 +31,16 @@ public final class AppProcess {
         this.url = url;
     }
 
+    /** Kills the process at once (SIGKILL), as a crash or an OOM kill would: no shutdown hooks run. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Base URL, e.g. {@code http://localhost:41234}. */
     public String url() {
         return url;

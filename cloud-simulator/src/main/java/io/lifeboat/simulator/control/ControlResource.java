@@ -144,6 +144,23 @@ public class ControlResource {
         return truth(source);
     }
 
+    /** Whether the engine has power management for the host (oVirt): without it the engine cannot fence it. */
+    public record PowerManagement(Boolean enabled) {
+    }
+
+    @PUT
+    @Path("/sources/{source}/hosts/{host}/power-management")
+    @Operation(summary = "oVirt: turn a host's power management on or off (without it, the engine cannot fence it)")
+    public Map<String, Object> powerManagement(@PathParam("source") String source, @PathParam("host") String host,
+                                               PowerManagement pm) {
+        if (pm == null || pm.enabled() == null) {
+            throw SimulatedFault.badRequest("'enabled' is required");
+        }
+        var ovirt = simulation.ovirt(source).orElseThrow(() -> SimulatedFault.notFound("no oVirt source " + source));
+        ovirt.setPowerManagement(ovirtHostId(ovirt, host), pm.enabled());
+        return truth(source);
+    }
+
     @PUT
     @Path("/sources/{source}/settings")
     @Operation(summary = "oVirt: the engine's own HA restart; OpenStack: service-down time, evacuation duration,"
@@ -257,6 +274,7 @@ public class ControlResource {
                 m.put("poweredOn", h.poweredOn);
                 m.put("storageReachable", h.storageReachable);
                 m.put("networkReachable", h.networkReachable);
+                m.put("powerManagementEnabled", h.powerManagementEnabled);
                 hosts.add(m);
             }
             List<Map<String, Object>> vms = new ArrayList<>();
@@ -309,6 +327,9 @@ public class ControlResource {
                 m.put("host", s.host);
                 m.put("running", s.running);
                 m.put("deleted", s.deleted);
+                m.put("metadata", s.metadata);
+                m.put("tags", s.tags);
+                m.put("flavorExtraSpecs", r.flavor(s.flavorId).map(f -> f.extraSpecs()).orElse(Map.of()));
                 m.put("lunWwids", s.volumeIds.stream().map(v -> r.volume(v).map(vol -> vol.metadata.get("volume_wwn"))
                         .orElse(null)).filter(java.util.Objects::nonNull).map(u -> "3" + u.toLowerCase()).toList());
                 servers.add(m);

@@ -257,6 +257,11 @@ public final class OvirtEngine {
         }
     }
 
+    /** Power management configured or not (a host without it cannot be fenced by the engine). */
+    public synchronized void setPowerManagement(String hostId, boolean enabled) {
+        requireHost(hostId).powerManagementEnabled = enabled;
+    }
+
     // ------------------------------------------------------------------ actions (the emulated API)
 
     /**

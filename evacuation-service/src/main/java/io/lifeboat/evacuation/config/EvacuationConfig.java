@@ -1,0 +1,177 @@
+package io.lifeboat.evacuation.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How the evacuation-service detects, fences and recovers failed hosts, per source, e.g.
+ * <pre>
+ * lifeboat.evacuation.sources.openstack-1.kind=openstack
+ * lifeboat.evacuation.sources.openstack-1.url=https://keystone.dc1.example:5000/v3
+ * lifeboat.evacuation.sources.openstack-1.username=lifeboat
+ * lifeboat.evacuation.sources.openstack-1.password-file=/var/run/secrets/lifeboat/openstack-1
+ * lifeboat.evacuation.sources.openstack-1.fencer=redfish
+ * lifeboat.evacuation.sources.openstack-1.redfish.system-url=https://bmc-{host}.dc1.example/redfish/v1/Systems/1
+ * lifeboat.evacuation.sources.openstack-1.reserved-hosts=cmp1-a05,cmp1-b05
+ * </pre>
+ * A source that is not configured here is never recovered: its failures are still tracked, and wait for an operator.
+ */
+@ConfigMapping(prefix = "lifeboat.evacuation")
+public interface EvacuationConfig {
+
+    /** The sources this service may act on, by id (the same ids as the collector's). */
+    Map<String, Source> sources();
+
+    /** How often the failure lifecycle and the recovery runs are advanced. */
+    @WithDefault("1s")
+    Duration tick();
+
+    /** A replica's claim on a run lasts this long without renewal; another replica takes over after it. */
+    @WithDefault("30s")
+    Duration runLease();
+
+    /** This replica's name in run leases and the audit trail; the host name when unset. */
+    Optional<String> instanceName();
+
+    enum Kind { OVIRT, OPENSTACK }
+
+    /** How a host's power-off is confirmed before anything is recovered. */
+    enum FencerKind {
+        /** oVirt: the engine's power management ({@code POST /hosts/{id}/fence} stop, then status). */
+        OVIRT,
+        /** A Redfish BMC: {@code ComputerSystem.Reset} with {@code ForceOff}, then {@code PowerState} Off. */
+        REDFISH,
+        /** No fencer: every confirmed failure waits for an operator's confirmation. */
+        NONE
+    }
+
+    /** Which instances an OpenStack recovery evacuates. */
+    enum EvacuablePolicy {
+        /** Only tagged ones when any instance of the source is tagged evacuable (metadata, flavor or image); else all. */
+        AUTO,
+        ALL,
+        TAGGED
+    }
+
+    interface Source {
+        Kind kind();
+
+        /** Off: failures are tracked but nothing is fenced or recovered. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** oVirt: the API URL; OpenStack: the Keystone v3 URL. */
+        String url();
+
+        String username();
+
+        Optional<String> password();
+
+        /** A file holding the password (a mounted Kubernetes secret); trailing newlines are ignored. */
+        Optional<Path> passwordFile();
+
+        @WithDefault("Default")
+        String userDomain();
+
+        @WithDefault("admin")
+        String project();
+
+        @WithDefault("Default")
+        String projectDomain();
+
+        @WithDefault("public")
+        String endpointInterface();
+
+        /**
+         * The compute microversion for the recovery calls. 2.53 is the force-down form by service id; below it the
+         * 2.11 form is used. From 2.95 an evacuated instance ends stopped and is started again here.
+         */
+        @WithDefault("2.53")
+        String computeMicroversion();
+
+        /** Accept any TLS certificate (oVirt only). Only for labs. */
+        @WithDefault("false")
+        boolean insecure();
+
+        /** Timeout of one API call. */
+        @WithDefault("30s")
+        Duration callTimeout();
+
+        /** Retries of a failed API call, with exponential backoff. */
+        @WithDefault("3")
+        int retries();
+
+        /** How long the platform must report a host down before the failure is confirmed. */
+        @WithDefault("30s")
+        Duration gracePeriod();
+
+        /** More than this share of the source's hosts suspected at once is a partition: nothing is recovered. */
+        @WithDefault("0.5")
+        double partitionThreshold();
+
+        /** How power-off is confirmed; default: the engine for oVirt, none for OpenStack. */
+        Optional<FencerKind> fencer();
+
+        /** The Redfish fencer. */
+        Redfish redfish();
+
+        /** After fencing, wait for an operator's approval before recovering. */
+        @WithDefault("false")
+        boolean approvalRequired();
+
+        /** OpenStack: which instances to evacuate. */
+        @WithDefault("auto")
+        EvacuablePolicy evacuable();
+
+        /** Evacuations (or oVirt starts) in flight at once. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** OpenStack: hosts to evacuate to, tried in order; empty: the scheduler chooses. Enabled when first used. */
+        Optional<List<String>> reservedHosts();
+
+        /** Attempts per instance (the first one included), each on another host where one is named. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** How long one instance may take to become ACTIVE (or started) on its new host. */
+        @WithDefault("10m")
+        Duration instanceTimeout();
+
+        /** How often an instance in flight is polled. */
+        @WithDefault("2s")
+        Duration pollInterval();
+
+        /** oVirt: how long HA VMs are left to the engine's own restart before Lifeboat starts them. */
+        @WithDefault("60s")
+        Duration engineHaWait();
+
+        /** oVirt: migrate VMs paused by a storage error on a host that is still up. */
+        @WithDefault("false")
+        boolean migratePausedOnStorageError();
+    }
+
+    interface Redfish {
+        /**
+         * The ComputerSystem of a host, with {@code {host}} (the host name) and {@code {source}} replaced, e.g.
+         * {@code https://bmc-{host}.example/redfish/v1/Systems/1}.
+         */
+        Optional<String> systemUrl();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        Optional<Path> passwordFile();
+
+        /** How long to wait for PowerState Off after ForceOff. */
+        @WithDefault("60s")
+        Duration powerOffTimeout();
+    }
+}

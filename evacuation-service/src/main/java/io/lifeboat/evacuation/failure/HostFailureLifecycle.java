@@ -1,0 +1,340 @@
+package io.lifeboat.evacuation.failure;
+
+import io.lifeboat.common.failure.HostFailureChanged;
+import io.lifeboat.common.failure.HostFailurePhase;
+import io.lifeboat.common.failure.PartitionSuspected;
+import io.lifeboat.common.id.HostKey;
+import io.lifeboat.common.id.SourceId;
+import io.lifeboat.common.inventory.HostStatus;
+import io.lifeboat.evacuation.audit.AuditLog;
+import io.lifeboat.evacuation.config.EvacuationConfig;
+import io.lifeboat.evacuation.fencing.Fencer;
+import io.lifeboat.evacuation.inventory.HostView;
+import io.lifeboat.evacuation.outbox.Outbox;
+import io.lifeboat.evacuation.platform.Platforms;
+import io.lifeboat.evacuation.recovery.RecoveryRuns;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The host-failure lifecycle (DESIGN.md "Rules that keep it safe"): SUSPECTED when the platform reports the host down
+ * → CONFIRMED after the grace period → FENCED when a fencer confirms power-off, or AWAITING_APPROVAL when none can (or
+ * when too many hosts of the source are down at once: a partition) → RECOVERING → RECOVERED or PARTIALLY_RECOVERED.
+ * A host that comes back before it is fenced closes its episode with nothing done (ABANDONED).
+ */
+@ApplicationScoped
+public class HostFailureLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(HostFailureLifecycle.class);
+    private static final String SYSTEM = "system";
+    /** How long one replica holds a fence attempt before another may try. */
+    private static final Duration FENCE_CLAIM = Duration.ofMinutes(3);
+    private static final int FENCE_ATTEMPTS = 3;
+
+    @Inject
+    EvacuationConfig config;
+
+    @Inject
+    Platforms platforms;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    RecoveryRuns runs;
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    MeterRegistry metrics;
+
+    // ------------------------------------------------------------------ signals from the inventory
+
+    /** A host state arrived: opens an episode for a failure signal, closes an unfenced one when the host is back. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void hostObserved(HostView host) {
+        Optional<HostFailure> open = HostFailure.openFor(host.hostKey);
+        if (host.status.isFailureSignal()) {
+            if (open.isEmpty()) {
+                suspect(host);
+            }
+            return;
+        }
+        if (host.status == HostStatus.UP && open.isPresent() && !open.get().fenced()) {
+            HostFailure f = open.get();
+            runs.cancelActive(f, SYSTEM, "the host came back before it was fenced");
+            close(f, HostFailurePhase.ABANDONED, SYSTEM, "the host came back (" + host.platformStatus
+                    + ") before it was fenced: nothing was recovered", host.observedAt);
+        }
+    }
+
+    private void suspect(HostView host) {
+        UUID id = UUID.randomUUID();
+        Instant now = Instant.now();
+        // The partial unique index (one open episode per host) decides between replicas and redeliveries.
+        int inserted = em.createNativeQuery("insert into host_failure (id, host_key, source_id, platform, host_name,"
+                        + " phase, first_signal_at, updated_at, reason) values (?1, ?2, ?3, ?4, ?5, 'SUSPECTED', ?6, ?7,"
+                        + " ?8) on conflict (host_key) where closed_at is null do nothing")
+                .setParameter(1, id).setParameter(2, host.hostKey).setParameter(3, host.sourceId)
+                .setParameter(4, host.platform).setParameter(5, host.name).setParameter(6, host.observedAt)
+                .setParameter(7, now).setParameter(8, "platform reports " + host.platformStatus)
+                .executeUpdate();
+        if (inserted == 1) {
+            HostFailure f = HostFailure.findById(id);
+            publish(f, null, SYSTEM, f.reason, host.observedAt);
+            LOG.infof("host %s (%s) suspected failed: %s", host.name, host.hostKey, host.platformStatus);
+        }
+    }
+
+    // ------------------------------------------------------------------ the clock
+
+    @Scheduled(every = "${lifeboat.evacuation.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "2s")
+    void tick() {
+        for (UUID id : openEpisodes()) {
+            try {
+                advance(id);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "episode %s: could not advance", id);
+            }
+        }
+    }
+
+    @Transactional
+    List<UUID> openEpisodes() {
+        return em.createQuery("select f.id from HostFailure f where f.closedAt is null and f.phase in"
+                + " (:s, :c, :f) order by f.firstSignalAt", UUID.class)
+                .setParameter("s", HostFailurePhase.SUSPECTED).setParameter("c", HostFailurePhase.CONFIRMED)
+                .setParameter("f", HostFailurePhase.FENCED).getResultList();
+    }
+
+    void advance(UUID id) {
+        HostFailure f = read(id);
+        if (f == null || !f.open()) {
+            return;
+        }
+        switch (f.phase) {
+            case SUSPECTED -> confirmIfDue(id);
+            case CONFIRMED -> fence(id);
+            case FENCED -> runs.startRecovery(id);
+            default -> {
+                // AWAITING_APPROVAL waits for an operator; RECOVERING for its run.
+            }
+        }
+    }
+
+    @Transactional
+    HostFailure read(UUID id) {
+        return HostFailure.findById(id);
+    }
+
+    @Transactional
+    void confirmIfDue(UUID id) {
+        HostFailure f = HostFailure.findById(id);
+        if (f == null || f.phase != HostFailurePhase.SUSPECTED) {
+            return;
+        }
+        Instant now = Instant.now();
+        if (partitionGuard(f, now)) {
+            return;
+        }
+        Duration grace = platforms.source(f.sourceId).map(EvacuationConfig.Source::gracePeriod)
+                .orElse(Duration.ofSeconds(30));
+        if (now.isBefore(f.firstSignalAt.plus(grace))) {
+            return;
+        }
+        HostView host = HostView.findById(f.hostKey);
+        if (host != null && !host.status.isFailureSignal()) {
+            return;   // the host state is being applied; the next state decides
+        }
+        f.confirmedAt = now;
+        transition(f, HostFailurePhase.CONFIRMED, SYSTEM, "still down after the grace period of "
+                + grace.toSeconds() + " s", now);
+        timer("confirmed", f, Duration.between(f.firstSignalAt, now));
+    }
+
+    /**
+     * More than the threshold share of the source's hosts with an unfenced open episode: a partition, not host
+     * failures. Every such episode waits for an operator, and one alert is published (peers.md: RHOSO InstanceHA).
+     */
+    private boolean partitionGuard(HostFailure f, Instant now) {
+        if (f.partition) {
+            return true;
+        }
+        double threshold = platforms.source(f.sourceId).map(EvacuationConfig.Source::partitionThreshold).orElse(0.5);
+        long total = HostView.count("sourceId", f.sourceId);
+        List<HostFailure> suspected = HostFailure.openOfSource(f.sourceId).stream()
+                .filter(e -> !e.fenced()).toList();
+        if (total == 0 || (double) suspected.size() / total <= threshold) {
+            return false;
+        }
+        String reason = String.format("partition suspected: %d of %d hosts of %s down at once (more than %.0f %%);"
+                + " nothing is recovered until an operator decides", suspected.size(), total, f.sourceId,
+                threshold * 100);
+        boolean newlyFlagged = false;
+        for (HostFailure e : suspected) {
+            if (!e.partition) {
+                newlyFlagged = true;
+                e.partition = true;
+                runs.cancelActive(e, SYSTEM, "partition suspected");
+                transition(e, HostFailurePhase.AWAITING_APPROVAL, SYSTEM, reason, now);
+            }
+        }
+        if (newlyFlagged) {
+            outbox.add(new PartitionSuspected(SourceId.of(f.sourceId), (int) total, suspected.size(), threshold,
+                    suspected.stream().map(e -> HostKey.parse(e.hostKey)).sorted().toList(), now), now);
+            audit.record(SYSTEM, "partition-suspected", f.sourceId, false, "ALERT", reason);
+            metrics.counter("lifeboat.evacuation.partitions", "source", f.sourceId).increment();
+            LOG.warn(reason);
+        }
+        return true;
+    }
+
+    /** Fences outside any transaction (a BMC may take a minute), after claiming the attempt. */
+    void fence(UUID id) {
+        Optional<Fencer> fencer = claimFence(id);
+        if (fencer == null) {
+            return;
+        }
+        if (fencer.isEmpty()) {
+            awaitOperator(id, "no fencer can confirm this host powered off: an operator must confirm it (approve the"
+                    + " run with confirmFenced) before anything is recovered");
+            return;
+        }
+        HostView host = hostView(id);
+        Fencer.FenceOutcome outcome = fencer.get().fence(host);
+        recordFence(id, fencer.get().name(), outcome);
+    }
+
+    /** Null when another replica holds the attempt, or nothing is to be done. */
+    @Transactional
+    Optional<Fencer> claimFence(UUID id) {
+        Instant now = Instant.now();
+        HostFailure f = HostFailure.findById(id);
+        if (f == null || f.phase != HostFailurePhase.CONFIRMED || partitionGuard(f, now)) {
+            return null;
+        }
+        if (platforms.source(f.sourceId).isEmpty()) {
+            awaitOperatorNow(f, "source " + f.sourceId + " is not configured for recovery", now);
+            return null;
+        }
+        int claimed = em.createQuery("update HostFailure f set f.nextAttemptAt = :until where f.id = :id and"
+                        + " (f.nextAttemptAt is null or f.nextAttemptAt <= :now)")
+                .setParameter("until", now.plus(FENCE_CLAIM)).setParameter("id", id).setParameter("now", now)
+                .executeUpdate();
+        if (claimed == 0) {
+            return null;
+        }
+        return platforms.fencer(f.sourceId);
+    }
+
+    @Transactional
+    HostView hostView(UUID id) {
+        return HostView.findById(((HostFailure) HostFailure.findById(id)).hostKey);
+    }
+
+    @Transactional
+    void recordFence(UUID id, String fencer, Fencer.FenceOutcome outcome) {
+        Instant now = Instant.now();
+        HostFailure f = HostFailure.findById(id);
+        if (f == null || f.phase != HostFailurePhase.CONFIRMED) {
+            return;
+        }
+        audit.record(fencer, "fence", f.hostKey, false, outcome.result().name(), outcome.detail());
+        switch (outcome.result()) {
+            case FENCED -> markFenced(f, fencer, outcome.detail(), now);
+            case UNAVAILABLE -> awaitOperatorNow(f, "fencing unavailable (" + fencer + "): " + outcome.detail()
+                    + "; an operator must confirm the host powered off", now);
+            case FAILED -> {
+                f.fenceAttempts++;
+                if (f.fenceAttempts >= FENCE_ATTEMPTS) {
+                    awaitOperatorNow(f, "fencing failed " + f.fenceAttempts + " times (" + fencer + "): "
+                            + outcome.detail() + "; an operator must confirm the host powered off", now);
+                } else {
+                    f.nextAttemptAt = now.plusSeconds(5L << f.fenceAttempts);
+                    f.reason = "fencing attempt " + f.fenceAttempts + " failed: " + outcome.detail();
+                    f.updatedAt = now;
+                }
+            }
+        }
+    }
+
+    @Transactional
+    void awaitOperator(UUID id, String reason) {
+        HostFailure f = HostFailure.findById(id);
+        if (f != null && f.phase == HostFailurePhase.CONFIRMED) {
+            awaitOperatorNow(f, reason, Instant.now());
+        }
+    }
+
+    private void awaitOperatorNow(HostFailure f, String reason, Instant now) {
+        transition(f, HostFailurePhase.AWAITING_APPROVAL, SYSTEM, reason, now);
+        runs.createAwaitingApproval(f, reason);
+    }
+
+    /** Power-off confirmed, by a fencer or an operator (the actor). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void markFenced(HostFailure f, String actor, String detail, Instant now) {
+        f.fencedAt = now;
+        f.fencedBy = actor;
+        if (f.confirmedAt == null) {
+            f.confirmedAt = now;
+        }
+        transition(f, HostFailurePhase.FENCED, actor, detail, now);
+        timer("fenced", f, Duration.between(f.firstSignalAt, now));
+    }
+
+    /** The recovery run started. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void markRecovering(HostFailure f, String actor, Instant now) {
+        f.recoveringAt = now;
+        transition(f, HostFailurePhase.RECOVERING, actor, "recovery run started", now);
+    }
+
+    /** Fenced, but the recovery waits for an operator (approval required, or the source is not configured). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void awaitApproval(HostFailure f, String actor, String reason, Instant now) {
+        transition(f, HostFailurePhase.AWAITING_APPROVAL, actor, reason, now);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void close(HostFailure f, HostFailurePhase phase, String actor, String reason, Instant now) {
+        f.closedAt = now;
+        transition(f, phase, actor, reason, now);
+    }
+
+    private void transition(HostFailure f, HostFailurePhase phase, String actor, String reason, Instant now) {
+        HostFailurePhase previous = f.phase;
+        f.phase = phase;
+        f.reason = reason;
+        f.updatedAt = now;
+        publish(f, previous, actor, reason, now);
+        LOG.infof("host %s (%s): %s → %s by %s: %s", f.hostName, f.hostKey, previous, phase, actor, reason);
+    }
+
+    private void publish(HostFailure f, HostFailurePhase previous, String actor, String reason, Instant at) {
+        outbox.add(new HostFailureChanged(f.id, HostKey.parse(f.hostKey), f.hostName, f.phase, previous,
+                f.firstSignalAt, at, actor, reason), at);
+    }
+
+    /** Records a milestone of an episode: time from its first signal. */
+    public void timer(String milestone, HostFailure f, Duration d) {
+        metrics.timer("lifeboat.evacuation.failure.time", "milestone", milestone, "platform", f.platform)
+                .record(d.isNegative() ? Duration.ZERO : d);
+    }
+}

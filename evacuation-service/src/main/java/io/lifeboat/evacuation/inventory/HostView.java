@@ -1,0 +1,58 @@
+package io.lifeboat.evacuation.inventory;
+
+import io.lifeboat.common.inventory.HostStatus;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A host as the collector last published it. */
+@Entity
+@Table(name = "host_view")
+public class HostView extends PanacheEntityBase {
+
+    @Id
+    @Column(name = "host_key")
+    public String hostKey;
+
+    @Column(name = "source_id", nullable = false)
+    public String sourceId;
+
+    @Column(nullable = false)
+    public String platform;
+
+    @Column(name = "host_id", nullable = false)
+    public String hostId;
+
+    @Column(nullable = false)
+    public String name;
+
+    @Column(name = "cluster_id")
+    public String clusterId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public HostStatus status;
+
+    @Column(name = "platform_status", nullable = false)
+    public String platformStatus;
+
+    @Column(name = "power_management")
+    public Boolean powerManagement;
+
+    @Column(name = "compute_service_id")
+    public String computeServiceId;
+
+    @Column(name = "observed_at", nullable = false)
+    public Instant observedAt;
+
+    public static List<HostView> ofSource(String sourceId) {
+        return list("sourceId", sourceId);
+    }
+}

@@ -1,0 +1,108 @@
+package io.lifeboat.evacuation.inventory;
+
+import io.lifeboat.common.envelope.EventEnvelope;
+import io.lifeboat.common.id.VmKey;
+import io.lifeboat.common.inventory.HostState;
+import io.lifeboat.common.inventory.VmState;
+import io.lifeboat.common.inventory.VmStatus;
+import io.lifeboat.evacuation.failure.HostFailureLifecycle;
+import io.lifeboat.service.events.Inbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+/**
+ * Keeps the host and VM views from the inventory topics. A host state is also the failure signal: it goes to the
+ * lifecycle in the same transaction, so a redelivered state neither opens a second episode nor misses one.
+ */
+@ApplicationScoped
+public class InventoryViews {
+
+    /** A VM in one of these states holds its host: it was running there, or is lost with it (unknown). */
+    private static final java.util.Set<VmStatus> ALIVE = java.util.EnumSet.of(VmStatus.RUNNING, VmStatus.PAUSED,
+            VmStatus.SUSPENDED, VmStatus.STARTING, VmStatus.STOPPING, VmStatus.MIGRATING, VmStatus.NOT_RESPONDING,
+            VmStatus.UNKNOWN, VmStatus.REBUILDING);
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    HostFailureLifecycle lifecycle;
+
+    @Transactional
+    public void applyHost(EventEnvelope<HostState> e) {
+        if (!inbox.firstDelivery(e.id(), e.type().type())) {
+            return;
+        }
+        HostState s = e.data();
+        HostView v = HostView.findById(s.host().toString());
+        if (v != null && v.observedAt.isAfter(s.observedAt())) {
+            return;   // an older state delivered late
+        }
+        if (v == null) {
+            v = new HostView();
+            v.hostKey = s.host().toString();
+        }
+        v.sourceId = s.host().source().value();
+        v.platform = s.platform().name();
+        v.hostId = s.host().hostId();
+        v.name = s.name();
+        v.clusterId = s.cluster() == null ? null : s.cluster().id();
+        v.status = s.status();
+        v.platformStatus = s.platformStatus();
+        v.powerManagement = s.powerManagementEnabled();
+        v.computeServiceId = s.computeService() == null ? null : s.computeService().id();
+        v.observedAt = s.observedAt();
+        v.persist();
+        lifecycle.hostObserved(v);
+    }
+
+    @Transactional
+    public void applyVm(EventEnvelope<VmState> e) {
+        if (!inbox.firstDelivery(e.id(), e.type().type())) {
+            return;
+        }
+        VmState s = e.data();
+        VmView v = VmView.findById(s.vm().toString());
+        if (v != null && v.observedAt.isAfter(s.observedAt())) {
+            return;
+        }
+        if (v == null) {
+            v = new VmView();
+            v.vmKey = s.vm().toString();
+        }
+        v.sourceId = s.vm().source().value();
+        v.vmId = s.vm().vmId();
+        v.name = s.name();
+        v.clusterId = s.cluster() == null ? null : s.cluster().id();
+        v.hostKey = s.host() == null ? null : s.host().key().toString();
+        if (v.hostKey != null) {
+            v.lastHostKey = v.hostKey;
+        }
+        boolean alive = ALIVE.contains(s.status());
+        if (alive && v.hostKey != null) {
+            if (v.runningHostKey != null && !v.runningHostKey.equals(v.hostKey)) {
+                v.movedFromHostKey = v.runningHostKey;
+                v.movedAt = s.observedAt();
+            }
+            v.runningHostKey = v.hostKey;
+            v.downSince = null;
+        } else if (!alive && v.downSince == null) {
+            v.downSince = s.observedAt();
+        }
+        v.status = s.status().name();
+        v.haEnabled = s.ha().enabled();
+        v.haPriority = s.ha().priority();
+        v.removed = false;
+        v.observedAt = s.observedAt();
+        v.persist();
+    }
+
+    @Transactional
+    public void removed(VmKey vm) {
+        VmView v = VmView.findById(vm.toString());
+        if (v != null) {
+            v.removed = true;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.lifeboat.evacuation.platform;
+
+import io.lifeboat.evacuation.config.EvacuationConfig;
+import io.lifeboat.evacuation.fencing.Fencer;
+import io.lifeboat.evacuation.fencing.OvirtEngineFencer;
+import io.lifeboat.evacuation.fencing.RedfishFencer;
+import io.lifeboat.evacuation.platform.openstack.NovaApi;
+import io.lifeboat.evacuation.platform.openstack.NovaHttpClient;
+import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
+import io.lifeboat.evacuation.platform.ovirt.OvirtSdkClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The configured sources' API clients and fencers, built on first use. */
+@ApplicationScoped
+public class Platforms {
+
+    @Inject
+    EvacuationConfig config;
+
+    @Inject
+    MeterRegistry metrics;
+
+    private final Map<String, Object> clients = new ConcurrentHashMap<>();
+    private final Map<String, Optional<Fencer>> fencers = new ConcurrentHashMap<>();
+
+    /** The source's configuration, when it is configured and enabled for recovery. */
+    public Optional<EvacuationConfig.Source> source(String sourceId) {
+        return Optional.ofNullable(config.sources().get(sourceId)).filter(EvacuationConfig.Source::enabled);
+    }
+
+    public EvacuationConfig.Source require(String sourceId) {
+        return source(sourceId).orElseThrow(() -> new IllegalStateException("source " + sourceId
+                + " is not configured for recovery (lifeboat.evacuation.sources." + sourceId + ")"));
+    }
+
+    public NovaApi nova(String sourceId) {
+        EvacuationConfig.Source s = require(sourceId);
+        if (s.kind() != EvacuationConfig.Kind.OPENSTACK) {
+            throw new IllegalStateException(sourceId + " is not an OpenStack source");
+        }
+        return (NovaApi) clients.computeIfAbsent(sourceId, id -> new NovaHttpClient(s, password(id, s.password(),
+                s.passwordFile()), calls(id, s), Clock.systemUTC()));
+    }
+
+    public OvirtApi ovirt(String sourceId) {
+        EvacuationConfig.Source s = require(sourceId);
+        if (s.kind() != EvacuationConfig.Kind.OVIRT) {
+            throw new IllegalStateException(sourceId + " is not an oVirt source");
+        }
+        return (OvirtApi) clients.computeIfAbsent(sourceId, id -> new OvirtSdkClient(s, password(id, s.password(),
+                s.passwordFile()), calls(id, s)));
+    }
+
+    /** The source's fencer; empty when it has none, so every failure there waits for an operator. */
+    public Optional<Fencer> fencer(String sourceId) {
+        return fencers.computeIfAbsent(sourceId, id -> source(id).flatMap(s -> {
+            EvacuationConfig.FencerKind kind = s.fencer().orElse(s.kind() == EvacuationConfig.Kind.OVIRT
+                    ? EvacuationConfig.FencerKind.OVIRT : EvacuationConfig.FencerKind.NONE);
+            return switch (kind) {
+                case NONE -> Optional.empty();
+                case OVIRT -> Optional.of(new OvirtEngineFencer(ovirt(id), s.redfish().powerOffTimeout()));
+                case REDFISH -> Optional.of(new RedfishFencer(s.redfish().systemUrl().orElseThrow(() ->
+                        new IllegalStateException("lifeboat.evacuation.sources." + id + ".redfish.system-url is"
+                                + " required for the redfish fencer")), s.redfish().username().orElse(null),
+                        password(id, s.redfish().password(), s.redfish().passwordFile()),
+                        s.redfish().powerOffTimeout(), calls(id, s)));
+            };
+        }));
+    }
+
+    private CloudCalls calls(String id, EvacuationConfig.Source s) {
+        return new CloudCalls(id, s.retries(), metrics);
+    }
+
+    private static String password(String id, Optional<String> password, Optional<Path> file) {
+        if (password.isPresent()) {
+            return password.get();
+        }
+        if (file.isPresent()) {
+            try {
+                return Files.readString(file.get()).replaceAll("[\\r\\n]+$", "");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the password file of source " + id, e);
+            }
+        }
+        return null;
+    }
+}

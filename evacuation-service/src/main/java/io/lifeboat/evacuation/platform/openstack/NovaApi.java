@@ -1,0 +1,61 @@
+package io.lifeboat.evacuation.platform.openstack;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The Nova calls a recovery needs (wire-formats.md A), behind one interface so the decisions are testable alone. */
+public interface NovaApi {
+
+    /** A nova-compute service (A.2); {@code id} is a UUID from 2.53, an integer before. */
+    record ComputeService(String id, String host, String state, String status, Boolean forcedDown,
+                          String disabledReason) {
+    }
+
+    /**
+     * A server as evacuation sees it (A.4).
+     *
+     * @param vmState   {@code OS-EXT-STS:vm_state}, exact spelling ({@code soft-delete})
+     * @param taskState {@code OS-EXT-STS:task_state}, null when idle
+     * @param fault     the fault message of a server in ERROR
+     */
+    record Server(String id, String name, String host, String status, String vmState, String taskState,
+                  Map<String, String> metadata, List<String> tags, Map<String, String> flavorExtraSpecs,
+                  String fault) {
+    }
+
+    /** An evacuation migration record ({@code GET /os-migrations}). */
+    record Migration(String id, String serverId, String sourceCompute, String destCompute, String status,
+                     Instant createdAt) {
+    }
+
+    /** The configured compute microversion, e.g. 53 for 2.53. */
+    int microversion();
+
+    Optional<ComputeService> computeService(String host);
+
+    /** Forces the service down and disables it with the reason: the 2.53 form, else the 2.11 form (A.2). */
+    ComputeService forceDown(String host, String reason);
+
+    /** Enables a (reserved) host's service. */
+    void enable(String host);
+
+    /** Every server on the host, all projects, every page. */
+    List<Server> serversOn(String host);
+
+    Optional<Server> server(String id);
+
+    /** {@code os-resetState}: only {@code active} or {@code error}. */
+    void resetState(String id, String state);
+
+    /** {@code evacuate}, to the host or (null) the scheduler's choice. Made once: never retried here. */
+    void evacuate(String id, String targetHost);
+
+    void start(String id);
+
+    void stop(String id);
+
+    /** The instance's evacuation migrations, newest first. */
+    List<Migration> evacuations(String serverId);
+}

@@ -1,0 +1,105 @@
+package io.lifeboat.evacuation.recovery;
+
+import io.lifeboat.common.recovery.MoveState;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One instance's move in a run (Masakari's vmoves). A move is marked ONGOING, with its attempt counted, in a committed
+ * transaction <em>before</em> the cloud is called: after a crash an ONGOING move is checked, never called blindly.
+ */
+@Entity
+@Table(name = "instance_move")
+public class InstanceMove extends PanacheEntityBase {
+
+    /** What the move does. */
+    public static final String EVACUATE = "evacuate";
+    public static final String START = "start";
+    public static final String MIGRATE = "migrate";
+    public static final String NONE = "none";
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "run_id", nullable = false)
+    public UUID runId;
+
+    @Column(name = "vm_key", nullable = false)
+    public String vmKey;
+
+    @Column(name = "vm_id", nullable = false)
+    public String vmId;
+
+    @Column(name = "vm_name", nullable = false)
+    public String vmName;
+
+    @Column(nullable = false)
+    public String action;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public MoveState state;
+
+    /** Position in the run's order (priority first). */
+    @Column(nullable = false)
+    public int ordinal;
+
+    @Column(nullable = false)
+    public int priority;
+
+    @Column(nullable = false)
+    public int attempt;
+
+    /** Nova vm_state or oVirt status when the run was planned. */
+    @Column(name = "original_state")
+    public String originalState;
+
+    /** Reset to {@code error} first: evacuate refuses the instance's state (as Masakari does). */
+    @Column(name = "reset_first", nullable = false)
+    public boolean resetFirst;
+
+    /** Stop it again afterwards: it was stopped before the failure. */
+    @Column(name = "stop_after", nullable = false)
+    public boolean stopAfter;
+
+    /** Start it afterwards: from compute 2.95 an evacuated instance ends stopped (wire-formats.md A.1). */
+    @Column(name = "start_after", nullable = false)
+    public boolean startAfter;
+
+    @Column(name = "requested_target")
+    public String requestedTarget;
+
+    @Column(name = "target_host")
+    public String targetHost;
+
+    /** Not before this time (oVirt HA VMs are left to the engine's own restart first). */
+    @Column(name = "not_before")
+    public Instant notBefore;
+
+    public String reason;
+
+    @Column(name = "called_at")
+    public Instant calledAt;
+
+    @Column(name = "started_at")
+    public Instant startedAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+
+    public static List<InstanceMove> ofRun(UUID runId) {
+        return list("runId = ?1 order by ordinal", runId);
+    }
+}

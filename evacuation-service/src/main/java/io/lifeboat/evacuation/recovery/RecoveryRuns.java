@@ -1,0 +1,224 @@
+package io.lifeboat.evacuation.recovery;
+
+import io.lifeboat.common.failure.HostFailurePhase;
+import io.lifeboat.common.id.HostKey;
+import io.lifeboat.common.id.SourceKind;
+import io.lifeboat.common.id.VmKey;
+import io.lifeboat.common.recovery.InstanceMoveChanged;
+import io.lifeboat.common.recovery.MoveState;
+import io.lifeboat.common.recovery.RecoveryRunChanged;
+import io.lifeboat.common.recovery.RecoveryRunState;
+import io.lifeboat.common.recovery.RecoveryStep;
+import io.lifeboat.evacuation.audit.AuditLog;
+import io.lifeboat.evacuation.config.EvacuationConfig;
+import io.lifeboat.evacuation.failure.HostFailure;
+import io.lifeboat.evacuation.failure.HostFailureLifecycle;
+import io.lifeboat.evacuation.outbox.Outbox;
+import io.lifeboat.evacuation.platform.Platforms;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Runs and moves in the database, with their events: created, approved, cancelled, advanced, finished. */
+@ApplicationScoped
+public class RecoveryRuns {
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Platforms platforms;
+
+    @Inject
+    HostFailureLifecycle lifecycle;
+
+    @Inject
+    MeterRegistry metrics;
+
+    public static Optional<RecoveryRun> activeFor(String hostKey) {
+        return RecoveryRun.find("hostKey = ?1 and state in ?2", hostKey, List.of(RecoveryRunState.PLANNED,
+                RecoveryRunState.AWAITING_APPROVAL, RecoveryRunState.RUNNING)).firstResultOptional();
+    }
+
+    /** A confirmed failure no fencer could confirm: the run waits for an operator. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void createAwaitingApproval(HostFailure f, String reason) {
+        if (activeFor(f.hostKey).isPresent()) {
+            return;
+        }
+        RecoveryRun run = newRun(f.id, f.hostKey, f.sourceId, f.platform, RecoveryRun.Kind.HOST, "system", null);
+        run.state = RecoveryRunState.AWAITING_APPROVAL;
+        run.step = RecoveryStep.FENCE_HOST;
+        run.detail = reason;
+        run.persist();
+        publishRun(run);
+    }
+
+    /** The episode is fenced: start its run (or keep it waiting when approval is required). */
+    @Transactional
+    public void startRecovery(UUID episodeId) {
+        HostFailure f = HostFailure.findById(episodeId);
+        if (f == null || f.phase != HostFailurePhase.FENCED) {
+            return;
+        }
+        Instant now = Instant.now();
+        RecoveryRun run = activeFor(f.hostKey).orElse(null);
+        boolean approvalRequired = platforms.source(f.sourceId).map(EvacuationConfig.Source::approvalRequired)
+                .orElse(true);
+        if (run == null) {
+            run = newRun(f.id, f.hostKey, f.sourceId, f.platform, RecoveryRun.Kind.HOST, f.fencedBy, null);
+            run.state = approvalRequired ? RecoveryRunState.AWAITING_APPROVAL : RecoveryRunState.PLANNED;
+            run.step = RecoveryStep.FENCE_HOST;
+            run.persist();
+            if (!approvalRequired) {
+                begin(run, f, f.fencedBy, now);
+                return;
+            }
+        }
+        if (run.state == RecoveryRunState.AWAITING_APPROVAL && !approvalRequired) {
+            begin(run, f, f.fencedBy, now);   // it waited for the fence, which an operator has now confirmed
+            return;
+        }
+        if (run.state == RecoveryRunState.AWAITING_APPROVAL) {
+            run.detail = platforms.source(f.sourceId).isEmpty() ? "source not configured for recovery"
+                    : "fenced; recovery waits for an operator's approval (approval-required)";
+            lifecycle.awaitApproval(f, "system", run.detail, now);
+            publishRun(run);
+            return;
+        }
+        begin(run, f, f.fencedBy, now);
+    }
+
+    /** Starts a run: RUNNING, and its episode RECOVERING. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void begin(RecoveryRun run, HostFailure f, String actor, Instant now) {
+        run.state = RecoveryRunState.RUNNING;
+        run.startedAt = now;
+        run.detail = null;
+        if (run.step == null) {
+            run.step = RecoveryStep.FENCE_HOST;
+        }
+        publishRun(run);
+        if (f != null && f.phase != HostFailurePhase.RECOVERING) {
+            lifecycle.markRecovering(f, actor, now);
+        }
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public RecoveryRun newRun(UUID episodeId, String hostKey, String sourceId, String platform, RecoveryRun.Kind kind,
+                              String triggeredBy, String targetHost) {
+        RecoveryRun run = new RecoveryRun();
+        run.id = UUID.randomUUID();
+        run.episodeId = episodeId;
+        run.hostKey = hostKey;
+        run.sourceId = sourceId;
+        run.platform = platform;
+        run.kind = kind;
+        run.triggeredBy = triggeredBy == null ? "system" : triggeredBy;
+        run.targetHost = targetHost;
+        run.createdAt = Instant.now();
+        run.state = RecoveryRunState.PLANNED;
+        return run;
+    }
+
+    /** Cancels the host's waiting run (the host came back, a partition was suspected, or an operator said so). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void cancelActive(HostFailure f, String actor, String reason) {
+        activeFor(f.hostKey).filter(r -> r.state != RecoveryRunState.RUNNING).ifPresent(r -> {
+            r.state = RecoveryRunState.CANCELLED;
+            r.finishedAt = Instant.now();
+            r.detail = reason;
+            publishRun(r);
+            audit.record(actor, "cancel-run", r.id.toString(), false, "CANCELLED", reason);
+        });
+    }
+
+    // ------------------------------------------------------------------ moves
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void addMoves(RecoveryRun run, List<PlannedMove> planned) {
+        int ordinal = 0;
+        Instant now = Instant.now();
+        for (PlannedMove p : planned) {
+            InstanceMove m = new InstanceMove();
+            m.runId = run.id;
+            m.vmKey = p.vmKey();
+            m.vmId = p.vmId();
+            m.vmName = p.vmName();
+            m.action = p.action();
+            m.state = p.state();
+            m.ordinal = ordinal++;
+            m.priority = p.priority();
+            m.originalState = p.originalState();
+            m.resetFirst = p.resetFirst();
+            m.stopAfter = p.stopAfter();
+            m.startAfter = p.startAfter();
+            m.requestedTarget = p.requestedTarget();
+            m.notBefore = p.notBefore();
+            m.reason = p.reason();
+            if (m.state == MoveState.SKIPPED) {
+                m.finishedAt = now;
+                metrics.counter("lifeboat.evacuation.instances", "outcome", "skipped", "platform", run.platform)
+                        .increment();
+            }
+            m.persist();
+            publishMove(run, m);
+        }
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publishMove(RecoveryRun run, InstanceMove m) {
+        Instant now = Instant.now();
+        outbox.add(new InstanceMoveChanged(run.id, HostKey.parse(run.hostKey), VmKey.parse(m.vmKey), m.vmName,
+                m.action, m.state, m.attempt, m.targetHost == null ? null : HostKey.of(HostKey.parse(run.hostKey)
+                .source(), m.targetHost), m.reason, now), now);
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void publishRun(RecoveryRun run) {
+        List<InstanceMove> moves = InstanceMove.ofRun(run.id);
+        int ok = (int) moves.stream().filter(m -> m.state == MoveState.SUCCEEDED).count();
+        int failed = (int) moves.stream().filter(m -> m.state == MoveState.FAILED).count();
+        int skipped = (int) moves.stream().filter(m -> m.state == MoveState.SKIPPED).count();
+        Instant now = Instant.now();
+        outbox.add(new RecoveryRunChanged(run.id, run.episodeId, HostKey.parse(run.hostKey),
+                SourceKind.valueOf(run.platform), run.state, run.step, false, run.triggeredBy, moves.size(), ok, failed,
+                skipped, now, run.detail), now);
+    }
+
+    /** Ends a run from its moves' outcomes, and its episode with it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void finish(RecoveryRun run, Instant now) {
+        List<InstanceMove> moves = InstanceMove.ofRun(run.id);
+        long ok = moves.stream().filter(m -> m.state == MoveState.SUCCEEDED).count();
+        long failed = moves.stream().filter(m -> m.state == MoveState.FAILED).count();
+        run.state = failed == 0 ? RecoveryRunState.SUCCEEDED : ok > 0 ? RecoveryRunState.PARTIALLY_SUCCEEDED
+                : RecoveryRunState.FAILED;
+        run.finishedAt = now;
+        run.leaseOwner = null;
+        run.leaseUntil = null;
+        run.detail = ok + " moved, " + failed + " failed, " + (moves.size() - ok - failed) + " skipped";
+        publishRun(run);
+        audit.record("system", "finish-run", run.id.toString(), false, run.state.name(), run.detail);
+        if (run.episodeId != null) {
+            HostFailure f = HostFailure.findById(run.episodeId);
+            if (f != null && f.open() && run.kind == RecoveryRun.Kind.HOST) {
+                lifecycle.close(f, failed == 0 ? HostFailurePhase.RECOVERED : HostFailurePhase.PARTIALLY_RECOVERED,
+                        "system", run.detail, now);
+                if (run.lastCallAt != null) {
+                    lifecycle.timer("last_instance_active", f, Duration.between(f.firstSignalAt, now));
+                }
+            }
+        }
+    }
+}

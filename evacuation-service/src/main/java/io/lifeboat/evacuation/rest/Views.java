@@ -1,0 +1,99 @@
+package io.lifeboat.evacuation.rest;
+
+import io.lifeboat.common.failure.HostFailurePhase;
+import io.lifeboat.common.recovery.MoveState;
+import io.lifeboat.common.recovery.RecoveryRunState;
+import io.lifeboat.common.recovery.RecoveryStep;
+import io.lifeboat.evacuation.audit.AuditEntry;
+import io.lifeboat.evacuation.failure.HostFailure;
+import io.lifeboat.evacuation.recovery.InstanceMove;
+import io.lifeboat.evacuation.recovery.PlannedMove;
+import io.lifeboat.evacuation.recovery.RecoveryRun;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** What the REST API shows: episodes, runs with their moves and timings, audit entries, dry-run plans. */
+public final class Views {
+
+    private Views() {
+    }
+
+    public record Episode(UUID id, String host, String hostName, String source, String platform,
+                          HostFailurePhase phase, boolean open, boolean partition, Instant firstSignalAt,
+                          Instant confirmedAt, Instant fencedAt, String fencedBy, Instant recoveringAt,
+                          Instant closedAt, String reason, List<RunSummary> runs) {
+
+        static Episode of(HostFailure f, List<RecoveryRun> runs) {
+            return new Episode(f.id, f.hostKey, f.hostName, f.sourceId, f.platform, f.phase, f.open(), f.partition,
+                    f.firstSignalAt, f.confirmedAt, f.fencedAt, f.fencedBy, f.recoveringAt, f.closedAt, f.reason,
+                    runs.stream().map(RunSummary::of).toList());
+        }
+    }
+
+    public record RunSummary(UUID id, RecoveryRunState state, RecoveryStep step, String kind, String triggeredBy,
+                             Instant createdAt, Instant finishedAt) {
+        static RunSummary of(RecoveryRun r) {
+            return new RunSummary(r.id, r.state, r.step, r.kind.name(), r.triggeredBy, r.createdAt, r.finishedAt);
+        }
+    }
+
+    /**
+     * A run with its moves and timings: seconds from the run's start to its first and last cloud call and to its
+     * end.
+     */
+    public record Run(UUID id, UUID episodeId, String host, String source, String platform, String kind,
+                      RecoveryRunState state, RecoveryStep step, String triggeredBy, String targetHost,
+                      Instant createdAt, Instant startedAt, Instant firstCallAt, Instant lastCallAt,
+                      Instant finishedAt, Double secondsToFirstCall, Double secondsToLastCall, Double secondsTotal,
+                      String detail, Counts counts, List<Move> moves) {
+
+        static Run of(RecoveryRun r, List<InstanceMove> moves) {
+            return new Run(r.id, r.episodeId, r.hostKey, r.sourceId, r.platform, r.kind.name(), r.state, r.step,
+                    r.triggeredBy, r.targetHost, r.createdAt, r.startedAt, r.firstCallAt, r.lastCallAt, r.finishedAt,
+                    secs(r.startedAt, r.firstCallAt), secs(r.startedAt, r.lastCallAt), secs(r.startedAt, r.finishedAt),
+                    r.detail, Counts.of(moves), moves.stream().map(Move::of).toList());
+        }
+    }
+
+    public record Counts(int total, int pending, int ongoing, int succeeded, int failed, int skipped) {
+        static Counts of(List<InstanceMove> moves) {
+            return new Counts(moves.size(), count(moves, MoveState.PENDING), count(moves, MoveState.ONGOING),
+                    count(moves, MoveState.SUCCEEDED), count(moves, MoveState.FAILED), count(moves, MoveState.SKIPPED));
+        }
+
+        private static int count(List<InstanceMove> moves, MoveState s) {
+            return (int) moves.stream().filter(m -> m.state == s).count();
+        }
+    }
+
+    public record Move(String vm, String vmName, String action, MoveState state, int attempt, int priority,
+                       String originalState, String targetHost, String reason, Instant calledAt, Instant startedAt,
+                       Instant finishedAt, Double seconds) {
+        static Move of(InstanceMove m) {
+            return new Move(m.vmKey, m.vmName, m.action, m.state, m.attempt, m.priority, m.originalState,
+                    m.targetHost, m.reason, m.calledAt, m.startedAt, m.finishedAt, secs(m.startedAt, m.finishedAt));
+        }
+    }
+
+    public record Audit(long id, Instant at, String actor, String action, String target, boolean dryRun,
+                        String result, String detail) {
+        static Audit of(AuditEntry e) {
+            return new Audit(e.id, e.at, e.actor, e.action, e.target, e.dryRun, e.result, e.detail);
+        }
+    }
+
+    /** A dry run's answer: what would happen, and what would stop it now. Nothing was changed. */
+    public record Plan(boolean dryRun, String action, String target, List<String> blockers, List<PlannedMove> moves) {
+    }
+
+    /** An operator action's answer. */
+    public record ActionResult(String action, String target, String result, UUID episodeId, UUID runId) {
+    }
+
+    static Double secs(Instant from, Instant to) {
+        return from == null || to == null ? null : Duration.between(from, to).toMillis() / 1000.0;
+    }
+}

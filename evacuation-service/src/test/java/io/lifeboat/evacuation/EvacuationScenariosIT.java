@@ -1,0 +1,504 @@
+package io.lifeboat.evacuation;
+
+import io.lifeboat.common.envelope.CloudEventsKafka;
+import io.lifeboat.common.envelope.EventEnvelope;
+import io.lifeboat.common.failure.HostFailureChanged;
+import io.lifeboat.common.failure.PartitionSuspected;
+import io.lifeboat.common.recovery.InstanceMoveChanged;
+import io.lifeboat.common.recovery.MoveState;
+import io.lifeboat.common.topic.Topic;
+import io.lifeboat.testsupport.AppProcess;
+import io.lifeboat.testsupport.CollectorProcess;
+import io.lifeboat.testsupport.KafkaTestClient;
+import io.lifeboat.testsupport.SimulatorProcess;
+import io.lifeboat.testsupport.TestInfrastructure;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Host failures end to end, every part real and in its own process, as in production: the cloud-simulator (driven
+ * through its oVirt, Nova and Redfish APIs), the collector, this evacuation-service's packaged jar, a Kafka broker and
+ * PostgreSQL. Expectations come from the simulator's ground truth, not from the service's own logic. The scenarios
+ * share one topology ({@code ovirt-1}: hosts hv1-1-01..05; {@code openstack-1}: cmp1-a01..a05, a05 reserved) and run
+ * in order, each on its own hosts.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EvacuationScenariosIT {
+
+    private static final String OS = "openstack-1";
+    private static final String OV = "ovirt-1";
+    private static AppProcess evacuation;
+    private static KafkaTestClient kafka;
+
+    @BeforeAll
+    static void start() {
+        kafka = new KafkaTestClient();
+        SimulatorProcess.get();
+        CollectorProcess.get();
+        evacuation = startEvacuation();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (evacuation != null) {
+            evacuation.kill();
+        }
+        kafka.close();
+    }
+
+    /** The evacuation-service as an operator would configure it for these two sources (short timings for tests). */
+    static AppProcess startEvacuation() {
+        TestInfrastructure infra = TestInfrastructure.get();
+        String sim = SimulatorProcess.get().url();
+        Map<String, String> p = new HashMap<>();
+        p.put("kafka.bootstrap.servers", infra.bootstrapServers());
+        p.put("quarkus.datasource.jdbc.url", infra.jdbcUrl());
+        p.put("quarkus.datasource.username", infra.jdbcUser());
+        p.put("quarkus.datasource.password", infra.jdbcPassword());
+        p.put("lifeboat.evacuation.run-lease", "4s");
+        p.put("lifeboat.evacuation.instance-name", "evacuation-" + System.nanoTime());
+        String os = "lifeboat.evacuation.sources." + OS + ".";
+        p.put(os + "kind", "openstack");
+        p.put(os + "url", sim + "/openstack/" + OS + "/identity/v3");
+        p.put(os + "username", "admin");
+        p.put(os + "password", "lifeboat");
+        p.put(os + "grace-period", "3s");
+        p.put(os + "fencer", "redfish");
+        p.put(os + "redfish.system-url", sim + "/redfish/v1/Systems/{source}.{host}");
+        p.put(os + "redfish.username", "admin");
+        p.put(os + "redfish.password", "lifeboat");
+        p.put(os + "reserved-hosts", "cmp1-a05");
+        p.put(os + "concurrency", "2");
+        p.put(os + "poll-interval", "300ms");
+        p.put(os + "instance-timeout", "60s");
+        p.put(os + "retries", "1");
+        String ov = "lifeboat.evacuation.sources." + OV + ".";
+        p.put(ov + "kind", "ovirt");
+        p.put(ov + "url", sim + "/ovirt/" + OV + "/ovirt-engine/api");
+        p.put(ov + "username", "admin@internal");
+        p.put(ov + "password", "lifeboat");
+        p.put(ov + "grace-period", "5s");
+        p.put(ov + "engine-ha-wait", "2s");
+        p.put(ov + "poll-interval", "300ms");
+        p.put(ov + "instance-timeout", "30s");
+        p.put(ov + "max-attempts", "2");
+        p.put(ov + "retries", "1");
+        return AppProcess.start("evacuation-service", "lifeboat.it.evacuation-jar", p, "384m");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String sim() {
+        return SimulatorProcess.get().url();
+    }
+
+    private static JsonPath truth(String source) {
+        return given().get(sim() + "/sim/v1/sources/" + source + "/truth").then().statusCode(200).extract().jsonPath();
+    }
+
+    private static void fail(String source, String host, String mode) {
+        given().contentType(ContentType.JSON).body(Map.of("mode", mode))
+                .post(sim() + "/sim/v1/sources/" + source + "/hosts/" + host + "/fail").then().statusCode(200);
+    }
+
+    private static void recover(String source, String host) {
+        given().post(sim() + "/sim/v1/sources/" + source + "/hosts/" + host + "/recover").then().statusCode(200);
+    }
+
+    private static long calls(String key) {
+        Map<String, Object> m = given().get(sim() + "/sim/v1/calls").then().statusCode(200).extract().jsonPath()
+                .getMap("");
+        Object v = m.get(key);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    private static String svc() {
+        return evacuation.url();
+    }
+
+    private static JsonPath viewer(String path) {
+        return given().auth().preemptive().basic("viewer", "viewer").get(svc() + path).then().statusCode(200)
+                .extract().jsonPath();
+    }
+
+    /** The latest episode of a host (by name), as the API shows it. */
+    private static Map<String, Object> episode(String source, String hostName) {
+        List<Map<String, Object>> l = viewer("/api/v1/episodes?source=" + source + "&host=" + hostName + "&limit=1")
+                .getList("");
+        return l.isEmpty() ? null : l.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    /** The phase of the host's latest episode, or "none". */
+    private static String phase(String source, String hostName) {
+        Map<String, Object> e = episode(source, hostName);
+        return e == null ? "none" : (String) e.get("phase");
+    }
+
+    private static Map<String, Object> runOf(Map<String, Object> episode) {
+        List<Map<String, Object>> runs = (List<Map<String, Object>>) episode.get("runs");
+        assertThat(runs).isNotEmpty();
+        return viewer("/api/v1/runs/" + runs.get(runs.size() - 1).get("id")).getMap("");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> moves(Map<String, Object> run) {
+        return (List<Map<String, Object>>) run.get("moves");
+    }
+
+    private static List<EventEnvelope<?>> events(Topic topic) {
+        List<EventEnvelope<?>> out = new java.util.ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : kafka.readToEnd(topic.topicName())) {
+            if (r.value() != null) {
+                out.add(CloudEventsKafka.decode(r.headers(), r.value()));
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ scenarios
+
+    /** (4) Three of openstack-1's five hosts drop at once: a partition. Alert, recover nothing, wait. */
+    @Test
+    @Order(1)
+    void halfTheHostsDroppingIsAPartitionNotAFailure() {
+        given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+        Map<String, String> placeBefore = serverHosts();
+        List<String> hosts = List.of("cmp1-a01", "cmp1-a02", "cmp1-a03");
+        hosts.forEach(h -> fail(OS, h, "NETWORK_PARTITION"));
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+            for (String h : hosts) {
+                Map<String, Object> e = episode(OS, h);
+                assertThat(e).as("episode of " + h).isNotNull();
+                assertThat(e.get("phase")).isEqualTo("AWAITING_APPROVAL");
+                assertThat(e.get("partition")).isEqualTo(true);
+                assertThat((String) e.get("reason")).contains("partition suspected: 3 of 5 hosts");
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<PartitionSuspected> alerts = events(Topic.HOST_FAILURES).stream()
+                    .filter(e -> e.data() instanceof PartitionSuspected).map(e -> (PartitionSuspected) e.data())
+                    .toList();
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).hostsSuspected()).isEqualTo(3);
+            assertThat(alerts.get(0).hostsTotal()).isEqualTo(5);
+        });
+        // Nothing fenced, forced down or evacuated, for a few more seconds too.
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() ->
+                calls(OS + " nova.action.evacuate") == 0 && calls("- redfish.reset") == 0
+                        && calls(OS + " nova.updateService") == 0);
+        hosts.forEach(h -> recover(OS, h));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String h : hosts) {
+                Map<String, Object> e = episode(OS, h);
+                assertThat(e.get("phase")).isEqualTo("ABANDONED");
+                assertThat(e.get("open")).isEqualTo(false);
+            }
+        });
+        assertThat(serverHosts()).isEqualTo(placeBefore);
+    }
+
+    private static Map<String, String> serverHosts() {
+        List<Map<String, Object>> servers = truth(OS).getList("servers");
+        return servers.stream().filter(s -> s.get("host") != null).collect(Collectors.toMap(s -> (String) s.get("id"),
+                s -> (String) s.get("host")));
+    }
+
+    /**
+     * (1) cmp1-a01 loses power: fenced through its BMC (Redfish), forced down, every eligible instance ACTIVE
+     * elsewhere — on the reserved host, enabled for it — and the soft-deleted and untagged ones skipped with reasons.
+     */
+    @Test
+    @Order(2)
+    @SuppressWarnings("unchecked")
+    void openstackHostLosesPowerAndItsInstancesAreEvacuated() {
+        String host = "cmp1-a01";
+        given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+        List<Map<String, Object>> before = truth(OS).getList("servers");
+        List<Map<String, Object>> onHost = before.stream().filter(s -> host.equals(s.get("host"))
+                && !(Boolean) s.get("deleted")).toList();
+        // Instances of this source are tagged (metadata ha=true, tag evacuable, or flavor extra spec evacuable=true),
+        // so only those are evacuated.
+        Set<String> eligible = onHost.stream().filter(s -> !"soft-delete".equals(s.get("vmState")))
+                .filter(s -> "true".equals(((Map<String, String>) s.get("metadata")).get("ha"))
+                        || ((List<String>) s.get("tags")).contains("evacuable")
+                        || "true".equals(((Map<String, String>) s.get("flavorExtraSpecs")).get("evacuable")))
+                .map(s -> (String) s.get("id")).collect(Collectors.toSet());
+        Set<String> softDeleted = onHost.stream().filter(s -> "soft-delete".equals(s.get("vmState")))
+                .map(s -> (String) s.get("id")).collect(Collectors.toSet());
+        assertThat(eligible).as("the topology gives this host tagged instances").isNotEmpty();
+
+        fail(OS, host, "POWER_LOSS");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(phase(OS, host)).isEqualTo("RECOVERED"));
+        Map<String, Object> e = episode(OS, host);
+        assertThat(e.get("fencedBy")).isEqualTo("redfish");
+        Map<String, Object> run = runOf(e);
+        assertThat(run.get("state")).isEqualTo("SUCCEEDED");
+        List<Map<String, Object>> moves = moves(run);
+        assertThat(moves).hasSize(onHost.size());
+        Map<String, Map<String, Object>> byVm = moves.stream().collect(Collectors.toMap(m ->
+                ((String) m.get("vm")).substring(OS.length() + 1), m -> m));
+        for (String id : eligible) {
+            assertThat(byVm.get(id).get("state")).as("move of " + id).isEqualTo("SUCCEEDED");
+            assertThat(byVm.get(id).get("targetHost")).isEqualTo("cmp1-a05");
+        }
+        for (String id : softDeleted) {
+            assertThat(byVm.get(id).get("state")).isEqualTo("SKIPPED");
+            assertThat((String) byVm.get(id).get("reason")).startsWith("soft-deleted");
+        }
+        onHost.stream().map(s -> (String) s.get("id")).filter(id -> !eligible.contains(id) && !softDeleted.contains(id))
+                .forEach(id -> {
+                    assertThat(byVm.get(id).get("state")).isEqualTo("SKIPPED");
+                    assertThat((String) byVm.get(id).get("reason")).startsWith("not tagged evacuable");
+                });
+        // Ground truth: each eligible instance runs (or stays stopped, as it was) on the reserved host.
+        Map<String, Map<String, Object>> after = truth(OS).getList("servers").stream().map(s -> (Map<String, Object>) s)
+                .collect(Collectors.toMap(s -> (String) s.get("id"), s -> s));
+        for (Map<String, Object> s : onHost) {
+            String id = (String) s.get("id");
+            if (eligible.contains(id)) {
+                assertThat(after.get(id).get("host")).isEqualTo("cmp1-a05");
+                assertThat(after.get(id).get("vmState")).isEqualTo(s.get("vmState"));
+            } else {
+                assertThat(after.get(id).get("host")).isEqualTo(host);
+            }
+        }
+        List<Map<String, Object>> services = truth(OS).getList("hosts");
+        Map<String, Object> failed = services.stream().filter(s -> host.equals(s.get("host"))).findFirst().orElseThrow();
+        assertThat(failed.get("forcedDown")).isEqualTo(true);
+        assertThat(failed.get("serviceStatus")).isEqualTo("disabled");
+        assertThat(failed.get("poweredOn")).isEqualTo(false);
+        Map<String, Object> reserved = services.stream().filter(s -> "cmp1-a05".equals(s.get("host"))).findFirst()
+                .orElseThrow();
+        assertThat(reserved.get("serviceStatus")).isEqualTo("enabled");
+        assertThat(calls(OS + " nova.action.evacuate")).isEqualTo(eligible.size());
+        // Dashboards follow on Kafka: one SUCCEEDED move event per evacuated instance, and the phases in order.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<EventEnvelope<?>> recovery = events(Topic.RECOVERY);
+            assertThat(recovery.stream().filter(x -> x.data() instanceof InstanceMoveChanged m
+                    && m.failedHost().hostId().equals(host) && m.state() == MoveState.SUCCEEDED)
+                    .map(x -> ((InstanceMoveChanged) x.data()).vm().vmId()).collect(Collectors.toSet()))
+                    .isEqualTo(eligible);
+            List<String> phases = events(Topic.HOST_FAILURES).stream().filter(x -> x.data() instanceof
+                    HostFailureChanged c && c.episodeId().toString().equals(e.get("id")))
+                    .map(x -> ((HostFailureChanged) x.data()).phase().name()).toList();
+            assertThat(phases).containsExactly("SUSPECTED", "CONFIRMED", "FENCED", "RECOVERING", "RECOVERED");
+        });
+        // The audit trail names the fence, the force-down and every evacuation.
+        List<String> actions = viewer("/api/v1/audit?limit=1000").getList("action");
+        assertThat(actions).contains("fence", "force-down", "enable-reserved-host", "evacuate");
+    }
+
+    /**
+     * (2) hv1-1-01 loses power: the engine fences it (power management stop, status off). The engine restarts the HA
+     * VMs itself; Lifeboat leaves them alone and starts the non-HA VMs elsewhere. A VM pinned to the dead host cannot
+     * run elsewhere and fails with the engine's reason; VMs that were down before stay down.
+     */
+    @Test
+    @Order(3)
+    @SuppressWarnings("unchecked")
+    void ovirtHostLosesPowerNonHaVmsAreStartedAndEngineRestartedHaVmsLeftAlone() {
+        String hostName = "hv1-1-01";
+        given().contentType(ContentType.JSON).body(Map.of("enabled", true))
+                .put(sim() + "/sim/v1/sources/" + OV + "/hosts/" + hostName + "/power-management").then()
+                .statusCode(200);
+        given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+        JsonPath t = truth(OV);
+        String hostId = t.getString("hosts.find { it.name == '" + hostName + "' }.id");
+        List<Map<String, Object>> running = t.<Map<String, Object>>getList("vms").stream()
+                .filter(v -> hostId.equals(v.get("engineHostId")) && "up".equals(v.get("engineStatus"))).toList();
+        Set<String> ha = ids(running.stream().filter(v -> (Boolean) v.get("ha")).toList());
+        Set<String> pinned = ids(running.stream().filter(v -> !(Boolean) v.get("ha") && (Boolean) v.get("pinned"))
+                .toList());
+        Set<String> started = ids(running.stream().filter(v -> !(Boolean) v.get("ha") && !(Boolean) v.get("pinned"))
+                .toList());
+        assertThat(started).as("the topology gives this host non-HA VMs").isNotEmpty();
+        assertThat(ha).as("the topology gives this host HA VMs").isNotEmpty();
+
+        fail(OV, hostName, "POWER_LOSS");
+        String done = pinned.isEmpty() ? "RECOVERED" : "PARTIALLY_RECOVERED";
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(phase(OV, hostName)).isEqualTo(done));
+        Map<String, Object> e = episode(OV, hostName);
+        assertThat(e.get("fencedBy")).isEqualTo("ovirt-engine");
+        Map<String, Map<String, Object>> byVm = moves(runOf(e)).stream().collect(Collectors.toMap(m ->
+                ((String) m.get("vm")).substring(OV.length() + 1), m -> m));
+        Map<String, Map<String, Object>> after = truth(OV).<Map<String, Object>>getList("vms").stream()
+                .collect(Collectors.toMap(v -> (String) v.get("id"), v -> v));
+        for (String id : started) {
+            assertThat(byVm.get(id).get("state")).as("move of " + id).isEqualTo("SUCCEEDED");
+            assertThat(after.get(id).get("engineStatus")).isEqualTo("up");
+            assertThat(after.get(id).get("engineHostId")).isNotEqualTo(hostId).isNotNull();
+        }
+        for (String id : ha) {
+            assertThat(byVm.get(id).get("state")).as("move of HA VM " + id).isEqualTo("SKIPPED");
+            assertThat((String) byVm.get(id).get("reason")).contains("restarted by the engine");
+            assertThat(after.get(id).get("engineStatus")).isEqualTo("up");
+        }
+        for (String id : pinned) {
+            assertThat(byVm.get(id).get("state")).as("move of pinned VM " + id).isEqualTo("FAILED");
+            assertThat((String) byVm.get(id).get("reason")).contains("failed after 2 attempts");
+        }
+        // Each non-HA VM was started once; each pinned one twice (both refused); the HA VMs never.
+        assertThat(calls(OV + " ovirt.start")).isEqualTo(started.size() + 2L * pinned.size());
+        assertThat(calls(OV + " ovirt.fence")).isGreaterThanOrEqualTo(2);   // stop, then status
+    }
+
+    private static Set<String> ids(List<Map<String, Object>> vms) {
+        return vms.stream().map(v -> (String) v.get("id")).collect(Collectors.toSet());
+    }
+
+    /** (3) hv1-1-02 drops off the network and comes back within the grace period: nothing is fenced or started. */
+    @Test
+    @Order(4)
+    void hostFlappingBackBeforeTheGracePeriodRecoversNothing() {
+        String hostName = "hv1-1-02";
+        given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+        fail(OV, hostName, "NETWORK_PARTITION");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Map<String, Object> e = episode(OV, hostName);
+            assertThat(e).isNotNull();
+            assertThat(e.get("phase")).isEqualTo("SUSPECTED");
+        });
+        recover(OV, hostName);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(phase(OV, hostName)).isEqualTo("ABANDONED"));
+        Map<String, Object> e = episode(OV, hostName);
+        assertThat(e.get("fencedAt")).isNull();
+        assertThat(e.get("confirmedAt")).isNull();
+        assertThat((String) e.get("reason")).contains("came back");
+        assertThat((List<?>) e.get("runs")).isEmpty();
+        assertThat(calls(OV + " ovirt.fence")).isZero();
+        assertThat(calls(OV + " ovirt.start")).isZero();
+    }
+
+    /**
+     * (5) The service is killed (SIGKILL) in the middle of cmp1-a02's evacuation and started again: the run completes
+     * and no instance is evacuated twice — the simulator received exactly one evacuate call per eligible instance.
+     */
+    @Test
+    @Order(5)
+    @SuppressWarnings("unchecked")
+    void killedInTheMiddleOfARunTheRestartedServiceCompletesItWithoutEvacuatingTwice() {
+        String host = "cmp1-a02";
+        given().contentType(ContentType.JSON).body(Map.of("evacuationDuration", "PT2S"))
+                .put(sim() + "/sim/v1/sources/" + OS + "/settings").then().statusCode(200);
+        given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+        List<Map<String, Object>> onHost = truth(OS).<Map<String, Object>>getList("servers").stream()
+                .filter(s -> host.equals(s.get("host")) && !(Boolean) s.get("deleted")).toList();
+        Set<String> eligible = onHost.stream().filter(s -> !"soft-delete".equals(s.get("vmState")))
+                .filter(s -> "true".equals(((Map<String, String>) s.get("metadata")).get("ha"))
+                        || ((List<String>) s.get("tags")).contains("evacuable")
+                        || "true".equals(((Map<String, String>) s.get("flavorExtraSpecs")).get("evacuable")))
+                .map(s -> (String) s.get("id")).collect(Collectors.toSet());
+        assertThat(eligible).as("enough instances to interrupt").hasSizeGreaterThanOrEqualTo(3);
+
+        fail(OS, host, "POWER_LOSS");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                calls(OS + " nova.action.evacuate") >= 1);
+        long callsBeforeKill = calls(OS + " nova.action.evacuate");
+        evacuation.kill();
+        assertThat(callsBeforeKill).as("killed mid-run").isLessThan(eligible.size());
+        evacuation = startEvacuation();
+        try {
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                    assertThat(phase(OS, host)).isEqualTo("RECOVERED"));
+            Map<String, Object> run = runOf(episode(OS, host));
+            assertThat(run.get("state")).isEqualTo("SUCCEEDED");
+            Map<String, Map<String, Object>> after = truth(OS).<Map<String, Object>>getList("servers").stream()
+                    .collect(Collectors.toMap(s -> (String) s.get("id"), s -> s));
+            for (String id : eligible) {
+                assertThat(after.get(id).get("host")).as("host of " + id).isNotEqualTo(host);
+            }
+            assertThat(calls(OS + " nova.action.evacuate")).isEqualTo(eligible.size());
+            long moved = moves(run).stream().filter(m -> "SUCCEEDED".equals(m.get("state"))).count();
+            assertThat(moved).isEqualTo(eligible.size());
+        } finally {
+            given().contentType(ContentType.JSON).body(Map.of("evacuationDuration", "PT0.5S"))
+                    .put(sim() + "/sim/v1/sources/" + OS + "/settings").then().statusCode(200);
+        }
+    }
+
+    /**
+     * (6) hv1-1-03 has no power management: no fencer can confirm it off, so the run waits for an operator. Nothing
+     * happens until the operator approves with confirmFenced; then the engine is told and the VMs start elsewhere.
+     */
+    @Test
+    @Order(6)
+    void withoutAFencerTheRunWaitsForApproval() {
+        String hostName = "hv1-1-03";
+        given().contentType(ContentType.JSON).body(Map.of("enabled", false))
+                .put(sim() + "/sim/v1/sources/" + OV + "/hosts/" + hostName + "/power-management").then()
+                .statusCode(200);
+        JsonPath t = truth(OV);
+        String hostId = t.getString("hosts.find { it.name == '" + hostName + "' }.id");
+        Set<String> started = ids(t.<Map<String, Object>>getList("vms").stream()
+                .filter(v -> hostId.equals(v.get("engineHostId")) && "up".equals(v.get("engineStatus"))
+                        && !(Boolean) v.get("ha") && !(Boolean) v.get("pinned")).toList());
+        given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+        fail(OV, hostName, "POWER_LOSS");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(phase(OV, hostName)).isEqualTo("AWAITING_APPROVAL"));
+        Map<String, Object> e = episode(OV, hostName);
+        assertThat((String) e.get("reason")).contains("power management is not configured");
+        Map<String, Object> run = runOf(e);
+        assertThat(run.get("state")).isEqualTo("AWAITING_APPROVAL");
+        String runId = (String) run.get("id");
+        // Waiting means waiting: no start, no fence, for a while.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                calls(OV + " ovirt.start") == 0 && "AWAITING_APPROVAL".equals(viewer("/api/v1/runs/" + runId)
+                        .getString("state")));
+        // A viewer may not approve; an operator's approval without confirming the fence is refused; a dry run shows
+        // the blocker and changes nothing.
+        given().auth().preemptive().basic("viewer", "viewer").contentType(ContentType.JSON).body("{}")
+                .post(svc() + "/api/v1/runs/" + runId + "/approve").then().statusCode(403);
+        JsonPath dry = given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
+                .body("{}").post(svc() + "/api/v1/runs/" + runId + "/approve?dryRun=true").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(dry.getList("blockers", String.class)).anyMatch(b -> b.contains("not fenced"));
+        given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON).body("{}")
+                .post(svc() + "/api/v1/runs/" + runId + "/approve").then().statusCode(409)
+                .contentType("application/problem+json");
+        assertThat(viewer("/api/v1/runs/" + runId).getString("state")).isEqualTo("AWAITING_APPROVAL");
+
+        given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
+                .body(Map.of("confirmFenced", true, "reason", "checked at the rack: powered off"))
+                .post(svc() + "/api/v1/runs/" + runId + "/approve").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(phase(OV, hostName)).isIn("RECOVERED", "PARTIALLY_RECOVERED"));
+        Map<String, Object> closed = episode(OV, hostName);
+        assertThat(closed.get("fencedBy")).isEqualTo("operator:operator");
+        Map<String, Map<String, Object>> after = truth(OV).<Map<String, Object>>getList("vms").stream()
+                .collect(Collectors.toMap(v -> (String) v.get("id"), v -> v));
+        for (String id : started) {
+            assertThat(after.get(id).get("engineStatus")).as(id).isEqualTo("up");
+            assertThat(after.get(id).get("engineHostId")).isNotEqualTo(hostId);
+        }
+        List<Map<String, Object>> audit = viewer("/api/v1/audit?target=ovirt-1/" + hostId).getList("");
+        assertThat(audit).anyMatch(a -> "engine-manual-fence".equals(a.get("action")));
+        List<Map<String, Object>> approvals = viewer("/api/v1/audit?actor=operator").getList("");
+        assertThat(approvals).anyMatch(a -> "approve-run".equals(a.get("action")) && "REFUSED".equals(a.get("result")));
+        assertThat(approvals).anyMatch(a -> "approve-run".equals(a.get("action")) && "RUNNING".equals(a.get("result")));
+        assertThat(approvals).anyMatch(a -> "approve-run".equals(a.get("action")) && (Boolean) a.get("dryRun"));
+    }
+}
