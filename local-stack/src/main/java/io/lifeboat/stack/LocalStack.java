@@ -107,6 +107,7 @@ public final class LocalStack {
      */
     private void writeDefaultConfig() throws IOException {
         Files.createDirectories(layout.config());
+        writeEvacuationConfig();
         Path sources = layout.config().resolve("collector-sources.properties");
         if (Files.exists(sources)) {
             return;
@@ -128,6 +129,39 @@ public final class LocalStack {
                 "lifeboat.collector.sources.openstack-1.reclaim-interval=1h",
                 "lifeboat.collector.sources.openstack-1.cycle-interval=1m",
                 "lifeboat.collector.sources.openstack-1.signal-interval=5s",
+                ""));
+    }
+
+    /**
+     * The evacuation-service's sources: the same engine and region, fenced through the engine's power management
+     * (oVirt) and the simulator's Redfish BMCs (OpenStack), evacuating to the reserved host cmp1-a05 first.
+     */
+    private void writeEvacuationConfig() throws IOException {
+        Path sources = layout.config().resolve("evacuation-sources.properties");
+        if (Files.exists(sources)) {
+            return;
+        }
+        String sim = layout.simulatorUrl();
+        Files.writeString(sources, String.join("\n",
+                "# The evacuation-service's sources on the local stack (see README, The evacuation-service).",
+                "# This file is kept across restarts: delete it to get the default back.",
+                "lifeboat.evacuation.sources.ovirt-1.kind=ovirt",
+                "lifeboat.evacuation.sources.ovirt-1.url=" + sim + "/ovirt/ovirt-1/ovirt-engine/api",
+                "lifeboat.evacuation.sources.ovirt-1.username=admin@internal",
+                "lifeboat.evacuation.sources.ovirt-1.password=lifeboat",
+                "lifeboat.evacuation.sources.ovirt-1.grace-period=20s",
+                "lifeboat.evacuation.sources.ovirt-1.engine-ha-wait=30s",
+                "lifeboat.evacuation.sources.openstack-1.kind=openstack",
+                "lifeboat.evacuation.sources.openstack-1.url=" + sim + "/openstack/openstack-1/identity/v3",
+                "lifeboat.evacuation.sources.openstack-1.username=admin",
+                "lifeboat.evacuation.sources.openstack-1.password=lifeboat",
+                "lifeboat.evacuation.sources.openstack-1.grace-period=20s",
+                "lifeboat.evacuation.sources.openstack-1.fencer=redfish",
+                "lifeboat.evacuation.sources.openstack-1.redfish.system-url=" + sim
+                        + "/redfish/v1/Systems/{source}.{host}",
+                "lifeboat.evacuation.sources.openstack-1.redfish.username=admin",
+                "lifeboat.evacuation.sources.openstack-1.redfish.password=lifeboat",
+                "lifeboat.evacuation.sources.openstack-1.reserved-hosts=cmp1-a05",
                 ""));
     }
 

@@ -37,7 +37,7 @@ record StackLayout(Path home, Path project, int kafkaPort, int kafkaControllerPo
                         new App("mapping-service", "mapping-service", port(env, "LIFEBOAT_MAPPING_PORT", 8082),
                                 "384m", true, null),
                         new App("evacuation-service", "evacuation-service",
-                                port(env, "LIFEBOAT_EVACUATION_PORT", 8083), "384m", true, null),
+                                port(env, "LIFEBOAT_EVACUATION_PORT", 8083), "384m", true, "evacuation-sources.properties"),
                         new App("watchdog-service", "watchdog-service", port(env, "LIFEBOAT_WATCHDOG_PORT", 8084),
                                 "384m", true, null)));
     }

@@ -620,15 +620,18 @@ public class RecoveryExecutor {
     @Transactional
     void noteCall(UUID runId) {
         Instant now = Instant.now();
-        RecoveryRun run = RecoveryRun.findById(runId);
-        if (run.firstCallAt == null) {
-            run.firstCallAt = now;
+        // Concurrent moves race for the first call: only the one whose update lands records the milestone.
+        int first = em.createQuery("update RecoveryRun r set r.firstCallAt = :now where r.id = :id and"
+                + " r.firstCallAt is null").setParameter("now", now).setParameter("id", runId).executeUpdate();
+        em.createQuery("update RecoveryRun r set r.lastCallAt = :now where r.id = :id").setParameter("now", now)
+                .setParameter("id", runId).executeUpdate();
+        if (first == 1) {
+            RecoveryRun run = RecoveryRun.findById(runId);
             HostFailure f = run.episodeId == null ? null : HostFailure.findById(run.episodeId);
             if (f != null) {
                 lifecycle.timer("first_recovery_call", f, Duration.between(f.firstSignalAt, now));
             }
         }
-        run.lastCallAt = now;
     }
 
     @Transactional
