@@ -1,5 +1,6 @@
 package io.lifeboat.bench;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +31,9 @@ public final class Bench {
             case "collector-scale" -> CollectorScale.run(simulator(env), env.getOrDefault("LIFEBOAT_COLLECTOR_URL",
                     "http://localhost:" + env.getOrDefault("LIFEBOAT_COLLECTOR_PORT", "8081")),
                     "operator", env.getOrDefault("LIFEBOAT_OPERATOR_PASSWORD", "operator"));
+            case "evacuation-scale" -> EvacuationScale.run(simulator(env), kafka,
+                    "jdbc:postgresql://127.0.0.1:" + env.getOrDefault("LIFEBOAT_POSTGRES_PORT", "5433") + "/lifeboat",
+                    intOption(args, "--instances", 200), intOption(args, "--latency-ms", 200), List.of(4, 8, 16));
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'");
                 usage();
@@ -58,6 +62,9 @@ public final class Bench {
                   kafka-roundtrip [--events N]   publish N VM-state events (acks=all) and consume + decode them
                   simulator-scale                1,000 hosts / 20,000+ VMs in the simulator, listed through the SDKs
                   collector-scale                the collector's cycles over a 20,790-VM estate, vs naive per-VM calls
+                  evacuation-scale [--instances N] [--latency-ms L]
+                                                 a host of N instances evacuated with Nova at L ms per call, at
+                                                 concurrency 4, 8 and 16, beside the lower bound N x L / concurrency
                   mapping-scale [--events N] [--intervals-per-vm K] [--requests R]
                                                  ingestion vs raw consumer; unmap-plan latency at 10M history rows
                 """);

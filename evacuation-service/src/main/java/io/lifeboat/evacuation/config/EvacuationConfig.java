@@ -129,9 +129,13 @@ public interface EvacuationConfig {
         @WithDefault("auto")
         EvacuablePolicy evacuable();
 
-        /** Evacuations (or oVirt starts) in flight at once. */
+        /** Cloud calls in flight at once for a run: evacuate (or oVirt start) calls and the checks that follow them. */
         @WithDefault("4")
         int concurrency();
+
+        /** Instances rebuilding (or starting) at once; 0: no limit beyond {@code concurrency} of the calls. */
+        @WithDefault("0")
+        int maxInFlight();
 
         /** OpenStack: hosts to evacuate to, tried in order; empty: the scheduler chooses. Enabled when first used. */
         Optional<List<String>> reservedHosts();

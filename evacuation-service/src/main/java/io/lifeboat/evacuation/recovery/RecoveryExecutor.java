@@ -326,6 +326,11 @@ public class RecoveryExecutor {
 
     // ------------------------------------------------------------------ moving instances, N at a time
 
+    /**
+     * Moves the run's instances. {@code concurrency} bounds the cloud calls in flight, not the instances: an
+     * evacuate call is one short task, and each instance in flight is then checked with one read per poll interval,
+     * also as a short task. {@code max-in-flight} (0: no limit) bounds the instances rebuilding at once.
+     */
     private RecoveryStep moveStep(RecoveryRun run) {
         EvacuationConfig.Source src = platforms.require(run.sourceId);
         int concurrency = Math.max(1, src.concurrency());
@@ -334,7 +339,9 @@ public class RecoveryExecutor {
             t.setDaemon(true);
             return t;
         });
-        Map<Long, Future<?>> inFlight = new HashMap<>();
+        Set<Long> busy = ConcurrentHashMap.newKeySet();
+        Map<Long, Instant> nextCheck = new ConcurrentHashMap<>();
+        Set<Long> accepted = ConcurrentHashMap.newKeySet();
         Set<String> enabledReserved = ConcurrentHashMap.newKeySet();
         long lastClaim = System.nanoTime();
         try {
@@ -345,22 +352,44 @@ public class RecoveryExecutor {
                     }
                     lastClaim = System.nanoTime();
                 }
-                inFlight.values().removeIf(Future::isDone);
                 List<InstanceMove> open = openMoves(run.id);
-                if (open.isEmpty() && inFlight.isEmpty()) {
+                if (open.isEmpty() && busy.isEmpty()) {
                     return RecoveryStep.VERIFY;
                 }
                 Instant now = Instant.now();
+                long ongoing = open.stream().filter(m -> m.state == MoveState.ONGOING).count();
+                // Starts first (in the run's order), then checks: the calls go out as early as they can.
                 for (InstanceMove m : open) {
-                    if (inFlight.size() >= concurrency) {
+                    if (busy.size() >= concurrency) {
                         break;
                     }
-                    if (!inFlight.containsKey(m.id) && (m.notBefore == null || !m.notBefore.isAfter(now))) {
-                        long moveId = m.id;
-                        inFlight.put(moveId, pool.submit(() -> moveOne(run, src, moveId, enabledReserved)));
+                    boolean due = m.notBefore == null || !m.notBefore.isAfter(now);
+                    boolean room = src.maxInFlight() <= 0 || ongoing < src.maxInFlight();
+                    if (m.state == MoveState.PENDING && due && room && busy.add(m.id)) {
+                        ongoing++;
+                        long id = m.id;
+                        pool.submit(() -> task(run, src, id, busy, nextCheck, () -> {
+                            if (begin(run, src, id, enabledReserved, accepted)) {
+                                nextCheck.put(id, Instant.now().plus(src.pollInterval()));
+                            }
+                        }));
                     }
                 }
-                CloudCalls.sleep(100);
+                for (InstanceMove m : open) {
+                    if (busy.size() >= concurrency) {
+                        break;
+                    }
+                    if (m.state == MoveState.ONGOING && !nextCheck.getOrDefault(m.id, now).isAfter(now)
+                            && busy.add(m.id)) {
+                        long id = m.id;
+                        pool.submit(() -> task(run, src, id, busy, nextCheck, () -> {
+                            if (!check(run, src, id, accepted.contains(id))) {
+                                nextCheck.put(id, Instant.now().plus(src.pollInterval()));
+                            }
+                        }));
+                    }
+                }
+                CloudCalls.sleep(50);
             }
             return null;
         } finally {
@@ -379,116 +408,123 @@ public class RecoveryExecutor {
                 List.of(MoveState.PENDING, MoveState.ONGOING));
     }
 
-    private void moveOne(RecoveryRun run, EvacuationConfig.Source src, long moveId, Set<String> enabledReserved) {
+    /** Runs one short task of a move; a failed read leaves the move as it is, to be checked again later. */
+    private void task(RecoveryRun run, EvacuationConfig.Source src, long moveId, Set<Long> busy,
+                      Map<Long, Instant> nextCheck, Runnable work) {
         try {
-            if (isOvirt(run)) {
-                startOne(run, src, moveId);
-            } else {
-                evacuateOne(run, src, moveId, enabledReserved);
-            }
+            work.run();
         } catch (CloudCallException e) {
-            // A read failed while following: the move stays as it is and is picked up again.
             LOG.debugf("run %s move %d: %s", run.id, moveId, e.getMessage());
-            CloudCalls.sleep(src.pollInterval());
+            nextCheck.put(moveId, Instant.now().plus(src.pollInterval()));
         } catch (RuntimeException e) {
             LOG.warnf(e, "run %s move %d failed unexpectedly", run.id, moveId);
-            CloudCalls.sleep(src.pollInterval());
+            nextCheck.put(moveId, Instant.now().plus(src.pollInterval()));
+        } finally {
+            busy.remove(moveId);
         }
+    }
+
+    /** Starts a PENDING move; true when it is now ONGOING (its call made, or unanswered and to be checked). */
+    private boolean begin(RecoveryRun run, EvacuationConfig.Source src, long moveId, Set<String> enabled,
+                          Set<Long> accepted) {
+        return isOvirt(run) ? beginStart(run, src, moveId) : beginEvacuate(run, src, moveId, enabled, accepted);
+    }
+
+    /** Checks an ONGOING move once; true when it is settled (succeeded, failed, or back to PENDING). */
+    private boolean check(RecoveryRun run, EvacuationConfig.Source src, long moveId, boolean accepted) {
+        return isOvirt(run) ? checkStart(run, src, moveId) : checkEvacuate(run, src, moveId, accepted);
     }
 
     // ------------------------------------------------------------------ OpenStack: evacuate one instance
 
-    private void evacuateOne(RecoveryRun run, EvacuationConfig.Source src, long moveId, Set<String> enabled) {
+    private boolean beginEvacuate(RecoveryRun run, EvacuationConfig.Source src, long moveId, Set<String> enabled,
+                                  Set<Long> accepted) {
+        NovaApi nova = platforms.nova(run.sourceId);
+        InstanceMove m = move(moveId);
+        if (m.state != MoveState.PENDING) {
+            return m.state == MoveState.ONGOING;
+        }
+        String target = target(run, src, m);
+        if (target != null && src.reservedHosts().orElse(List.of()).contains(target) && enabled.add(target)) {
+            NovaApi.ComputeService s = nova.computeService(target).orElse(null);
+            if (s != null && "disabled".equals(s.status())) {
+                nova.enable(target);
+                audit.record("system", "enable-reserved-host", run.sourceId + "/" + target, false, "OK",
+                        "reserved host enabled for run " + run.id);
+            }
+        }
+        if (!markOngoing(moveId, m.attempt, target)) {
+            return false;   // another worker or replica has it
+        }
+        m = move(moveId);
+        try {
+            if (m.resetFirst && m.attempt == 1) {
+                nova.resetState(m.vmId, "error");
+            }
+            nova.evacuate(m.vmId, target);
+            accepted.add(moveId);
+            noteCall(run.id);
+            audit.record("system", "evacuate", m.vmKey, false, "ACCEPTED", "attempt " + m.attempt + ", to "
+                    + (target == null ? "the scheduler's choice" : target));
+        } catch (CloudCallException e) {
+            if (e.refused()) {
+                audit.record("system", "evacuate", m.vmKey, false, "REFUSED", e.getMessage());
+                attemptFailed(run, src, moveId, "evacuate refused: " + e.getMessage());
+                return false;
+            }
+            // No answer: it may have landed. Checked, never repeated blindly.
+        }
+        return true;
+    }
+
+    /** One look at an evacuation: ACTIVE (or SHUTOFF) on another host, ERROR, not received, or the timeout. */
+    private boolean checkEvacuate(RecoveryRun run, EvacuationConfig.Source src, long moveId, boolean accepted) {
         NovaApi nova = platforms.nova(run.sourceId);
         String failedHost = HostKey.parse(run.hostKey).hostId();
         InstanceMove m = move(moveId);
-        boolean accepted = false;
-        if (m.state == MoveState.PENDING) {
-            String target = target(run, src, m);
-            if (target != null && src.reservedHosts().orElse(List.of()).contains(target) && enabled.add(target)) {
-                NovaApi.ComputeService s = nova.computeService(target).orElse(null);
-                if (s != null && "disabled".equals(s.status())) {
-                    nova.enable(target);
-                    audit.record("system", "enable-reserved-host", run.sourceId + "/" + target, false, "OK",
-                            "reserved host enabled for run " + run.id);
+        if (m.state != MoveState.ONGOING) {
+            return true;
+        }
+        Optional<NovaApi.Server> found = nova.server(m.vmId);
+        if (found.isEmpty()) {
+            end(run, moveId, MoveState.FAILED, null, "the server no longer exists");
+            return true;
+        }
+        NovaApi.Server s = found.get();
+        if (s.taskState() == null) {
+            boolean moved = s.host() != null && !s.host().equals(failedHost);
+            if (moved && ("ACTIVE".equals(s.status()) || "SHUTOFF".equals(s.status()))) {
+                if (m.stopAfter && "ACTIVE".equals(s.status())) {
+                    nova.stop(m.vmId);   // it was stopped before the failure: leave it stopped
+                } else if (m.startAfter && "SHUTOFF".equals(s.status())) {
+                    nova.start(m.vmId);  // 2.95+: evacuated instances end stopped
                 }
+                end(run, moveId, MoveState.SUCCEEDED, s.host(), m.stopAfter ? "left stopped, as it was" : null);
+                return true;
             }
-            if (!markOngoing(moveId, m.attempt, target)) {
-                return;   // another worker or replica has it
-            }
-            m = move(moveId);
-            try {
-                if (m.resetFirst && m.attempt == 1) {
-                    nova.resetState(m.vmId, "error");
+            if (!moved) {
+                boolean landed = accepted || landed(nova, run, failedHost, m);
+                if (landed && "ERROR".equals(s.status())) {
+                    attemptFailed(run, src, moveId, "ended in ERROR" + (s.fault() == null ? "" : ": " + s.fault()));
+                    return true;
                 }
-                nova.evacuate(m.vmId, target);
-                accepted = true;
-                noteCall(run.id);
-                audit.record("system", "evacuate", m.vmKey, false, "ACCEPTED", "attempt " + m.attempt + ", to "
-                        + (target == null ? "the scheduler's choice" : target));
-            } catch (CloudCallException e) {
-                if (e.refused()) {
-                    audit.record("system", "evacuate", m.vmKey, false, "REFUSED", e.getMessage());
-                    attemptFailed(run, src, moveId, "evacuate refused: " + e.getMessage());
-                    return;
+                if (!landed && Instant.now().isAfter(m.calledAt.plus(src.pollInterval().multipliedBy(2)))) {
+                    // The call never reached Nova (no migration record): it may be made again.
+                    repend(run, moveId, "the evacuate call was not received by Nova; calling again");
+                    return true;
                 }
-                // No answer: it may have landed. Checked below, never repeated blindly.
+            } else if ("ERROR".equals(s.status())) {
+                attemptFailed(run, src, moveId, "ended in ERROR on " + s.host() + (s.fault() == null ? ""
+                        : ": " + s.fault()));
+                return true;
             }
         }
-        follow(run, src, nova, failedHost, moveId, accepted);
-    }
-
-    /** Follows an evacuation to ACTIVE (or SHUTOFF) on another host, ERROR, or the timeout. */
-    private void follow(RecoveryRun run, EvacuationConfig.Source src, NovaApi nova, String failedHost, long moveId,
-                        boolean accepted) {
-        while (!stopping) {
-            InstanceMove m = move(moveId);
-            if (m.state != MoveState.ONGOING) {
-                return;
-            }
-            Optional<NovaApi.Server> found = nova.server(m.vmId);
-            if (found.isEmpty()) {
-                end(run, moveId, MoveState.FAILED, null, "the server no longer exists");
-                return;
-            }
-            NovaApi.Server s = found.get();
-            if (s.taskState() == null) {
-                boolean moved = s.host() != null && !s.host().equals(failedHost);
-                if (moved && ("ACTIVE".equals(s.status()) || "SHUTOFF".equals(s.status()))) {
-                    if (m.stopAfter && "ACTIVE".equals(s.status())) {
-                        nova.stop(m.vmId);   // it was stopped before the failure: leave it stopped
-                    } else if (m.startAfter && "SHUTOFF".equals(s.status())) {
-                        nova.start(m.vmId);  // 2.95+: evacuated instances end stopped
-                    }
-                    end(run, moveId, MoveState.SUCCEEDED, s.host(), m.stopAfter ? "left stopped, as it was" : null);
-                    return;
-                }
-                if (!moved) {
-                    boolean landed = accepted || landed(nova, run, failedHost, m);
-                    if (landed && "ERROR".equals(s.status())) {
-                        attemptFailed(run, src, moveId, "ended in ERROR" + (s.fault() == null ? "" : ": "
-                                + s.fault()));
-                        return;
-                    }
-                    if (!landed && Instant.now().isAfter(m.calledAt.plus(src.pollInterval().multipliedBy(2)))) {
-                        // The call never reached Nova (no migration record): it may be made again.
-                        repend(run, moveId, "the evacuate call was not received by Nova; calling again");
-                        return;
-                    }
-                } else if ("ERROR".equals(s.status())) {
-                    attemptFailed(run, src, moveId, "ended in ERROR on " + s.host() + (s.fault() == null ? ""
-                            : ": " + s.fault()));
-                    return;
-                }
-            }
-            if (Instant.now().isAfter(m.calledAt.plus(src.instanceTimeout()))) {
-                end(run, moveId, MoveState.FAILED, null, "not ACTIVE on another host " + src.instanceTimeout()
-                        .toSeconds() + " s after the evacuate call (status " + s.status() + ", task "
-                        + s.taskState() + ")");
-                return;
-            }
-            CloudCalls.sleep(src.pollInterval());
+        if (Instant.now().isAfter(m.calledAt.plus(src.instanceTimeout()))) {
+            end(run, moveId, MoveState.FAILED, null, "not ACTIVE on another host " + src.instanceTimeout().toSeconds()
+                    + " s after the evacuate call (status " + s.status() + ", task " + s.taskState() + ")");
+            return true;
         }
+        return false;
     }
 
     /**
@@ -518,73 +554,76 @@ public class RecoveryExecutor {
 
     // ------------------------------------------------------------------ oVirt: start one VM
 
-    private void startOne(RecoveryRun run, EvacuationConfig.Source src, long moveId) {
+    private boolean beginStart(RecoveryRun run, EvacuationConfig.Source src, long moveId) {
         OvirtApi api = platforms.ovirt(run.sourceId);
         String failedHost = HostKey.parse(run.hostKey).hostId();
         InstanceMove m = move(moveId);
-        if (m.state == MoveState.PENDING) {
-            Optional<OvirtApi.Vm> vm = api.vm(m.vmId);
-            if (vm.isEmpty()) {
-                end(run, moveId, MoveState.SKIPPED, null, "the engine no longer has this VM");
-                return;
-            }
-            OvirtApi.Vm v = vm.get();
-            if (!"down".equals(v.status()) && v.hostId() != null && !v.hostId().equals(failedHost)) {
-                end(run, moveId, MoveState.SKIPPED, v.hostId(), "already running on " + hostName(api, v.hostId())
-                        + (v.ha() ? " (restarted by the engine)" : ""));
-                return;
-            }
-            if (!"down".equals(v.status())) {
-                // Still unknown: the engine has not released it yet (the host is not marked fenced on its side).
-                waitFor(run, src, moveId, "the engine still shows it " + v.status());
-                return;
-            }
-            String target = m.requestedTarget != null ? m.requestedTarget : run.targetHost;
-            if (!markOngoing(moveId, m.attempt, target)) {
-                return;
-            }
-            m = move(moveId);
-            try {
-                api.start(m.vmId, target);
-                noteCall(run.id);
-                audit.record("system", "start", m.vmKey, false, "ACCEPTED", "attempt " + m.attempt + ", on "
-                        + (target == null ? "the engine's choice" : hostName(api, target)));
-            } catch (CloudCallException e) {
-                if (e.refused()) {
-                    audit.record("system", "start", m.vmKey, false, "REFUSED", e.getMessage());
-                    attemptFailed(run, src, moveId, "start refused: " + e.getMessage());
-                    return;
-                }
+        if (m.state != MoveState.PENDING) {
+            return m.state == MoveState.ONGOING;
+        }
+        Optional<OvirtApi.Vm> vm = api.vm(m.vmId);
+        if (vm.isEmpty()) {
+            end(run, moveId, MoveState.SKIPPED, null, "the engine no longer has this VM");
+            return false;
+        }
+        OvirtApi.Vm v = vm.get();
+        if (!"down".equals(v.status()) && v.hostId() != null && !v.hostId().equals(failedHost)) {
+            end(run, moveId, MoveState.SKIPPED, hostName(api, v.hostId()), "already running on "
+                    + hostName(api, v.hostId()) + (v.ha() ? " (restarted by the engine)" : ""));
+            return false;
+        }
+        if (!"down".equals(v.status())) {
+            // Still unknown: the engine has not released it yet (the host is not marked fenced on its side).
+            waitFor(run, src, moveId, "the engine still shows it " + v.status());
+            return false;
+        }
+        String target = m.requestedTarget != null ? m.requestedTarget : run.targetHost;
+        if (!markOngoing(moveId, m.attempt, target)) {
+            return false;
+        }
+        m = move(moveId);
+        try {
+            api.start(m.vmId, target);
+            noteCall(run.id);
+            audit.record("system", "start", m.vmKey, false, "ACCEPTED", "attempt " + m.attempt + ", on "
+                    + (target == null ? "the engine's choice" : hostName(api, target)));
+        } catch (CloudCallException e) {
+            if (e.refused()) {
+                audit.record("system", "start", m.vmKey, false, "REFUSED", e.getMessage());
+                attemptFailed(run, src, moveId, "start refused: " + e.getMessage());
+                return false;
             }
         }
-        while (!stopping) {
-            m = move(moveId);
-            if (m.state != MoveState.ONGOING) {
-                return;
-            }
-            Optional<OvirtApi.Vm> vm = api.vm(m.vmId);
-            if (vm.isEmpty()) {
-                end(run, moveId, MoveState.FAILED, null, "the engine no longer has this VM");
-                return;
-            }
-            OvirtApi.Vm v = vm.get();
-            if ("up".equals(v.status()) && v.hostId() != null) {
-                end(run, moveId, MoveState.SUCCEEDED, hostName(api, v.hostId()), null);
-                return;
-            }
-            if ("down".equals(v.status()) && Instant.now().isAfter(m.calledAt.plus(src.pollInterval()
-                    .multipliedBy(3)))) {
-                // Starting a DOWN VM again cannot run it twice: the engine refuses to start a running VM.
-                repend(run, moveId, "still down after the start call; starting again");
-                return;
-            }
-            if (Instant.now().isAfter(m.calledAt.plus(src.instanceTimeout()))) {
-                end(run, moveId, MoveState.FAILED, null, "not up " + src.instanceTimeout().toSeconds()
-                        + " s after the start call (status " + v.status() + ")");
-                return;
-            }
-            CloudCalls.sleep(src.pollInterval());
+        return true;
+    }
+
+    private boolean checkStart(RecoveryRun run, EvacuationConfig.Source src, long moveId) {
+        OvirtApi api = platforms.ovirt(run.sourceId);
+        InstanceMove m = move(moveId);
+        if (m.state != MoveState.ONGOING) {
+            return true;
         }
+        Optional<OvirtApi.Vm> vm = api.vm(m.vmId);
+        if (vm.isEmpty()) {
+            end(run, moveId, MoveState.FAILED, null, "the engine no longer has this VM");
+            return true;
+        }
+        OvirtApi.Vm v = vm.get();
+        if ("up".equals(v.status()) && v.hostId() != null) {
+            end(run, moveId, MoveState.SUCCEEDED, hostName(api, v.hostId()), null);
+            return true;
+        }
+        if ("down".equals(v.status()) && Instant.now().isAfter(m.calledAt.plus(src.pollInterval().multipliedBy(3)))) {
+            // Starting a DOWN VM again cannot run it twice: the engine refuses to start a running VM.
+            repend(run, moveId, "still down after the start call; starting again");
+            return true;
+        }
+        if (Instant.now().isAfter(m.calledAt.plus(src.instanceTimeout()))) {
+            end(run, moveId, MoveState.FAILED, null, "not up " + src.instanceTimeout().toSeconds()
+                    + " s after the start call (status " + v.status() + ")");
+            return true;
+        }
+        return false;
     }
 
     private static String hostName(OvirtApi api, String hostId) {
