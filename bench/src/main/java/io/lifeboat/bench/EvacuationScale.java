@@ -178,8 +178,14 @@ final class EvacuationScale {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
-            for (String h : List.of("cmp2-a01", "cmp2-a02", "cmp2-a03")) {
+            // The healthy hosts first, as the collector published them long before the failure: the partition
+            // guard counts the source's hosts.
+            for (String h : List.of("cmp2-a02", "cmp2-a03", "cmp2-a01")) {
                 boolean down = h.equals(HOST);
+                if (down) {
+                    producer.flush();
+                    pause(1500);
+                }
                 HostState s = new HostState(HostKey.of(SourceId.of(SOURCE), h), SourceKind.OPENSTACK, h,
                         new ClusterRef("az1", "az1"), down ? HostStatus.DOWN : HostStatus.UP,
                         down ? "down/enabled" : "up/enabled", null, null, h + ".region2.example", null, null,

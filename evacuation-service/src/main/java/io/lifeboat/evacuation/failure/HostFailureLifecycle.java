@@ -14,7 +14,9 @@ import io.lifeboat.evacuation.outbox.Outbox;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.recovery.RecoveryRuns;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -103,9 +105,18 @@ public class HostFailureLifecycle {
 
     // ------------------------------------------------------------------ the clock
 
+    private volatile boolean stopping;
+
+    void onStop(@Observes ShutdownEvent e) {
+        stopping = true;
+    }
+
     @Scheduled(every = "${lifeboat.evacuation.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "2s")
     void tick() {
+        if (stopping) {
+            return;
+        }
         for (UUID id : openEpisodes()) {
             try {
                 advance(id);

@@ -6,7 +6,9 @@ import io.lifeboat.common.event.EventType;
 import io.lifeboat.common.event.EventTypes;
 import io.lifeboat.common.json.Json;
 import io.lifeboat.service.events.EventPublisher;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -33,6 +35,11 @@ public class Outbox {
     EventPublisher publisher;
 
     private final ReentrantLock relaying = new ReentrantLock();
+    private volatile boolean stopping;
+
+    void onStop(@Observes ShutdownEvent e) {
+        stopping = true;   // what is left is published by the next start, or by another replica
+    }
 
     /** Stores an event for publication; must run in the transaction of the change it reports. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -54,7 +61,7 @@ public class Outbox {
     /** Publishes what is waiting, oldest first; one relay at a time per replica. */
     @Scheduled(every = "${lifeboat.evacuation.outbox-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void relay() {
-        if (!relaying.tryLock()) {
+        if (stopping || !relaying.tryLock()) {
             return;
         }
         try {
