@@ -32,6 +32,7 @@ create table vm_view (
     moved_from_host_key varchar(300),
     moved_at        timestamptz,
     status          varchar(32)  not null,
+    status_detail   varchar(64),
     ha_enabled      boolean      not null,
     ha_priority     integer      not null,
     removed         boolean      not null default false,
@@ -73,7 +74,7 @@ create table recovery_run (
     host_key        varchar(300) not null,
     source_id       varchar(100) not null,
     platform        varchar(16)  not null,
-    kind            varchar(16)  not null,           -- HOST or VM (one VM evacuated by an operator)
+    kind            varchar(16)  not null,           -- HOST, VM (one VM, by an operator) or STORAGE (paused VMs)
     state           varchar(32)  not null,
     step            varchar(32),
     triggered_by    varchar(255) not null,

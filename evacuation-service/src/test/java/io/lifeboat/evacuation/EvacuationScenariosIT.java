@@ -102,6 +102,7 @@ class EvacuationScenariosIT {
         p.put(ov + "instance-timeout", "30s");
         p.put(ov + "max-attempts", "2");
         p.put(ov + "retries", "1");
+        p.put(ov + "migrate-paused-on-storage-error", "true");
         return AppProcess.start("evacuation-service", "lifeboat.it.evacuation-jar", p, "384m");
     }
 
@@ -506,5 +507,53 @@ class EvacuationScenariosIT {
         assertThat(approvals).anyMatch(a -> "approve-run".equals(a.get("action")) && "REFUSED".equals(a.get("result")));
         assertThat(approvals).anyMatch(a -> "approve-run".equals(a.get("action")) && "RUNNING".equals(a.get("result")));
         assertThat(approvals).anyMatch(a -> "approve-run".equals(a.get("action")) && (Boolean) a.get("dryRun"));
+    }
+
+    /**
+     * (7) hv1-1-04 loses its storage path but stays up: its running VMs pause on an I/O error. The policy asks for
+     * migration, so each movable VM goes to a host that still sees the storage and resumes there; nothing is fenced.
+     */
+    @Test
+    @Order(7)
+    void vmsPausedOnAStorageErrorAreMigratedToAHostThatSeesTheStorage() {
+        String hostName = "hv1-1-04";
+        given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+        JsonPath t = truth(OV);
+        String hostId = t.getString("hosts.find { it.name == '" + hostName + "' }.id");
+        List<Map<String, Object>> running = t.<Map<String, Object>>getList("vms").stream()
+                .filter(v -> hostId.equals(v.get("engineHostId")) && "up".equals(v.get("engineStatus"))).toList();
+        Set<String> movable = ids(running.stream().filter(v -> "migratable".equals(v.get("affinity"))).toList());
+        Set<String> fixed = ids(running.stream().filter(v -> !"migratable".equals(v.get("affinity"))).toList());
+        assertThat(movable).as("the topology gives this host migratable VMs").isNotEmpty();
+
+        fail(OV, hostName, "STORAGE_LOSS");
+        String hostKey = OV + "/" + hostId;
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<Map<String, Object>> runs = viewer("/api/v1/runs?host=" + hostKey).getList("");
+            assertThat(runs).isNotEmpty();
+            assertThat(runs.get(0).get("kind")).isEqualTo("STORAGE");
+            assertThat(runs.get(0).get("state")).isIn("SUCCEEDED", "PARTIALLY_SUCCEEDED");
+            assertThat(moves(runs.get(0))).hasSize(running.size());
+        });
+        Map<String, Object> run = viewer("/api/v1/runs?host=" + hostKey).<Map<String, Object>>getList("").get(0);
+        Map<String, Map<String, Object>> byVm = moves(run).stream().collect(Collectors.toMap(m ->
+                ((String) m.get("vm")).substring(OV.length() + 1), m -> m));
+        Map<String, Map<String, Object>> after = truth(OV).<Map<String, Object>>getList("vms").stream()
+                .collect(Collectors.toMap(v -> (String) v.get("id"), v -> v));
+        Set<String> healthy = Set.of(t.getString("hosts.find { it.name == 'hv1-1-02' }.id"),
+                t.getString("hosts.find { it.name == 'hv1-1-05' }.id"));
+        for (String id : movable) {
+            assertThat(byVm.get(id).get("state")).as("move of " + id).isEqualTo("SUCCEEDED");
+            assertThat(after.get(id).get("engineStatus")).isEqualTo("up");
+            assertThat(healthy).contains((String) after.get(id).get("engineHostId"));
+        }
+        for (String id : fixed) {
+            assertThat(byVm.get(id).get("state")).as("move of " + id).isEqualTo("FAILED");
+            assertThat((String) byVm.get(id).get("reason")).contains("non-migratable");
+            assertThat(after.get(id).get("engineStatus")).isEqualTo("paused");
+        }
+        assertThat(calls(OV + " ovirt.migrate")).isEqualTo(movable.size() + 2L * fixed.size());
+        assertThat(calls(OV + " ovirt.fence")).isZero();
+        assertThat(episode(OV, hostName)).isNull();
     }
 }

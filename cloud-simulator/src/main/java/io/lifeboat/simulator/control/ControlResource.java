@@ -288,6 +288,7 @@ public class ControlResource {
                 m.put("lastHostId", vm.lastHostId);
                 m.put("ha", vm.haEnabled);
                 m.put("pinned", vm.pinned());
+                m.put("affinity", vm.affinity);
                 m.put("lunWwids", vm.disks.stream().filter(d -> d.disk().lun != null)
                         .map(d -> d.disk().lun.wwid()).toList());
                 vms.add(m);

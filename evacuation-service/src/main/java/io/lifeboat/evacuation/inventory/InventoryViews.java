@@ -29,6 +29,9 @@ public class InventoryViews {
     @Inject
     HostFailureLifecycle lifecycle;
 
+    @Inject
+    io.lifeboat.evacuation.recovery.PausedVmMigrations pausedVms;
+
     @Transactional
     public void applyHost(EventEnvelope<HostState> e) {
         if (!inbox.firstDelivery(e.id(), e.type().type())) {
@@ -91,11 +94,15 @@ public class InventoryViews {
             v.downSince = s.observedAt();
         }
         v.status = s.status().name();
+        v.statusDetail = s.statusDetail();
         v.haEnabled = s.ha().enabled();
         v.haPriority = s.ha().priority();
         v.removed = false;
         v.observedAt = s.observedAt();
         v.persist();
+        if (v.pausedOnStorageError()) {
+            pausedVms.pausedOnStorageError(v);
+        }
     }
 
     @Transactional

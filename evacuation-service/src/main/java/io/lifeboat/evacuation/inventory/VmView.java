@@ -51,6 +51,14 @@ public class VmView extends PanacheEntityBase {
     @Column(nullable = false)
     public String status;
 
+    /** oVirt {@code status_detail}, e.g. {@code eio}: paused on a storage I/O error. */
+    @Column(name = "status_detail")
+    public String statusDetail;
+
+    public boolean pausedOnStorageError() {
+        return "PAUSED".equals(status) && "eio".equals(statusDetail);
+    }
+
     @Column(name = "ha_enabled", nullable = false)
     public boolean haEnabled;
 

@@ -72,6 +72,9 @@ public class RecoveryExecutor {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    PausedVmMigrations pausedVms;
+
     private final ExecutorService runThreads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "lifeboat-recovery-run");
         t.setDaemon(true);
@@ -150,7 +153,9 @@ public class RecoveryExecutor {
                     case FORCE_SERVICE_DOWN -> forceDownStep(run);
                     case PREPARE_INSTANCE_LIST -> prepareStep(run);
                     case EVACUATE_INSTANCES, START_VMS, MIGRATE_PAUSED_VMS -> moveStep(run);
-                    case VERIFY -> null;
+                    // A STORAGE run gains moves while it runs: a VM that paused late is moved before the run ends.
+                    case VERIFY -> run.kind == RecoveryRun.Kind.STORAGE && !openMoves(id).isEmpty()
+                            ? RecoveryStep.MIGRATE_PAUSED_VMS : null;
                 };
                 if (next == null && step == RecoveryStep.VERIFY) {
                     finish(id);
@@ -427,11 +432,17 @@ public class RecoveryExecutor {
     /** Starts a PENDING move; true when it is now ONGOING (its call made, or unanswered and to be checked). */
     private boolean begin(RecoveryRun run, EvacuationConfig.Source src, long moveId, Set<String> enabled,
                           Set<Long> accepted) {
+        if (run.kind == RecoveryRun.Kind.STORAGE) {
+            return beginMigrate(run, src, moveId);
+        }
         return isOvirt(run) ? beginStart(run, src, moveId) : beginEvacuate(run, src, moveId, enabled, accepted);
     }
 
     /** Checks an ONGOING move once; true when it is settled (succeeded, failed, or back to PENDING). */
     private boolean check(RecoveryRun run, EvacuationConfig.Source src, long moveId, boolean accepted) {
+        if (run.kind == RecoveryRun.Kind.STORAGE) {
+            return checkMigrate(run, src, moveId);
+        }
         return isOvirt(run) ? checkStart(run, src, moveId) : checkEvacuate(run, src, moveId, accepted);
     }
 
@@ -621,6 +632,78 @@ public class RecoveryExecutor {
         if (Instant.now().isAfter(m.calledAt.plus(src.instanceTimeout()))) {
             end(run, moveId, MoveState.FAILED, null, "not up " + src.instanceTimeout().toSeconds()
                     + " s after the start call (status " + v.status() + ")");
+            return true;
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ oVirt: migrate a VM paused on a storage error
+
+    private boolean beginMigrate(RecoveryRun run, EvacuationConfig.Source src, long moveId) {
+        OvirtApi api = platforms.ovirt(run.sourceId);
+        String pausedOn = HostKey.parse(run.hostKey).hostId();
+        InstanceMove m = move(moveId);
+        if (m.state != MoveState.PENDING) {
+            return m.state == MoveState.ONGOING;
+        }
+        Optional<OvirtApi.Vm> vm = api.vm(m.vmId);
+        if (vm.isEmpty()) {
+            end(run, moveId, MoveState.SKIPPED, null, "the engine no longer has this VM");
+            return false;
+        }
+        OvirtApi.Vm v = vm.get();
+        if (!"paused".equals(v.status()) || !pausedOn.equals(v.hostId())) {
+            end(run, moveId, MoveState.SKIPPED, null, "no longer paused on this host (" + v.status() + " on "
+                    + (v.hostId() == null ? "no host" : hostName(api, v.hostId())) + ")");
+            return false;
+        }
+        String target = m.requestedTarget;
+        if (target == null) {
+            target = pausedVms.healthyTarget(run.sourceId, m.vmKey, run.hostKey).map(h -> h.hostId).orElse(null);
+        }
+        if (target == null) {
+            end(run, moveId, MoveState.FAILED, null, "no other up host of the cluster sees the storage");
+            return false;
+        }
+        if (!markOngoing(moveId, m.attempt, target)) {
+            return false;
+        }
+        m = move(moveId);
+        try {
+            api.migrate(m.vmId, target);
+            noteCall(run.id);
+            audit.record("system", "migrate", m.vmKey, false, "ACCEPTED", "paused on a storage error; to "
+                    + hostName(api, target));
+        } catch (io.lifeboat.evacuation.platform.CloudCallException e) {
+            if (e.refused()) {
+                audit.record("system", "migrate", m.vmKey, false, "REFUSED", e.getMessage());
+                attemptFailed(run, src, moveId, "migrate refused: " + e.getMessage());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean checkMigrate(RecoveryRun run, EvacuationConfig.Source src, long moveId) {
+        OvirtApi api = platforms.ovirt(run.sourceId);
+        String pausedOn = HostKey.parse(run.hostKey).hostId();
+        InstanceMove m = move(moveId);
+        if (m.state != MoveState.ONGOING) {
+            return true;
+        }
+        Optional<OvirtApi.Vm> vm = api.vm(m.vmId);
+        if (vm.isEmpty()) {
+            end(run, moveId, MoveState.FAILED, null, "the engine no longer has this VM");
+            return true;
+        }
+        OvirtApi.Vm v = vm.get();
+        if (v.hostId() != null && !pausedOn.equals(v.hostId()) && "up".equals(v.status())) {
+            end(run, moveId, MoveState.SUCCEEDED, hostName(api, v.hostId()), "resumed after the migration");
+            return true;
+        }
+        if (Instant.now().isAfter(m.calledAt.plus(src.instanceTimeout()))) {
+            end(run, moveId, MoveState.FAILED, null, "not running on another host " + src.instanceTimeout()
+                    .toSeconds() + " s after the migrate call (" + v.status() + ")");
             return true;
         }
         return false;

@@ -18,7 +18,8 @@ import java.util.UUID;
 @Table(name = "recovery_run")
 public class RecoveryRun extends PanacheEntityBase {
 
-    public enum Kind { HOST, VM }
+    /** HOST: a failed host's recovery; VM: one VM an operator asked for; STORAGE: VMs paused on a storage error. */
+    public enum Kind { HOST, VM, STORAGE }
 
     @Id
     public UUID id;

@@ -53,6 +53,7 @@ public class RecoveryRuns {
     /** A confirmed failure no fencer could confirm: the run waits for an operator. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void createAwaitingApproval(HostFailure f, String reason) {
+        supersedeStorageRun(f.hostKey);
         if (activeFor(f.hostKey).isPresent()) {
             return;
         }
@@ -72,6 +73,7 @@ public class RecoveryRuns {
             return;
         }
         Instant now = Instant.now();
+        supersedeStorageRun(f.hostKey);
         RecoveryRun run = activeFor(f.hostKey).orElse(null);
         boolean approvalRequired = platforms.source(f.sourceId).map(EvacuationConfig.Source::approvalRequired)
                 .orElse(true);
@@ -131,6 +133,18 @@ public class RecoveryRuns {
         return run;
     }
 
+    /** A run migrating paused VMs off a host gives way when the whole host fails: the host's recovery covers them. */
+    private void supersedeStorageRun(String hostKey) {
+        activeFor(hostKey).filter(r -> r.kind == RecoveryRun.Kind.STORAGE).ifPresent(r -> {
+            r.state = RecoveryRunState.CANCELLED;
+            r.finishedAt = Instant.now();
+            r.detail = "superseded by the host's failure recovery";
+            r.leaseOwner = null;
+            r.leaseUntil = null;
+            publishRun(r);
+        });
+    }
+
     /** Cancels the host's waiting run (the host came back, a partition was suspected, or an operator said so). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void cancelActive(HostFailure f, String actor, String reason) {
@@ -147,7 +161,13 @@ public class RecoveryRuns {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void addMoves(RecoveryRun run, List<PlannedMove> planned) {
-        int ordinal = 0;
+        addMoves(run, planned, 0);
+    }
+
+    /** Adds moves numbered from {@code firstOrdinal} (a STORAGE run gains moves as VMs pause). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void addMoves(RecoveryRun run, List<PlannedMove> planned, int firstOrdinal) {
+        int ordinal = firstOrdinal;
         Instant now = Instant.now();
         for (PlannedMove p : planned) {
             InstanceMove m = new InstanceMove();
