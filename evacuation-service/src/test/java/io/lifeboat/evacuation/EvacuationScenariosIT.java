@@ -556,4 +556,60 @@ class EvacuationScenariosIT {
         assertThat(calls(OV + " ovirt.fence")).isZero();
         assertThat(episode(OV, hostName)).isNull();
     }
+
+    /**
+     * (8) An operator evacuates one instance of cmp1-a03 to cmp1-a04 right after the host lost power, confirming it
+     * off. The dry run first names the blocker (not confirmed) and changes nothing. The one-VM run goes first; the
+     * host's own recovery follows and evacuates the rest, and the operator's instance is evacuated once.
+     */
+    @Test
+    @Order(8)
+    @SuppressWarnings("unchecked")
+    void anOperatorEvacuatesOneInstanceToAChosenHostAndTheHostRecoveryFollows() {
+        String host = "cmp1-a03";
+        given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+        List<Map<String, Object>> onHost = truth(OS).<Map<String, Object>>getList("servers").stream()
+                .filter(s -> host.equals(s.get("host")) && !(Boolean) s.get("deleted")).toList();
+        Set<String> eligible = onHost.stream().filter(s -> !"soft-delete".equals(s.get("vmState")))
+                .filter(s -> "true".equals(((Map<String, String>) s.get("metadata")).get("ha"))
+                        || ((List<String>) s.get("tags")).contains("evacuable")
+                        || "true".equals(((Map<String, String>) s.get("flavorExtraSpecs")).get("evacuable")))
+                .map(s -> (String) s.get("id")).collect(Collectors.toSet());
+        String chosen = onHost.stream().filter(s -> eligible.contains((String) s.get("id"))
+                && "active".equals(s.get("vmState"))).map(s -> (String) s.get("id")).findFirst().orElseThrow();
+        String url = svc() + "/api/v1/vms/" + OS + "/" + chosen + "/evacuate";
+
+        fail(OS, host, "POWER_LOSS");
+        JsonPath dry = given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
+                .body(Map.of("targetHost", "cmp1-a04")).post(url + "?dryRun=true").then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(dry.getList("blockers", String.class)).anyMatch(b -> b.contains("not fenced"));
+        assertThat(dry.getString("plan[0].action")).isEqualTo("evacuate");
+        assertThat(dry.getString("plan[0].requestedTarget")).isEqualTo("cmp1-a04");
+        assertThat(calls(OS + " nova.action.evacuate")).isZero();
+
+        String runId = given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
+                .body(Map.of("targetHost", "cmp1-a04", "confirmFenced", true, "reason", "the database first"))
+                .post(url).then().statusCode(200).extract().jsonPath().getString("runId");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Map<String, Object> run = viewer("/api/v1/runs/" + runId).getMap("");
+            assertThat(run.get("kind")).isEqualTo("VM");
+            assertThat(run.get("state")).isEqualTo("SUCCEEDED");
+            assertThat(moves(run).get(0).get("targetHost")).isEqualTo("cmp1-a04");
+        });
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(phase(OS, host)).isEqualTo("RECOVERED"));
+        Map<String, Map<String, Object>> after = truth(OS).<Map<String, Object>>getList("servers").stream()
+                .collect(Collectors.toMap(s -> (String) s.get("id"), s -> s));
+        assertThat(after.get(chosen).get("host")).isEqualTo("cmp1-a04");
+        for (String id : eligible) {
+            assertThat(after.get(id).get("host")).as("host of " + id).isNotEqualTo(host);
+        }
+        assertThat(calls(OS + " nova.action.evacuate")).isEqualTo(eligible.size());
+        List<Map<String, Object>> audit = viewer("/api/v1/audit?target=" + OS + "/" + chosen).getList("");
+        assertThat(audit).anyMatch(a -> "evacuate-vm".equals(a.get("action")) && (Boolean) a.get("dryRun")
+                && "BLOCKED".equals(a.get("result")));
+        assertThat(audit).anyMatch(a -> "evacuate-vm".equals(a.get("action")) && "RUNNING".equals(a.get("result"))
+                && "operator".equals(a.get("actor")));
+    }
 }

@@ -75,6 +75,9 @@ public class RecoveryRuns {
         Instant now = Instant.now();
         supersedeStorageRun(f.hostKey);
         RecoveryRun run = activeFor(f.hostKey).orElse(null);
+        if (run != null && run.kind == RecoveryRun.Kind.VM) {
+            return;   // an operator's one-VM run goes first; the host's run follows on a later tick
+        }
         boolean approvalRequired = platforms.source(f.sourceId).map(EvacuationConfig.Source::approvalRequired)
                 .orElse(true);
         if (run == null) {
