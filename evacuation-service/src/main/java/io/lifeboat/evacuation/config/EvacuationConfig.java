@@ -32,6 +32,10 @@ public interface EvacuationConfig {
     @WithDefault("1s")
     Duration tick();
 
+    /** How often the outbox is relayed to Kafka (Quarkus' scheduler: 1 s at the least). */
+    @WithDefault("1s")
+    Duration outboxInterval();
+
     /** A replica's claim on a run lasts this long without renewal; another replica takes over after it. */
     @WithDefault("30s")
     Duration runLease();

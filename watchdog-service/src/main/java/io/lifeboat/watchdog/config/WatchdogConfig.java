@@ -25,7 +25,39 @@ public interface WatchdogConfig {
     @WithDefault("10m")
     Duration crashLoopWindow();
 
+    /** How often changed incidents are published (Quarkus' scheduler: 1 s at the least). */
+    @WithDefault("1s")
+    Duration publishInterval();
+
     /** Most lines or events accepted in one HTTP batch. */
     @WithDefault("10000")
     int maxBatch();
+
+    /** Direct connections to the hypervisors' libvirtd. */
+    Libvirt libvirt();
+
+    interface Libvirt {
+        /** Off by default: most sites send events through an agent or the HTTP pipe. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The URI of a hypervisor, {@code {host}} replaced by its name, e.g. {@code qemu+tls://{host}/system}. */
+        @WithDefault("qemu+tls://{host}/system")
+        String uriTemplate();
+
+        /** Connect to every hypervisor the inventory shows VMs on. */
+        @WithDefault("true")
+        boolean fromInventory();
+
+        /** More hypervisors, as {@code name} (URI from the template) or {@code name=uri}. */
+        java.util.Optional<java.util.List<String>> hypervisors();
+
+        /** How often the wanted connections are checked and lost ones retried. */
+        @WithDefault("10s")
+        Duration reconcileInterval();
+
+        /** The longest wait between reconnection attempts (the wait doubles from 5 s). */
+        @WithDefault("5m")
+        Duration maxBackoff();
+    }
 }
