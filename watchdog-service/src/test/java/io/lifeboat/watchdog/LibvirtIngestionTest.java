@@ -102,4 +102,41 @@ class LibvirtIngestionTest {
             assertThat(l.get(0).get("domainUuid")).isEqualTo(id);
         });
     }
+
+    @Test
+    void theLiveDomainXmlGivesTheWatchdogAndThePanicDevice() throws Exception {
+        if (LibvirtEventSource.unavailableReason() != null) {
+            Assumptions.abort(LibvirtEventSource.unavailableReason());
+        }
+        String id = UUID.randomUUID().toString();
+        try (KafkaTestClient kafka = new KafkaTestClient()) {
+            kafka.publish(EventEnvelope.create(URI.create("/test"), new VmState(VmKey.of(SourceId.of("ov-lab"), id),
+                    SourceKind.OVIRT, "app-9", new ClusterRef("c1", "cl1"), new HostRef(HostKey.of(SourceId.of("ov-lab"),
+                    "h-1"), "hv-lab"), VmStatus.RUNNING, "up", null, List.of(), null, null, List.of(),
+                    HighAvailability.NONE, null, null, null, Deletion.NONE, Map.of(), List.of(), null, Instant.now())));
+        }
+        Connect c = new Connect("test:///default");
+        try {
+            Domain d = c.domainDefineXML("<domain type='test'><name>app-9</name><uuid>" + id + "</uuid>"
+                    + "<memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices>"
+                    + "<watchdog model='i6300esb' action='poweroff'/><panic model='isa'/></devices></domain>");
+            d.create();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                List<Map<String, Object>> vms = given().auth().preemptive().basic("viewer", "viewer")
+                        .queryParam("source", "ov-lab").get("/api/v1/coverage/vms").then().statusCode(200).extract()
+                        .jsonPath().getList("");
+                Map<String, Object> v = vms.stream().filter(x -> ("ov-lab/" + id).equals(x.get("vm"))).findFirst()
+                        .orElse(null);
+                assertThat(v).as("coverage of the VM").isNotNull();
+                assertThat(v.get("watchdogAction")).isEqualTo("POWEROFF");
+                assertThat(v.get("watchdogModel")).isEqualTo("i6300esb");
+                assertThat(v.get("watchdogFrom")).isEqualTo("DOMAIN_XML");
+                assertThat(v.get("panic")).isEqualTo(true);
+            });
+            d.destroy();
+            d.undefine();
+        } finally {
+            c.close();
+        }
+    }
 }

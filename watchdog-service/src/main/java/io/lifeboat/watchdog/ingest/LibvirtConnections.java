@@ -42,6 +42,9 @@ public class LibvirtConnections {
     @Inject
     EntityManager em;
 
+    @Inject
+    io.lifeboat.watchdog.hypervisor.DomainInventory domains;
+
     /** A hypervisor's connection state, for the REST status. */
     public record Status(String hypervisor, String uri, String state, Instant since, String lastError,
                          long events, Instant nextAttemptAt) {
@@ -95,6 +98,13 @@ public class LibvirtConnections {
             Target t = targets.computeIfAbsent(w.getKey(), h -> new Target(h, w.getValue()));
             if ((t.source == null || !t.source.open()) && !Instant.now().isBefore(t.nextAttempt)) {
                 connect(t);
+            }
+            if (t.source != null && t.source.open()) {
+                try {
+                    domains.replace(t.hypervisor, t.source.domains(), "LIBVIRT");
+                } catch (Exception e) {
+                    t.lastError = "listing domains: " + e.getMessage();
+                }
             }
         }
     }

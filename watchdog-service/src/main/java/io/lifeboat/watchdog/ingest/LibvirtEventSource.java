@@ -6,6 +6,7 @@ import io.lifeboat.common.libvirt.IngestPath;
 import io.lifeboat.common.libvirt.IoErrorInfo;
 import io.lifeboat.common.libvirt.LibvirtEventKind;
 import io.lifeboat.common.libvirt.LibvirtRawEvent;
+import io.lifeboat.watchdog.hypervisor.DomainInventory;
 import org.jboss.logging.Logger;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -147,6 +148,49 @@ public final class LibvirtEventSource implements AutoCloseable {
             conn.close();
             throw e;
         }
+    }
+
+    /**
+     * The hypervisor's domains, running and defined, with what their XML says of a watchdog and a panic device
+     * (wire-formats.md E.3).
+     */
+    public java.util.List<DomainInventory.Seen> domains() throws LibvirtException {
+        java.util.List<DomainInventory.Seen> out = new java.util.ArrayList<>();
+        for (int id : conn.listDomains()) {
+            seen(conn.domainLookupByID(id), "running", out);
+        }
+        for (String name : conn.listDefinedDomains()) {
+            seen(conn.domainLookupByName(name), "shut off", out);
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern WATCHDOG_XML = java.util.regex.Pattern.compile(
+            "<watchdog\\s+([^>]*)/?>");
+    private static final java.util.regex.Pattern ATTR = java.util.regex.Pattern.compile(
+            "(model|action)=['\"]([^'\"]+)['\"]");
+
+    private static void seen(Domain d, String state, java.util.List<DomainInventory.Seen> out)
+            throws LibvirtException {
+        String xml = d.getXMLDesc(0);
+        String model = null;
+        String action = null;
+        java.util.regex.Matcher w = WATCHDOG_XML.matcher(xml);
+        if (w.find()) {
+            java.util.regex.Matcher a = ATTR.matcher(w.group(1));
+            while (a.find()) {
+                if ("model".equals(a.group(1))) {
+                    model = a.group(2);
+                } else {
+                    action = a.group(2);
+                }
+            }
+            if (action == null) {
+                action = "reset";   // libvirt's default action
+            }
+        }
+        out.add(new DomainInventory.Seen(d.getUUIDString(), d.getName(), state, model, action,
+                xml.contains("<panic")));
     }
 
     public Connect connection() {

@@ -65,6 +65,19 @@ public class VmRef extends PanacheEntityBase {
     @Column(name = "watchdog_source")
     public String watchdogSource;
 
+    /** From the live domain XML, where a libvirt connection read it. */
+    @Column(name = "xml_watchdog_model")
+    public String xmlWatchdogModel;
+
+    @Column(name = "xml_watchdog_action")
+    public String xmlWatchdogAction;
+
+    @Column(name = "xml_panic")
+    public Boolean xmlPanic;
+
+    @Column(name = "xml_checked_at")
+    public Instant xmlCheckedAt;
+
     @Column(nullable = false)
     public boolean removed;
 
