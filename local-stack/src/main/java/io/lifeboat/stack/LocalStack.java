@@ -108,6 +108,7 @@ public final class LocalStack {
     private void writeDefaultConfig() throws IOException {
         Files.createDirectories(layout.config());
         writeEvacuationConfig();
+        writeSimulatorConfig();
         Path sources = layout.config().resolve("collector-sources.properties");
         if (Files.exists(sources)) {
             return;
@@ -162,6 +163,22 @@ public final class LocalStack {
                 "lifeboat.evacuation.sources.openstack-1.redfish.username=admin",
                 "lifeboat.evacuation.sources.openstack-1.redfish.password=lifeboat",
                 "lifeboat.evacuation.sources.openstack-1.reserved-hosts=cmp1-a05",
+                ""));
+    }
+
+    /** The simulator's hypervisors push their libvirt events and domain listings to the watchdog-service. */
+    private void writeSimulatorConfig() throws IOException {
+        Path file = layout.config().resolve("simulator.properties");
+        if (Files.exists(file)) {
+            return;
+        }
+        int watchdog = layout.apps().stream().filter(a -> a.name().equals("watchdog-service")).findFirst()
+                .orElseThrow().port();
+        Files.writeString(file, String.join("\n",
+                "# The cloud-simulator on the local stack: each simulated hypervisor's agent sends its libvirt events and",
+                "# domain listings to the watchdog-service, as the README's agent pipe would. Kept across restarts.",
+                "simulator.libvirt.sink-url=http://localhost:" + watchdog,
+                "simulator.libvirt.listing-interval=20s",
                 ""));
     }
 

@@ -31,7 +31,7 @@ record StackLayout(Path home, Path project, int kafkaPort, int kafkaControllerPo
                 port(env, "LIFEBOAT_POSTGRES_PORT", 5433),
                 List.of(
                         new App("cloud-simulator", "cloud-simulator", port(env, "LIFEBOAT_SIMULATOR_PORT", 8090),
-                                "768m", false, null),
+                                "768m", false, "simulator.properties"),
                         new App("collector-service", "collector-service", port(env, "LIFEBOAT_COLLECTOR_PORT", 8081),
                                 "768m", true, "collector-sources.properties"),
                         new App("mapping-service", "mapping-service", port(env, "LIFEBOAT_MAPPING_PORT", 8082),

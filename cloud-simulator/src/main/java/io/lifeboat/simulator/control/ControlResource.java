@@ -47,6 +47,9 @@ public class ControlResource {
     Simulation simulation;
 
     @Inject
+    io.lifeboat.simulator.libvirt.Hypervisors hypervisors;
+
+    @Inject
     ApiTraffic traffic;
 
     /** How a host fails. */
@@ -192,6 +195,40 @@ public class ControlResource {
     @Operation(summary = "When this soft-deleted server is reclaimed, its libvirt domain stays on the hypervisor")
     public void leaveDomainOnReclaim(@PathParam("source") String source, @PathParam("server") String server) {
         region(source).leaveDomainOnReclaim(server);
+    }
+
+    /** A guest fault on a hypervisor: what libvirt reports for it. */
+    public record GuestFault(io.lifeboat.simulator.libvirt.Hypervisors.Fault kind, String action) {
+    }
+
+    @POST
+    @Path("/sources/{source}/guests/{vm}/fault")
+    @Operation(summary = "A guest's watchdog fires (action), its kernel panics, or its disk fails: the hypervisor's"
+            + " virsh event lines, pushed to the libvirt sink when one is configured")
+    public List<String> guestFault(@PathParam("source") String source, @PathParam("vm") String vm, GuestFault f) {
+        if (f == null || f.kind() == null) {
+            throw SimulatedFault.badRequest("'kind' is required: WATCHDOG (with 'action'), PANIC or IO_ERROR");
+        }
+        return hypervisors.fault(source, vm, f.kind(), f.action());
+    }
+
+    @GET
+    @Path("/sources/{source}/hypervisors/{host}/virsh-events")
+    @Produces(jakarta.ws.rs.core.MediaType.TEXT_PLAIN)
+    @Operation(summary = "The virsh event lines a hypervisor emitted, as 'virsh event --all --loop --timestamp'"
+            + " printed them")
+    public String virshEvents(@PathParam("source") String source, @PathParam("host") String host) {
+        List<String> l = hypervisors.events(source, host);
+        return l.isEmpty() ? "" : String.join("\n", l) + "\n";
+    }
+
+    @GET
+    @Path("/sources/{source}/hypervisors/{host}/domains")
+    @Produces(jakarta.ws.rs.core.MediaType.TEXT_PLAIN)
+    @Operation(summary = "A hypervisor's libvirt domains, one per line: '<uuid> <name> <state>'")
+    public String domains(@PathParam("source") String source, @PathParam("host") String host) {
+        List<String> l = hypervisors.domains(source, host);
+        return l.isEmpty() ? "" : String.join("\n", l) + "\n";
     }
 
     @GET

@@ -19,6 +19,27 @@ public interface SimulatorConfig {
 
     Redfish redfish();
 
+    /** The hypervisors' libvirt side: guest events and domain listings, pushed as an agent on each host would. */
+    Libvirt libvirt();
+
+    interface Libvirt {
+        /**
+         * Where each simulated hypervisor's agent sends its events and domain listings: a watchdog-service base URL
+         * (e.g. {@code http://localhost:8084}). Unset: kept in the simulator, readable through the control API.
+         */
+        java.util.Optional<String> sinkUrl();
+
+        @WithDefault("agent")
+        String sinkUsername();
+
+        @WithDefault("agent")
+        String sinkPassword();
+
+        /** How often each hypervisor's domain listing is pushed. */
+        @WithDefault("30s")
+        java.time.Duration listingInterval();
+    }
+
     interface Redfish {
         /** The user every simulated BMC accepts (HTTP basic auth). */
         @WithDefault("admin")
