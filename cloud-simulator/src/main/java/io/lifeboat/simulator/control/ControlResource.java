@@ -191,6 +191,13 @@ public class ControlResource {
     }
 
     @POST
+    @Path("/sources/{source}/reclaim")
+    @Operation(summary = "Run Nova's periodic reclaim now: soft-deleted servers past the reclaim interval are deleted")
+    public Map<String, Object> reclaim(@PathParam("source") String source) {
+        return Map.of("reclaimed", region(source).reclaim());
+    }
+
+    @POST
     @Path("/sources/{source}/servers/{server}/leave-domain-on-reclaim")
     @Operation(summary = "When this soft-deleted server is reclaimed, its libvirt domain stays on the hypervisor")
     public void leaveDomainOnReclaim(@PathParam("source") String source, @PathParam("server") String server) {

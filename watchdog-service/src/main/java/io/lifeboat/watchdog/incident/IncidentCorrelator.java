@@ -60,8 +60,8 @@ public class IncidentCorrelator {
             if (i.action == null && c.action() != null && c.kind() == i.kind) {
                 i.action = c.action();
             }
-            if (i.domainUuid == null) {
-                i.domainUuid = e.domainUuid();
+            if (i.domainUuid == null && e.domainUuid() != null) {
+                i.domainUuid = e.domainUuid().toLowerCase();
             }
             if (i.domainName == null) {
                 i.domainName = e.domainName();
@@ -72,7 +72,7 @@ public class IncidentCorrelator {
             i.id = UUID.randomUUID();
             i.kind = c.kind();
             i.hypervisor = e.hypervisor();
-            i.domainUuid = e.domainUuid();
+            i.domainUuid = e.domainUuid() == null ? null : e.domainUuid().toLowerCase();
             i.domainName = e.domainName();
             i.hostKey = e.host() == null ? null : e.host().toString();
             i.sourceId = e.host() == null ? null : e.host().source().value();
@@ -154,10 +154,17 @@ public class IncidentCorrelator {
             candidates = Incident.list("vmKey = ?1 and kind in ?2 and lastSeenAt >= ?3 order by lastSeenAt desc",
                     vm.get().vmKey, kinds, since);
         } else {
-            candidates = Incident.list("hypervisor = ?1 and kind in ?2 and lastSeenAt >= ?3 and (lower(domainUuid) = ?4"
-                    + " or domainName = ?5) order by lastSeenAt desc", e.hypervisor(), kinds, since,
-                    e.domainUuid() == null ? "" : e.domainUuid().toLowerCase(), e.domainName() == null ? ""
-                    : e.domainName());
+            // Two indexed lookups (by UUID, by name) rather than one OR that scans the hypervisor's incidents.
+            candidates = new java.util.ArrayList<>();
+            if (e.domainUuid() != null) {
+                candidates.addAll(Incident.list("hypervisor = ?1 and domainUuid = ?2 and lastSeenAt >= ?3 and kind in"
+                        + " ?4", e.hypervisor(), e.domainUuid().toLowerCase(), since, kinds));
+            }
+            if (e.domainName() != null) {
+                candidates.addAll(Incident.list("hypervisor = ?1 and domainName = ?2 and lastSeenAt >= ?3 and kind in"
+                        + " ?4", e.hypervisor(), e.domainName(), since, kinds));
+            }
+            candidates.sort(java.util.Comparator.comparing((Incident x) -> x.lastSeenAt).reversed());
         }
         return candidates.stream().findFirst();
     }
@@ -167,10 +174,11 @@ public class IncidentCorrelator {
         List<Incident> crashes = vm.isPresent()
                 ? Incident.list("vmKey = ?1 and kind in ?2 and firstSeenAt >= ?3", vm.get().vmKey,
                 Classification.CRASHES, since)
-                : Incident.list("hypervisor = ?1 and kind in ?2 and firstSeenAt >= ?3 and ((domainUuid is not null and"
-                + " domainUuid = ?4) or (domainName is not null and domainName = ?5))", latest.hypervisor,
-                Classification.CRASHES, since, latest.domainUuid == null ? "" : latest.domainUuid,
-                latest.domainName == null ? "" : latest.domainName);
+                : latest.domainUuid != null
+                ? Incident.list("hypervisor = ?1 and domainUuid = ?2 and lastSeenAt >= ?3 and kind in ?4",
+                latest.hypervisor, latest.domainUuid, since, Classification.CRASHES)
+                : Incident.list("hypervisor = ?1 and domainName = ?2 and lastSeenAt >= ?3 and kind in ?4",
+                latest.hypervisor, latest.domainName, since, Classification.CRASHES);
         if (crashes.size() < config.crashLoopThreshold()) {
             return;
         }
@@ -217,8 +225,9 @@ public class IncidentCorrelator {
     /** The inventory learnt a VM: incidents of its domain that waited uncorrelated are tied to it now. */
     @Transactional(Transactional.TxType.MANDATORY)
     public int correlateLate(VmRef v) {
-        List<Incident> waiting = Incident.list("vmKey is null and (lower(domainUuid) = ?1 or domainName = ?2)",
-                v.vmId.toLowerCase(), v.domainName);
+        List<Incident> waiting = new java.util.ArrayList<>(Incident.list("vmKey is null and domainUuid = ?1",
+                v.vmId.toLowerCase()));
+        waiting.addAll(Incident.list("vmKey is null and domainName = ?1 and domainUuid is null", v.domainName));
         int n = 0;
         for (Incident i : waiting) {
             if (i.domainUuid == null && resolve(null, i.domainName, i.hypervisor).map(r -> !r.vmKey.equals(v.vmKey))
