@@ -247,6 +247,15 @@ class IncidentFlowTest {
             assertThat(l.stream().filter(i -> "GUEST_PANIC".equals(i.get("kind"))).mapToInt(i ->
                     (Integer) i.get("eventCount")).sum()).isEqualTo(4);
         });
+        // Counts over time for dashboards: this source's incidents in the hour of the crashes, by kind.
+        List<Map<String, Object>> counts = given().auth().preemptive().basic("viewer", "viewer")
+                .queryParam("bucket", "hour").queryParam("from", "2026-11-20T12:00:00Z")
+                .queryParam("to", "2026-11-20T13:00:00Z").queryParam("source", "os-w3")
+                .get("/api/v1/incidents/counts").then().statusCode(200).extract().jsonPath().getList("");
+        assertThat(counts).extracting(c -> c.get("bucket") + " " + c.get("kind") + " " + c.get("count"))
+                .containsExactly("2026-11-20T12:00:00Z CRASH_LOOP 1", "2026-11-20T12:00:00Z GUEST_PANIC 3");
+        given().auth().preemptive().basic("viewer", "viewer").queryParam("bucket", "week")
+                .get("/api/v1/incidents/counts").then().statusCode(400).contentType("application/problem+json");
     }
 
     @Test
