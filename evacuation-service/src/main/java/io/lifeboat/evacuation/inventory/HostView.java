@@ -10,7 +10,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
-import java.util.List;
 
 /** A host as the collector last published it. */
 @Entity
@@ -52,7 +51,10 @@ public class HostView extends PanacheEntityBase {
     @Column(name = "observed_at", nullable = false)
     public Instant observedAt;
 
-    public static List<HostView> ofSource(String sourceId) {
-        return list("sourceId", sourceId);
+    /** A host of the source by its id, else by its name (operators type names; oVirt ids are UUIDs). */
+    public static HostView byIdOrName(String sourceId, String idOrName) {
+        HostView h = findById(sourceId + "/" + idOrName);
+        return h != null ? h : HostView.<HostView>find("sourceId = ?1 and name = ?2", sourceId, idOrName)
+                .firstResult();
     }
 }

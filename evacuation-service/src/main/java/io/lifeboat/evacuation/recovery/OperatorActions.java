@@ -314,19 +314,13 @@ public class OperatorActions {
             return List.of(PlannedMove.skip(vm.vmKey, vm.vmId, vm.name, s.vmState(), 0, "soft-deleted: restore it"
                     + " first"));
         }
-        boolean reset = !RecoveryPlanner.EVACUABLE_VM_STATES.contains(s.vmState()) || s.taskState() != null;
-        return List.of(new PlannedMove(vm.vmKey, vm.vmId, vm.name, InstanceMove.EVACUATE, MoveState.PENDING,
-                vm.haPriority, s.vmState(), reset, "stopped".equals(s.vmState()),
-                nova.microversion() >= 95 && !"stopped".equals(s.vmState()), target, null, null));
+        return List.of(RecoveryPlanner.evacuation(vm.vmKey, s, vm.haPriority, nova.microversion(), target));
     }
 
     // ------------------------------------------------------------------ helpers
 
     private HostView host(String sourceId, String hostId) {
-        HostView h = HostView.findById(sourceId + "/" + hostId);
-        if (h == null) {
-            h = HostView.<HostView>find("sourceId = ?1 and name = ?2", sourceId, hostId).firstResult();
-        }
+        HostView h = HostView.byIdOrName(sourceId, hostId);
         if (h == null) {
             throw ProblemException.notFound("host-not-found", "no host " + sourceId + "/" + hostId
                     + " in the inventory");
@@ -339,10 +333,7 @@ public class OperatorActions {
         if (targetHost == null || targetHost.isBlank()) {
             return null;
         }
-        HostView t = HostView.findById(failed.sourceId + "/" + targetHost);
-        if (t == null) {
-            t = HostView.<HostView>find("sourceId = ?1 and name = ?2", failed.sourceId, targetHost).firstResult();
-        }
+        HostView t = HostView.byIdOrName(failed.sourceId, targetHost);
         if (t == null) {
             blockers.add("target host " + targetHost + " is not a host of " + failed.sourceId);
             return null;

@@ -467,25 +467,41 @@ public class RecoveryExecutor {
         if (!markOngoing(moveId, m.attempt, target)) {
             return false;   // another worker or replica has it
         }
-        m = move(moveId);
-        try {
-            if (m.resetFirst && m.attempt == 1) {
-                nova.resetState(m.vmId, "error");
+        InstanceMove ongoing = move(moveId);
+        Outcome o = callOnce(run, src, ongoing, "to " + (target == null ? "the scheduler's choice" : target), () -> {
+            if (ongoing.resetFirst && ongoing.attempt == 1) {
+                nova.resetState(ongoing.vmId, "error");
             }
-            nova.evacuate(m.vmId, target);
+            nova.evacuate(ongoing.vmId, target);
+        });
+        if (o == Outcome.ACCEPTED) {
             accepted.add(moveId);
+        }
+        return o != Outcome.REFUSED;
+    }
+
+    /** How a cloud call made once ended. */
+    private enum Outcome { ACCEPTED, REFUSED, UNANSWERED }
+
+    /**
+     * Makes a move's cloud call (evacuate, start, migrate) once, with the ONGOING mark already committed, and records
+     * it. A refusal fails the attempt; no answer leaves the move ONGOING, to be checked, never repeated blindly.
+     */
+    private Outcome callOnce(RecoveryRun run, EvacuationConfig.Source src, InstanceMove m, String where,
+                             Runnable call) {
+        try {
+            call.run();
             noteCall(run.id);
-            audit.record("system", "evacuate", m.vmKey, false, "ACCEPTED", "attempt " + m.attempt + ", to "
-                    + (target == null ? "the scheduler's choice" : target));
+            audit.record("system", m.action, m.vmKey, false, "ACCEPTED", "attempt " + m.attempt + ", " + where);
+            return Outcome.ACCEPTED;
         } catch (CloudCallException e) {
             if (e.refused()) {
-                audit.record("system", "evacuate", m.vmKey, false, "REFUSED", e.getMessage());
-                attemptFailed(run, src, moveId, "evacuate refused: " + e.getMessage());
-                return false;
+                audit.record("system", m.action, m.vmKey, false, "REFUSED", e.getMessage());
+                attemptFailed(run, src, m.id, m.action + " refused: " + e.getMessage());
+                return Outcome.REFUSED;
             }
-            // No answer: it may have landed. Checked, never repeated blindly.
+            return Outcome.UNANSWERED;
         }
-        return true;
     }
 
     /** One look at an evacuation: ACTIVE (or SHUTOFF) on another host, ERROR, not received, or the timeout. */
@@ -592,20 +608,9 @@ public class RecoveryExecutor {
         if (!markOngoing(moveId, m.attempt, target)) {
             return false;
         }
-        m = move(moveId);
-        try {
-            api.start(m.vmId, target);
-            noteCall(run.id);
-            audit.record("system", "start", m.vmKey, false, "ACCEPTED", "attempt " + m.attempt + ", on "
-                    + (target == null ? "the engine's choice" : hostName(api, target)));
-        } catch (CloudCallException e) {
-            if (e.refused()) {
-                audit.record("system", "start", m.vmKey, false, "REFUSED", e.getMessage());
-                attemptFailed(run, src, moveId, "start refused: " + e.getMessage());
-                return false;
-            }
-        }
-        return true;
+        InstanceMove ongoing = move(moveId);
+        return callOnce(run, src, ongoing, "on " + (target == null ? "the engine's choice" : hostName(api, target)),
+                () -> api.start(ongoing.vmId, target)) != Outcome.REFUSED;
     }
 
     private boolean checkStart(RecoveryRun run, EvacuationConfig.Source src, long moveId) {
@@ -668,20 +673,10 @@ public class RecoveryExecutor {
         if (!markOngoing(moveId, m.attempt, target)) {
             return false;
         }
-        m = move(moveId);
-        try {
-            api.migrate(m.vmId, target);
-            noteCall(run.id);
-            audit.record("system", "migrate", m.vmKey, false, "ACCEPTED", "paused on a storage error; to "
-                    + hostName(api, target));
-        } catch (io.lifeboat.evacuation.platform.CloudCallException e) {
-            if (e.refused()) {
-                audit.record("system", "migrate", m.vmKey, false, "REFUSED", e.getMessage());
-                attemptFailed(run, src, moveId, "migrate refused: " + e.getMessage());
-                return false;
-            }
-        }
-        return true;
+        InstanceMove ongoing = move(moveId);
+        String to = target;
+        return callOnce(run, src, ongoing, "paused on a storage error; to " + hostName(api, to),
+                () -> api.migrate(ongoing.vmId, to)) != Outcome.REFUSED;
     }
 
     private boolean checkMigrate(RecoveryRun run, EvacuationConfig.Source src, long moveId) {

@@ -23,7 +23,7 @@ import java.util.Set;
 public final class RecoveryPlanner {
 
     /** Nova evacuates only these vm_states with no task in progress (wire-formats.md A.1, check 4). */
-    static final Set<String> EVACUABLE_VM_STATES = Set.of("active", "stopped", "error");
+    private static final Set<String> EVACUABLE_VM_STATES = Set.of("active", "stopped", "error");
     private static final Set<String> TRUE = Set.of("true", "1", "yes", "on");
     private static final Set<String> FALSE = Set.of("false", "0", "no", "off");
     /** oVirt VM statuses that mean "running somewhere" (the engine restarted it, or it never stopped). */
@@ -67,14 +67,24 @@ public final class RecoveryPlanner {
                 out.add(PlannedMove.skip(key, s.id(), s.name(), state, priority, "not tagged evacuable (instances of"
                         + " this source are tagged, so only tagged ones are evacuated)"));
             } else {
-                boolean reset = !EVACUABLE_VM_STATES.contains(state) || s.taskState() != null;
-                out.add(new PlannedMove(key, s.id(), s.name(), InstanceMove.EVACUATE, MoveState.PENDING, priority,
-                        state, reset, "stopped".equals(state), microversion >= 95 && !"stopped".equals(state),
-                        targetHost, null, reset ? "vm_state " + state + (s.taskState() == null ? ""
-                        : ", task_state " + s.taskState()) + ": reset to error first, as evacuate refuses it" : null));
+                out.add(evacuation(key, s, priority, microversion, targetHost));
             }
         }
         return ordered(out);
+    }
+
+    /**
+     * The evacuation of one server: reset to error first when evacuate refuses its state (as Masakari does), stopped
+     * again afterwards when it was stopped, started again from 2.95 (where evacuated instances end stopped).
+     */
+    public static PlannedMove evacuation(String key, NovaApi.Server s, int priority, int microversion,
+                                         String targetHost) {
+        String state = s.vmState() == null ? "unknown" : s.vmState();
+        boolean reset = !EVACUABLE_VM_STATES.contains(state) || s.taskState() != null;
+        return new PlannedMove(key, s.id(), s.name(), InstanceMove.EVACUATE, MoveState.PENDING, priority, state,
+                reset, "stopped".equals(state), microversion >= 95 && !"stopped".equals(state), targetHost, null,
+                reset ? "vm_state " + state + (s.taskState() == null ? "" : ", task_state " + s.taskState())
+                        + ": reset to error first, as evacuate refuses it" : null);
     }
 
     /** An explicit {@code evacuable}/{@code ha} metadata value that says no. */

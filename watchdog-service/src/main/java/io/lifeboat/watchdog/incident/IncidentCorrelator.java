@@ -149,6 +149,12 @@ public class IncidentCorrelator {
     }
 
     private Optional<Incident> latest(Optional<VmRef> vm, LibvirtRawEvent e, Set<IncidentKind> kinds, Instant since) {
+        return latest(vm, e.hypervisor(), e.domainUuid(), e.domainName(), kinds, since);
+    }
+
+    /** The guest's most recent incident of these kinds seen since then: by VM when known, else by domain. */
+    private Optional<Incident> latest(Optional<VmRef> vm, String hypervisor, String domainUuid, String domainName,
+                                      Set<IncidentKind> kinds, Instant since) {
         List<Incident> candidates;
         if (vm.isPresent()) {
             candidates = Incident.list("vmKey = ?1 and kind in ?2 and lastSeenAt >= ?3 order by lastSeenAt desc",
@@ -156,13 +162,13 @@ public class IncidentCorrelator {
         } else {
             // Two indexed lookups (by UUID, by name) rather than one OR that scans the hypervisor's incidents.
             candidates = new java.util.ArrayList<>();
-            if (e.domainUuid() != null) {
+            if (domainUuid != null) {
                 candidates.addAll(Incident.list("hypervisor = ?1 and domainUuid = ?2 and lastSeenAt >= ?3 and kind in"
-                        + " ?4", e.hypervisor(), e.domainUuid().toLowerCase(), since, kinds));
+                        + " ?4", hypervisor, domainUuid.toLowerCase(), since, kinds));
             }
-            if (e.domainName() != null) {
+            if (domainName != null) {
                 candidates.addAll(Incident.list("hypervisor = ?1 and domainName = ?2 and lastSeenAt >= ?3 and kind in"
-                        + " ?4", e.hypervisor(), e.domainName(), since, kinds));
+                        + " ?4", hypervisor, domainName, since, kinds));
             }
             candidates.sort(java.util.Comparator.comparing((Incident x) -> x.lastSeenAt).reversed());
         }
@@ -182,9 +188,8 @@ public class IncidentCorrelator {
         if (crashes.size() < config.crashLoopThreshold()) {
             return;
         }
-        Optional<Incident> loop = latest(vm, new LibvirtRawEvent(latest.hypervisor, null, latest.domainUuid,
-                latest.domainName, io.lifeboat.common.libvirt.LibvirtEventKind.LIFECYCLE, null, null, null, null, at,
-                io.lifeboat.common.libvirt.IngestPath.HTTP, null), Set.of(IncidentKind.CRASH_LOOP), since);
+        Optional<Incident> loop = latest(vm, latest.hypervisor, latest.domainUuid, latest.domainName,
+                Set.of(IncidentKind.CRASH_LOOP), since);
         String detail = crashes.size() + " crashes within " + config.crashLoopWindow().toMinutes() + " min";
         if (loop.isPresent()) {
             Incident l = loop.get();

@@ -70,8 +70,6 @@ class LibvirtTestDriverTest {
             }
             assertThat(seen).containsExactly("Defined Added", "Started Booted", "Suspended Paused",
                     "Resumed Unpaused", "Stopped Crashed", "Undefined Removed");
-            // The domain XML shows the devices the coverage audit reads.
-            assertThat(c.listDefinedDomains()).doesNotContain(name);
         } finally {
             Files.deleteIfExists(dump);
         }
