@@ -110,10 +110,8 @@ final class EvacuationScale {
                 "-Dquarkus.flyway.schemas=" + schema, "-Dquarkus.flyway.default-schema=" + schema,
                 "-Dquarkus.hibernate-orm.database.default-schema=" + schema,
                 "-Dquarkus.datasource.jdbc.additional-jdbc-properties.currentSchema=" + schema,
-                "-Dmp.messaging.incoming.inventory-hosts.group.id=" + schema,
-                "-Dmp.messaging.incoming.inventory-vms.group.id=" + schema,
-                "-Dmp.messaging.incoming.inventory-hosts.auto.offset.reset=latest",
-                "-Dmp.messaging.incoming.inventory-vms.auto.offset.reset=latest"));
+                "-Dlifeboat.pipeline.group-id=" + schema,
+                "-Dkafka.auto.offset.reset=latest"));
         String p = "-Dlifeboat.evacuation.sources." + SOURCE + ".";
         cmd.addAll(List.of(p + "kind=openstack", p + "url=" + simulator + "/openstack/" + SOURCE + "/identity/v3",
                 p + "username=admin", p + "password=lifeboat", p + "fencer=none", p + "grace-period=1s",

@@ -16,27 +16,43 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Kafka broker in its own process: one combined KRaft node (broker and controller), its log under
- * {@code .lifeboat/kafka}, formatted once and reused on every start (toolchain.md: StorageTool format, then
- * kafka.Kafka with process.roles=broker,controller).
+ * {@code <dir>/data}, formatted once and reused on every start (toolchain.md: StorageTool format, then kafka.Kafka
+ * with process.roles=broker,controller). The local stack keeps it under {@code .lifeboat/kafka}; the fault tests
+ * kill it and start it again on the same ports and data.
  */
-final class KafkaNode implements AutoCloseable {
+public final class KafkaNode implements AutoCloseable {
+
+    /** Where the broker keeps its data and log, and its ports. */
+    public record Spec(Path dir, int port, int controllerPort, Path log) {
+        public String bootstrap() {
+            return "127.0.0.1:" + port;
+        }
+    }
 
     private final Process process;
-    private final StackLayout layout;
+    private final Spec spec;
 
-    private KafkaNode(Process process, StackLayout layout) {
+    private KafkaNode(Process process, Spec spec) {
         this.process = process;
-        this.layout = layout;
+        this.spec = spec;
     }
 
     static KafkaNode start(StackLayout layout, String java, String classpath) throws IOException,
             InterruptedException {
-        Path dir = layout.home().resolve("kafka");
+        return start(new Spec(layout.home().resolve("kafka"), layout.kafkaPort(), layout.kafkaControllerPort(),
+                layout.logs().resolve("kafka.log")), java, classpath);
+    }
+
+    /** Starts the broker (formatting its log directory the first time) and creates the catalogue's topics. */
+    public static KafkaNode start(Spec spec, String java, String classpath) throws IOException,
+            InterruptedException {
+        Path dir = spec.dir();
         Path data = dir.resolve("data");
         Files.createDirectories(data);
+        Files.createDirectories(spec.log().getParent());
         Path props = dir.resolve("server.properties");
-        Files.writeString(props, serverProperties(layout, data));
-        Path log = layout.logs().resolve("kafka.log");
+        Files.writeString(props, serverProperties(spec, data));
+        Path log = spec.log();
 
         if (!Files.exists(data.resolve("meta.properties"))) {
             Process format = new ProcessBuilder(command(java, classpath, "kafka.tools.StorageTool", "format",
@@ -52,7 +68,7 @@ final class KafkaNode implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        KafkaNode node = new KafkaNode(broker, layout);
+        KafkaNode node = new KafkaNode(broker, spec);
         node.awaitReadyAndCreateTopics(Duration.ofSeconds(90));
         return node;
     }
@@ -66,15 +82,14 @@ final class KafkaNode implements AutoCloseable {
         return cmd;
     }
 
-    private static String serverProperties(StackLayout l, Path data) {
+    private static String serverProperties(Spec l, Path data) {
         return String.join("\n",
                 "# Written by the Lifeboat local stack at each start; edit LIFEBOAT_KAFKA_* variables instead.",
                 "process.roles=broker,controller",
                 "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + l.kafkaControllerPort(),
-                "listeners=PLAINTEXT://127.0.0.1:" + l.kafkaPort() + ",CONTROLLER://127.0.0.1:"
-                        + l.kafkaControllerPort(),
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + l.kafkaPort(),
+                "controller.quorum.voters=1@127.0.0.1:" + l.controllerPort(),
+                "listeners=PLAINTEXT://127.0.0.1:" + l.port() + ",CONTROLLER://127.0.0.1:" + l.controllerPort(),
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + l.port(),
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
                 "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
@@ -96,9 +111,9 @@ final class KafkaNode implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the Kafka broker exited with code " + process.exitValue()
-                        + "; see " + layout.logs().resolve("kafka.log"));
+                        + "; see " + spec.log());
             }
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, layout.kafkaBootstrap(),
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrap(),
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000",
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000"))) {
                 TopicProvisioner.ensure(admin, (short) 1);
@@ -109,15 +124,26 @@ final class KafkaNode implements AutoCloseable {
             }
         }
         throw new IllegalStateException("the Kafka broker was not ready within " + timeout.toSeconds() + " s: "
-                + (last == null ? "" : last.getMessage()) + "; see " + layout.logs().resolve("kafka.log"));
+                + (last == null ? "" : last.getMessage()) + "; see " + spec.log());
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
+    public Spec spec() {
+        return spec;
+    }
+
+    /** Stops the broker cleanly (SIGTERM, then SIGKILL after 30 s). */
     @Override
     public void close() throws InterruptedException {
         ProcessControl.stop(process, Duration.ofSeconds(30));
+    }
+
+    /** Kills the broker at once (SIGKILL), as a crash or a lost machine would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 }

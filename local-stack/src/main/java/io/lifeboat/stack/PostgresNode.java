@@ -14,45 +14,63 @@ import java.sql.Statement;
  * {@code .lifeboat/postgres} so the contents survive a restart. Holds the database {@code lifeboat} owned by the
  * role {@code lifeboat}; each service keeps its tables in its own schema.
  */
-final class PostgresNode implements AutoCloseable {
+public final class PostgresNode implements AutoCloseable {
 
-    static final String DATABASE = "lifeboat";
-    static final String ROLE = "lifeboat";
+    public static final String DATABASE = "lifeboat";
+    public static final String ROLE = "lifeboat";
 
     private final EmbeddedPostgres postgres;
     private final boolean fresh;
+    private final int port;
 
-    private PostgresNode(EmbeddedPostgres postgres, boolean fresh) {
+    private PostgresNode(EmbeddedPostgres postgres, boolean fresh, int port) {
         this.postgres = postgres;
         this.fresh = fresh;
+        this.port = port;
     }
 
     static PostgresNode start(StackLayout layout) throws IOException {
-        var dataDir = layout.home().resolve("postgres");
+        return start(layout.home().resolve("postgres"), layout.postgresPort(), layout.logs().resolve("postgres.log"));
+    }
+
+    /**
+     * Starts the server on its data directory (initialised the first time, kept afterwards), so that stopping and
+     * starting it again keeps every row, as a database restart does.
+     */
+    public static PostgresNode start(java.nio.file.Path dataDir, int port, java.nio.file.Path log) throws IOException {
         boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf"));
         Files.createDirectories(dataDir);
+        Files.createDirectories(log.getParent());
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)          // keep the data across restarts
-                .setRegisterShutdownHook(false)        // stopped by the stack, after the services
-                .setPort(layout.postgresPort())
+                .setRegisterShutdownHook(false)        // stopped by its owner, after the services
+                .setPort(port)
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("listen_addresses", "127.0.0.1")
-                .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(
-                        layout.logs().resolve("postgres.log").toFile()))
-                .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(
-                        layout.logs().resolve("postgres.log").toFile()))
+                .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        PostgresNode node = new PostgresNode(pg, fresh);
+        PostgresNode node = new PostgresNode(pg, fresh, port);
         node.ensureDatabase();
         return node;
     }
 
-    boolean fresh() {
+    /** The application database, as the services reach it. */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    /** A connection to the application database, as its owner role. */
+    public Connection connect() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(jdbcUrl(), ROLE, ROLE);
+    }
+
+    public boolean fresh() {
         return fresh;
     }
 
-    String version() {
+    public String version() {
         try (Connection c = postgres.getPostgresDatabase().getConnection();
              ResultSet rs = c.createStatement().executeQuery("show server_version")) {
             rs.next();
@@ -84,6 +102,7 @@ final class PostgresNode implements AutoCloseable {
         }
     }
 
+    /** Stops the server (fast shutdown: sessions are ended, as when a database is taken down). */
     @Override
     public void close() throws IOException {
         postgres.close();

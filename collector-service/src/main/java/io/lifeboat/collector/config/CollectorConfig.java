@@ -33,6 +33,10 @@ public interface CollectorConfig {
     @WithDefault("6h")
     Duration fullRepublishInterval();
 
+    /** A source whose cycle has run longer than this is reported DEGRADED, whatever its last cycle said. */
+    @WithDefault("10m")
+    Duration cycleStallAfter();
+
     enum Kind { OVIRT, OPENSTACK }
 
     interface Source {

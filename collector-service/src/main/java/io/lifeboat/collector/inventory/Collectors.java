@@ -74,7 +74,7 @@ public class Collectors {
                 if (!source.enabled()) {
                     misconfigured.put(name, new SourceStatus(name, source.kind().name().toLowerCase(),
                             SourceCollector.withoutUserInfo(source.url()), "DISABLED", "enabled=false", null, null,
-                            null, 0, false));
+                            null, List.of(), 0, false));
                     return;
                 }
                 collectors.put(name, newCollector(name));
@@ -87,7 +87,7 @@ public class Collectors {
                 LOG.errorf("source %s is misconfigured: %s", name, e.getMessage());
                 misconfigured.put(name, new SourceStatus(name, source.kind().name().toLowerCase(),
                         SourceCollector.withoutUserInfo(source.url()), "MISCONFIGURED", e.getMessage(), null, null,
-                        null, 0, false));
+                        null, List.of(), 0, false));
             }
         });
     }

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What to publish after reading a source: compares what was read with what was last published. States are published
@@ -49,6 +50,18 @@ final class InventoryDiff {
     static Result diff(Known known, List<HostState> hosts, boolean hostsComplete, SignalSource hostSignal,
                        List<VmState> vms, boolean vmsComplete, SignalSource vmSignal,
                        List<StorageDomainState> domains, boolean domainsComplete, boolean republishAll, Instant now) {
+        return diff(known, hosts, hostsComplete, hostSignal, vms, vmsComplete, vmSignal, domains, domainsComplete,
+                Set.of(), republishAll, now);
+    }
+
+    /**
+     * @param standing keys of items that were listed but could not be read this time: not removed, their last known
+     *                 state stands
+     */
+    static Result diff(Known known, List<HostState> hosts, boolean hostsComplete, SignalSource hostSignal,
+                       List<VmState> vms, boolean vmsComplete, SignalSource vmSignal,
+                       List<StorageDomainState> domains, boolean domainsComplete, Set<String> standing,
+                       boolean republishAll, Instant now) {
         List<HostState> hostUpdates = new ArrayList<>();
         List<VmState> vmUpdates = new ArrayList<>();
         List<StorageDomainState> domainUpdates = new ArrayList<>();
@@ -79,7 +92,7 @@ final class InventoryDiff {
         }
         if (hostsComplete) {
             for (String key : known.hosts().keySet()) {
-                if (!seenHosts.containsKey(key)) {
+                if (!seenHosts.containsKey(key) && !standing.contains(key)) {
                     removedHosts.add(key);
                 }
             }
@@ -105,7 +118,7 @@ final class InventoryDiff {
         }
         if (vmsComplete) {
             for (Map.Entry<String, Known.Entry<VmState>> e : known.vms().entrySet()) {
-                if (!seenVms.containsKey(e.getKey())) {
+                if (!seenVms.containsKey(e.getKey()) && !standing.contains(e.getKey())) {
                     VmState gone = e.getValue().state();
                     removedVms.add(e.getKey());
                     changes.add(new VmRemoved(gone.vm(), gone.name(), hostOf(gone), now));
@@ -124,7 +137,7 @@ final class InventoryDiff {
         }
         if (domainsComplete) {
             for (String key : known.storageDomains().keySet()) {
-                if (!seenDomains.containsKey(key)) {
+                if (!seenDomains.containsKey(key) && !standing.contains(key)) {
                     removedDomains.add(key);
                 }
             }

@@ -2,6 +2,7 @@ package io.lifeboat.collector.inventory;
 
 import io.lifeboat.collector.config.CollectorConfig;
 import io.lifeboat.collector.source.SignalBatch;
+import io.lifeboat.collector.source.SkippedItem;
 import io.lifeboat.collector.source.SourceClient;
 import io.lifeboat.collector.source.SourceSnapshot;
 import io.lifeboat.common.change.CollectionCycleFinished;
@@ -54,6 +55,8 @@ public final class SourceCollector {
     private volatile SourceStatus.LastCycle lastCycle;
     private volatile Instant lastSignalPollAt;
     private volatile String lastSignalError;
+    private volatile List<SkippedItem> lastSignalSkipped = List.of();
+    private volatile Instant cycleStartedAt;
 
     public SourceCollector(SourceId id, SourceKind kind, CollectorConfig.Source config, CollectorConfig global,
                            SourceClient client, KnownStateStore store, EventPublisher publisher,
@@ -94,12 +97,28 @@ public final class SourceCollector {
 
     private SourceStatus.LastCycle cycle() {
         Instant started = clock.instant();
+        cycleStartedAt = started;
+        try {
+            return cycle(started);
+        } finally {
+            cycleStartedAt = null;
+        }
+    }
+
+    private SourceStatus.LastCycle cycle(Instant started) {
         long callsBefore = client.apiCalls();
+        startSignals();
         SourceSnapshot snap = client.readInventory();
         CycleOutcome outcome;
         int statesPublished = 0;
         int changes = 0;
         List<String> errors = new ArrayList<>(snap.errors());
+        countSkipped(snap.skipped(), "cycle");
+        if (!snap.skipped().isEmpty()) {
+            SkippedItem first = snap.skipped().get(0);
+            errors.add(snap.skipped().size() + " item(s) skipped, their last known state stands (first: "
+                    + first.kind() + " " + first.id() + ": " + first.reason() + ")");
+        }
         if (snap.nothingRead()) {
             outcome = CycleOutcome.FAILED;
         } else {
@@ -110,7 +129,8 @@ public final class SourceCollector {
                 InventoryDiff.Result r = InventoryDiff.diff(known, snap.hosts(), snap.hostsComplete(),
                         io.lifeboat.common.change.SignalSource.INVENTORY_CYCLE, snap.vms(), snap.vmsComplete(),
                         io.lifeboat.common.change.SignalSource.INVENTORY_CYCLE, snap.storageDomains(),
-                        snap.storageDomainsComplete(), republishAll, started);
+                        snap.storageDomainsComplete(), snap.standing("host", "vm", "server", "service",
+                                "storage-domain"), republishAll, started);
                 publish(r);
                 store.apply(id, r, started, republishAll || last == null);
                 statesPublished = r.hosts().size() + r.vms().size() + r.storageDomains().size();
@@ -126,7 +146,8 @@ public final class SourceCollector {
         long calls = client.apiCalls() - callsBefore;
         SourceStatus.LastCycle result = new SourceStatus.LastCycle(started, finished,
                 Duration.between(started, finished).toMillis(), outcome, calls, snap.hosts().size(), snap.vms().size(),
-                snap.storageDomains().size(), statesPublished, changes, List.copyOf(errors));
+                snap.storageDomains().size(), statesPublished, changes, List.copyOf(errors), snap.skipped().size(),
+                snap.skipped().stream().limit(20).toList());
         lastCycle = result;
         if (snap.hostsComplete()) {
             hostsGauge.set(snap.hosts().size());
@@ -151,16 +172,37 @@ public final class SourceCollector {
         return result;
     }
 
+    /**
+     * The first cycle of a source also starts its fast signals, before it reads anything: a change that happens
+     * while the inventory is read is then signalled by the next poll instead of being skipped by a cursor taken
+     * after it.
+     */
+    private void startSignals() {
+        try {
+            if (store.cursor(id).isEmpty()) {
+                store.setCursor(id, client.startCursor(), clock.instant());
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("source %s: the signal cursor could not be set before the cycle: %s", id, e.getMessage());
+        }
+    }
+
     /** One fast-signal poll; skipped while a cycle runs (the cycle sees the same changes). */
     public void pollSignals() {
         if (!lock.tryLock()) {
             return;
         }
+        long t0 = System.nanoTime();
+        long read = 0;
         try {
             String cursor = store.cursor(id).orElse(null);
             Map<String, Known.Entry<HostState>> knownHosts = store.hosts(id);
+            long r0 = System.nanoTime();
             SignalBatch batch = client.readSignals(cursor, knownHosts.entrySet().stream()
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().state())), Map.of());
+            read = System.nanoTime() - r0;
+            countSkipped(batch.skipped(), "signals");
+            lastSignalSkipped = batch.skipped();
             if (!batch.hosts().isEmpty() || !batch.vms().isEmpty()) {
                 Map<String, Known.Entry<VmState>> knownVms = store.vms(id, batch.vms().stream()
                         .map(v -> v.vm().toString()).toList());
@@ -188,6 +230,18 @@ public final class SourceCollector {
             metrics.counter("lifeboat.collector.errors", "source", id.value(), "stage", "signals").increment();
         } finally {
             lock.unlock();
+            long took = (System.nanoTime() - t0) / 1_000_000;
+            if (took > 5_000) {
+                LOG.warnf("source %s: a signal poll took %d ms (reading the cloud: %d ms)", id, took, read / 1_000_000);
+            }
+        }
+    }
+
+    private void countSkipped(List<SkippedItem> skipped, String stage) {
+        for (SkippedItem s : skipped) {
+            metrics.counter("lifeboat.collector.skipped.items", "source", id.value(), "kind", s.kind(), "stage", stage)
+                    .increment();
+            LOG.warnf("source %s: %s %s skipped (%s): %s", id, s.kind(), s.id(), stage, s.reason());
         }
     }
 
@@ -197,26 +251,31 @@ public final class SourceCollector {
         r.vms().forEach(v -> events.add(EventEnvelope.create(eventSource, v, v.observedAt())));
         r.storageDomains().forEach(d -> events.add(EventEnvelope.create(eventSource, d, d.observedAt())));
         r.changes().forEach(c -> events.add(EventEnvelope.create(eventSource, c)));
-        List<java.util.concurrent.CompletableFuture<Void>> tombstones = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<?>> tombstones = new ArrayList<>();
         r.removedHosts().forEach(k -> tombstones.add(publisher.tombstone(Topic.INVENTORY_HOSTS, k)
                 .toCompletableFuture()));
         r.removedVms().forEach(k -> tombstones.add(publisher.tombstone(Topic.INVENTORY_VMS, k).toCompletableFuture()));
         r.removedStorageDomains().forEach(k -> tombstones.add(publisher.tombstone(Topic.INVENTORY_STORAGE_DOMAINS, k)
                 .toCompletableFuture()));
         publisher.publishAllAndWait(events);
-        java.util.concurrent.CompletableFuture.allOf(tombstones.toArray(java.util.concurrent.CompletableFuture[]::new))
-                .join();
+        EventPublisher.await(tombstones);
         for (Object c : r.changes()) {
             metrics.counter("lifeboat.collector.changes", "source", id.value(), "type",
                     io.lifeboat.common.event.EventTypes.forData(c).type()).increment();
         }
     }
 
-    public SourceStatus status(boolean running) {
+    public SourceStatus status(boolean cycleRunning) {
         SourceStatus.LastCycle c = lastCycle;
         String health;
         String detail = null;
-        if (c == null) {
+        Instant running = cycleStartedAt;
+        Duration runningFor = running == null ? Duration.ZERO : Duration.between(running, clock.instant());
+        if (runningFor.compareTo(global.cycleStallAfter()) > 0) {
+            // A cycle that hangs is not a healthy source, whatever the last one said.
+            health = "DEGRADED";
+            detail = "the current cycle has been running for " + runningFor.toSeconds() + " s";
+        } else if (c == null) {
             health = "UNKNOWN";
             detail = "no cycle yet";
         } else if (c.outcome() == CycleOutcome.FAILED) {
@@ -229,7 +288,7 @@ public final class SourceCollector {
             health = "UP";
         }
         return new SourceStatus(id.value(), kind.name().toLowerCase(), withoutUserInfo(config.url()), health, detail,
-                c, lastSignalPollAt, lastSignalError, client.apiCalls(), running);
+                c, lastSignalPollAt, lastSignalError, lastSignalSkipped, client.apiCalls(), cycleRunning);
     }
 
     static String withoutUserInfo(String url) {

@@ -2,6 +2,8 @@ package io.lifeboat.collector.inventory;
 
 import io.lifeboat.common.change.CycleOutcome;
 
+import io.lifeboat.collector.source.SkippedItem;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -13,12 +15,15 @@ import java.util.List;
  * @param url         the source's URL without any user info
  */
 public record SourceStatus(String id, String kind, String url, String health, String detail, LastCycle lastCycle,
-                           Instant lastSignalPollAt, String lastSignalError, long apiCallsTotal,
-                           boolean cycleRunning) {
+                           Instant lastSignalPollAt, String lastSignalError, List<SkippedItem> lastSignalSkipped,
+                           long apiCallsTotal, boolean cycleRunning) {
 
-    /** The last inventory cycle. */
+    /**
+     * The last inventory cycle. {@code skipped} items could not be read this cycle (their last known state stands);
+     * {@code skippedItems} lists the first 20 with their ids and reasons.
+     */
     public record LastCycle(Instant startedAt, Instant finishedAt, long durationMs, CycleOutcome outcome,
                             long apiCalls, int hosts, int vms, int storageDomains, int statesPublished,
-                            int changes, List<String> errors) {
+                            int changes, List<String> errors, int skipped, List<SkippedItem> skippedItems) {
     }
 }

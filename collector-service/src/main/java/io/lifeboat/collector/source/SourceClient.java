@@ -15,12 +15,18 @@ public interface SourceClient extends AutoCloseable {
     SourceSnapshot readInventory();
 
     /**
-     * The fast signals since {@code cursor} (null on the very first poll: start from "now", read no history).
+     * The fast signals since {@code cursor} (null when there is none: start from "now", read no history).
      *
      * @param knownHosts the last published host states, to fill what a signal does not carry
      * @param knownVms   the last published VM states, likewise
      */
     SignalBatch readSignals(String cursor, Map<String, HostState> knownHosts, Map<String, VmState> knownVms);
+
+    /**
+     * Where the fast signals start when nothing was read before: "now" (the newest oVirt event, the current time for
+     * Nova). Taken before the first inventory is read, so that a change during that read is still signalled.
+     */
+    String startCursor();
 
     /** API calls made so far (monotonic). */
     long apiCalls();

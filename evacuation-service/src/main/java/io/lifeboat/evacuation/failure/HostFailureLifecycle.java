@@ -10,7 +10,7 @@ import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.fencing.Fencer;
 import io.lifeboat.evacuation.inventory.HostView;
-import io.lifeboat.evacuation.outbox.Outbox;
+import io.lifeboat.service.outbox.Outbox;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.recovery.RecoveryRuns;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,12 +1,10 @@
 package io.lifeboat.evacuation.inventory;
 
-import io.lifeboat.common.envelope.EventEnvelope;
 import io.lifeboat.common.id.VmKey;
 import io.lifeboat.common.inventory.HostState;
 import io.lifeboat.common.inventory.VmState;
 import io.lifeboat.common.inventory.VmStatus;
 import io.lifeboat.evacuation.failure.HostFailureLifecycle;
-import io.lifeboat.service.events.Inbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -24,20 +22,14 @@ public class InventoryViews {
             VmStatus.UNKNOWN, VmStatus.REBUILDING);
 
     @Inject
-    Inbox inbox;
-
-    @Inject
     HostFailureLifecycle lifecycle;
 
     @Inject
     io.lifeboat.evacuation.recovery.PausedVmMigrations pausedVms;
 
-    @Transactional
-    public void applyHost(EventEnvelope<HostState> e) {
-        if (!inbox.firstDelivery(e.id(), e.type().type())) {
-            return;
-        }
-        HostState s = e.data();
+    /** A host state, inside the batch's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyHost(HostState s) {
         HostView v = HostView.findById(s.host().toString());
         if (v != null && v.observedAt.isAfter(s.observedAt())) {
             return;   // an older state delivered late
@@ -60,12 +52,9 @@ public class InventoryViews {
         lifecycle.hostObserved(v);
     }
 
-    @Transactional
-    public void applyVm(EventEnvelope<VmState> e) {
-        if (!inbox.firstDelivery(e.id(), e.type().type())) {
-            return;
-        }
-        VmState s = e.data();
+    /** A VM state, inside the batch's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyVm(VmState s) {
         VmView v = VmView.findById(s.vm().toString());
         if (v != null && v.observedAt.isAfter(s.observedAt())) {
             return;
@@ -105,7 +94,8 @@ public class InventoryViews {
         }
     }
 
-    @Transactional
+    /** A VM gone from the inventory (a tombstone), inside the batch's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
     public void removed(VmKey vm) {
         VmView v = VmView.findById(vm.toString());
         if (v != null) {

@@ -13,7 +13,7 @@ import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.failure.HostFailure;
 import io.lifeboat.evacuation.failure.HostFailureLifecycle;
-import io.lifeboat.evacuation.outbox.Outbox;
+import io.lifeboat.service.outbox.Outbox;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

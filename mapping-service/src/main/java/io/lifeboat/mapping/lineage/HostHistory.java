@@ -1,9 +1,7 @@
 package io.lifeboat.mapping.lineage;
 
-import io.lifeboat.common.envelope.EventEnvelope;
 import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.inventory.HostState;
-import io.lifeboat.service.events.Inbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,22 +24,17 @@ public class HostHistory {
     private static final Logger LOG = Logger.getLogger(HostHistory.class);
 
     @Inject
-    Inbox inbox;
-
-    @Inject
     MeterRegistry metrics;
 
-    public enum Outcome { OPENED, EXTENDED, CHANGED, STALE, DUPLICATE }
+    public enum Outcome { OPENED, EXTENDED, CHANGED, STALE }
 
-    @Transactional
-    public Outcome apply(EventEnvelope<HostState> event) {
-        if (!inbox.firstDelivery(event.id(), event.type().type())) {
-            return count(Outcome.DUPLICATE);
-        }
-        HostState s = Times.micros(event.data());
+    /** A host state, from the event {@code eventId}; inside the caller's transaction (one batch). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Outcome apply(HostState state, String eventId) {
+        HostState s = Times.micros(state);
         Optional<HostInterval> open = openInterval(s.host());
         if (open.isEmpty()) {
-            insert(s, event.id());
+            insert(s, eventId);
             return count(Outcome.OPENED);
         }
         HostInterval current = open.get();
@@ -58,12 +51,12 @@ public class HostHistory {
         }
         current.validTo = s.observedAt();
         current.flush();
-        insert(s, event.id());
+        insert(s, eventId);
         return count(Outcome.CHANGED);
     }
 
     /** A tombstone on the compacted hosts topic: the host left the inventory at {@code at}. */
-    @Transactional
+    @Transactional(Transactional.TxType.MANDATORY)
     public boolean hostRemoved(HostKey host, Instant when) {
         Instant at = Times.micros(when);
         Optional<HostInterval> open = openInterval(host);

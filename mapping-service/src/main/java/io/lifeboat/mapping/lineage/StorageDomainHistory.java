@@ -1,12 +1,9 @@
 package io.lifeboat.mapping.lineage;
 
-import io.lifeboat.common.envelope.EventEnvelope;
 import io.lifeboat.common.id.StorageDomainKey;
 import io.lifeboat.common.inventory.StorageDomainState;
 import io.lifeboat.common.lun.LunWwid;
-import io.lifeboat.service.events.Inbox;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
@@ -17,15 +14,9 @@ import java.util.Map;
 @ApplicationScoped
 public class StorageDomainHistory {
 
-    @Inject
-    Inbox inbox;
-
-    @Transactional
-    public void apply(EventEnvelope<StorageDomainState> event) {
-        if (!inbox.firstDelivery(event.id(), event.type().type())) {
-            return;
-        }
-        StorageDomainState s = event.data();
+    /** A storage domain's state, from the event {@code eventId}; inside the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void apply(StorageDomainState s, String eventId) {
         Instant t = Times.micros(s.observedAt());
         Map<String, StorageDomainLunInterval> open = new HashMap<>();
         StorageDomainLunInterval.<StorageDomainLunInterval>list("domainKey = ?1 and validTo is null",
@@ -45,13 +36,13 @@ public class StorageDomainHistory {
             i.lunWwid = w.toString();
             i.validFrom = t;
             i.lastSeenAt = t;
-            i.eventId = event.id();
+            i.eventId = eventId;
             i.persist();
         }
         open.values().forEach(i -> i.closeAt(t));
     }
 
-    @Transactional
+    @Transactional(Transactional.TxType.MANDATORY)
     public void removed(StorageDomainKey domain, Instant when) {
         Instant at = Times.micros(when);
         StorageDomainLunInterval.<StorageDomainLunInterval>list("domainKey = ?1 and validTo is null",

@@ -1,102 +1,89 @@
 package io.lifeboat.mapping.lineage;
 
-import io.lifeboat.common.envelope.EventEnvelope;
 import io.lifeboat.common.id.VmKey;
 import io.lifeboat.common.inventory.VmDisk;
 import io.lifeboat.common.inventory.VmState;
-import io.lifeboat.service.events.Inbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.hibernate.Session;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps each VM's placement and attributes, and its disks and LUNs, as time intervals: the record that answers
- * "what was on host X just before T" after the cloud has forgotten (DESIGN.md, problem 1). Idempotent on the event
- * id; replaying the topics rebuilds the same intervals.
+ * "what was on host X just before T" after the cloud has forgotten (DESIGN.md, problem 1). A batch of states and
+ * removals is applied set-based: the open intervals of every VM in it are read in one query (and locked), the batch
+ * is played in order in memory, and what changed is written back in a few batched statements. Replaying the topics
+ * rebuilds the same intervals.
  */
 @ApplicationScoped
 public class VmHistory {
 
     @Inject
-    Inbox inbox;
+    EntityManager em;
 
     @Inject
     MeterRegistry metrics;
 
-    public enum Outcome { OPENED, EXTENDED, CHANGED, STALE, DUPLICATE }
+    public enum Outcome { OPENED, EXTENDED, CHANGED, STALE, REMOVED }
 
-    @Transactional
-    public Outcome apply(EventEnvelope<VmState> event) {
-        if (!inbox.firstDelivery(event.id(), event.type().type())) {
-            return count(Outcome.DUPLICATE);
-        }
-        VmState s = Times.micros(event.data());
-        Instant t = s.observedAt();
-        Outcome outcome;
-        Optional<VmInterval> open = VmInterval.<VmInterval>find("vmKey = ?1 and validTo is null", s.vm().toString())
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
-        if (open.isPresent() && t.isBefore(open.get().validFrom)) {
-            return count(Outcome.STALE);   // older than what we hold: history already moved past it
-        }
-        if (open.isEmpty()) {
-            insert(s, event.id());
-            outcome = Outcome.OPENED;
-        } else if (same(open.get(), s)) {
-            if (t.isAfter(open.get().lastSeenAt)) {
-                open.get().lastSeenAt = t;
-            }
-            outcome = Outcome.EXTENDED;
-        } else {
-            open.get().validTo = t;
-            open.get().flush();
-            insert(s, event.id());
-            outcome = Outcome.CHANGED;
-        }
-        applyDisks(s, event.id());
-        return count(outcome);
+    /** One thing that happened to a VM, in topic order. */
+    public sealed interface Change permits Observed, Removed {
+        VmKey vm();
     }
 
-    private void applyDisks(VmState s, String eventId) {
-        Instant t = s.observedAt();
-        Map<String, VmDiskInterval> open = new HashMap<>();
-        VmDiskInterval.<VmDiskInterval>list("vmKey = ?1 and validTo is null", s.vm().toString())
-                .forEach(d -> open.put(d.diskId, d));
-        for (VmDisk d : s.disks()) {
-            VmDiskInterval current = open.remove(d.id());
-            if (current != null && sameDisk(current, d)) {
-                if (t.isAfter(current.lastSeenAt)) {
-                    current.lastSeenAt = t;
-                }
-                continue;
-            }
-            if (current != null) {
-                current.validTo = t;
-                current.flush();
-            }
-            insertDisk(s, d, eventId);
-        }
-        for (VmDiskInterval gone : open.values()) {
-            gone.validTo = t;
+    /** A state of the VM, from the event {@code eventId}. */
+    public record Observed(VmState state, String eventId) implements Change {
+        @Override
+        public VmKey vm() {
+            return state.vm();
         }
     }
 
-    /** The VM left the inventory (tombstone or removal): close its intervals. */
-    @Transactional
-    public void removed(VmKey vm, Instant when) {
-        Instant at = Times.micros(when);
-        VmInterval.<VmInterval>list("vmKey = ?1 and validTo is null", vm.toString())
-                .forEach(i -> i.closeAt(at));
-        VmDiskInterval.<VmDiskInterval>list("vmKey = ?1 and validTo is null", vm.toString())
-                .forEach(i -> i.closeAt(at));
+    /** The VM left the inventory (a tombstone on its key). */
+    public record Removed(VmKey vm, Instant at) implements Change {
+    }
+
+    /** Applies the changes in order, inside the caller's transaction; returns how many had each outcome. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Map<Outcome, Integer> apply(List<Change> changes) {
+        Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
+        if (changes.isEmpty()) {
+            return outcomes;
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        changes.forEach(c -> keys.add(c.vm().toString()));
+        em.unwrap(Session.class).doWork(c -> {
+            HistoryRows.Open open = HistoryRows.loadOpen(c, keys);
+            Play play = new Play(open);
+            for (Change change : changes) {
+                Outcome o = change instanceof Observed obs ? play.observed(obs) : play.removed((Removed) change);
+                outcomes.merge(o, 1, Integer::sum);
+            }
+            play.write(c);
+        });
+        outcomes.forEach((o, n) -> metrics.counter("lifeboat.mapping.vm.observations", "outcome",
+                o.name().toLowerCase()).increment(n));
+        return outcomes;
+    }
+
+    /** One VM observed (for callers outside a batch, e.g. tests and tools). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Outcome apply(VmState state, String eventId) {
+        return apply(List.of(new Observed(state, eventId))).keySet().iterator().next();
     }
 
     /** A VM's placement intervals, newest first. */
@@ -109,88 +96,123 @@ public class VmHistory {
         return VmDiskInterval.list("vmKey = ?1 order by validFrom desc, diskId", vm.toString());
     }
 
-    private static boolean same(VmInterval i, VmState s) {
-        return i.vmName.equals(s.name())
-                && Objects.equals(i.hostKey, s.host() == null ? null : s.host().key().toString())
-                && Objects.equals(i.clusterId, s.cluster() == null ? null : s.cluster().id())
-                && i.status.equals(s.status().name())
-                && i.platformStatus.equals(s.platformStatus())
-                && Objects.equals(i.statusDetail, s.statusDetail())
-                && i.deletionState.equals(s.deletion().state().name())
-                && Objects.equals(i.reclaimAt, s.deletion().reclaimAt())
-                && Objects.equals(i.ipAddresses, ips(s))
-                && Objects.equals(i.cpuTopology, topology(s))
-                && Objects.equals(i.memoryBytes, s.memoryBytes());
-    }
+    /** The batch played in memory over the open intervals it read. */
+    private static final class Play {
+        private final Map<String, HistoryRows.VmRow> openVm;
+        private final Map<String, Map<String, HistoryRows.DiskRow>> openDisks;
+        private final Set<HistoryRows.VmRow> vmUpdates = new LinkedHashSet<>();
+        private final List<HistoryRows.VmRow> vmInserts = new ArrayList<>();
+        private final Set<HistoryRows.DiskRow> diskUpdates = new LinkedHashSet<>();
+        private final List<HistoryRows.DiskRow> diskInserts = new ArrayList<>();
 
-    private static boolean sameDisk(VmDiskInterval i, VmDisk d) {
-        return Objects.equals(i.lunId, d.lun() == null ? null : d.lun().id())
-                && i.storageType.equals(d.storageType().name())
-                && Objects.equals(i.sizeBytes, d.sizeBytes())
-                && Objects.equals(i.diskName, d.name())
-                && Objects.equals(i.iface, d.iface())
-                && Objects.equals(i.storageDomain, d.storageDomain());
-    }
-
-    private static void insert(VmState s, String eventId) {
-        VmInterval i = new VmInterval();
-        i.vmKey = s.vm().toString();
-        i.sourceId = s.vm().source().value();
-        i.vmName = s.name();
-        i.hostKey = s.host() == null ? null : s.host().key().toString();
-        i.hostName = s.host() == null ? null : s.host().name();
-        i.clusterId = s.cluster() == null ? null : s.cluster().id();
-        i.clusterName = s.cluster() == null ? null : s.cluster().name();
-        i.status = s.status().name();
-        i.platformStatus = s.platformStatus();
-        i.statusDetail = s.statusDetail();
-        i.deletionState = s.deletion().state().name();
-        i.reclaimAt = s.deletion().reclaimAt();
-        i.ipAddresses = ips(s);
-        i.vcpus = s.cpu() == null ? null : s.cpu().vcpus();
-        i.cpuTopology = topology(s);
-        i.memoryBytes = s.memoryBytes();
-        i.validFrom = s.observedAt();
-        i.lastSeenAt = s.observedAt();
-        i.eventId = eventId;
-        i.persist();
-    }
-
-    private static void insertDisk(VmState s, VmDisk d, String eventId) {
-        VmDiskInterval i = new VmDiskInterval();
-        i.vmKey = s.vm().toString();
-        i.sourceId = s.vm().source().value();
-        i.diskId = d.id();
-        i.diskName = d.name();
-        i.sizeBytes = d.sizeBytes();
-        i.iface = d.iface();
-        i.storageType = d.storageType().name();
-        i.storageDomain = d.storageDomain();
-        i.bootable = d.bootable();
-        if (d.lun() != null) {
-            i.lunId = d.lun().id();
-            i.lunWwid = d.lun().wwid() == null ? null : d.lun().wwid().toString();
-            i.lunVendor = d.lun().vendor();
-            i.lunProduct = d.lun().product();
-            i.lunSerial = d.lun().serial();
+        Play(HistoryRows.Open open) {
+            this.openVm = open.vms();
+            this.openDisks = open.disks();
         }
-        i.validFrom = s.observedAt();
-        i.lastSeenAt = s.observedAt();
-        i.eventId = eventId;
-        i.persist();
-    }
 
-    private static String ips(VmState s) {
-        String joined = String.join(" ", s.ipAddresses());
-        return joined.length() > 2000 ? joined.substring(0, 2000) : joined;
-    }
+        Outcome observed(Observed o) {
+            VmState s = Times.micros(o.state());
+            String key = s.vm().toString();
+            Instant t = s.observedAt();
+            HistoryRows.VmRow current = openVm.get(key);
+            if (current != null && t.isBefore(current.validFrom)) {
+                return Outcome.STALE;   // older than what we hold: history already moved past it
+            }
+            Outcome outcome;
+            if (current == null) {
+                open(HistoryRows.VmRow.of(s, o.eventId()));
+                outcome = Outcome.OPENED;
+            } else if (current.sameAs(s)) {
+                if (t.isAfter(current.lastSeenAt)) {
+                    current.lastSeenAt = t;
+                    touched(current);
+                }
+                outcome = Outcome.EXTENDED;
+            } else {
+                current.validTo = t;
+                touched(current);
+                open(HistoryRows.VmRow.of(s, o.eventId()));
+                outcome = Outcome.CHANGED;
+            }
+            disks(s, o.eventId());
+            return outcome;
+        }
 
-    private static String topology(VmState s) {
-        return s.cpu() == null ? null : s.cpu().sockets() + "x" + s.cpu().cores() + "x" + s.cpu().threads();
-    }
+        private void disks(VmState s, String eventId) {
+            String key = s.vm().toString();
+            Instant t = s.observedAt();
+            Map<String, HistoryRows.DiskRow> before = openDisks.getOrDefault(key, Map.of());
+            Map<String, HistoryRows.DiskRow> after = new LinkedHashMap<>();
+            Map<String, HistoryRows.DiskRow> left = new HashMap<>(before);
+            for (VmDisk d : s.disks()) {
+                if (after.containsKey(d.id())) {
+                    continue;   // a disk listed twice: one interval, not two open ones for the same disk
+                }
+                HistoryRows.DiskRow current = left.remove(d.id());
+                if (current != null && current.sameAs(d)) {
+                    if (t.isAfter(current.lastSeenAt)) {
+                        current.lastSeenAt = t;
+                        touched(current);
+                    }
+                    after.put(d.id(), current);
+                    continue;
+                }
+                if (current != null) {
+                    current.validTo = t;
+                    touched(current);
+                }
+                HistoryRows.DiskRow fresh = HistoryRows.DiskRow.of(s, d, eventId);
+                diskInserts.add(fresh);
+                after.put(d.id(), fresh);
+            }
+            for (HistoryRows.DiskRow gone : left.values()) {
+                gone.validTo = t;
+                touched(gone);
+            }
+            openDisks.put(key, after);
+        }
 
-    private Outcome count(Outcome o) {
-        metrics.counter("lifeboat.mapping.vm.observations", "outcome", o.name().toLowerCase()).increment();
-        return o;
+        Outcome removed(Removed r) {
+            Instant at = Times.micros(r.at());
+            String key = r.vm().toString();
+            HistoryRows.VmRow current = openVm.remove(key);
+            if (current != null) {
+                current.closeAt(at);
+                touched(current);
+            }
+            Map<String, HistoryRows.DiskRow> disks = openDisks.remove(key);
+            if (disks != null) {
+                for (HistoryRows.DiskRow d : disks.values()) {
+                    d.closeAt(at);
+                    touched(d);
+                }
+            }
+            return Outcome.REMOVED;
+        }
+
+        private void open(HistoryRows.VmRow row) {
+            vmInserts.add(row);
+            openVm.put(row.vmKey, row);
+        }
+
+        private void touched(HistoryRows.VmRow row) {
+            if (row.id != null) {
+                vmUpdates.add(row);
+            }
+        }
+
+        private void touched(HistoryRows.DiskRow row) {
+            if (row.id != null) {
+                diskUpdates.add(row);
+            }
+        }
+
+        /** Closing before opening: at most one open interval per VM and per disk holds at every statement. */
+        void write(Connection c) throws SQLException {
+            HistoryRows.updateVms(c, vmUpdates);
+            HistoryRows.insertVms(c, vmInserts);
+            HistoryRows.updateDisks(c, diskUpdates);
+            HistoryRows.insertDisks(c, diskInserts);
+        }
     }
 }

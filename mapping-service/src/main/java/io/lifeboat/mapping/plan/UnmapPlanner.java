@@ -1,6 +1,5 @@
 package io.lifeboat.mapping.plan;
 
-import io.lifeboat.common.envelope.EventEnvelope;
 import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.id.VmKey;
 import io.lifeboat.common.json.Json;
@@ -10,14 +9,13 @@ import io.lifeboat.common.plan.UnmapDecision;
 import io.lifeboat.common.plan.UnmapPlan;
 import io.lifeboat.common.plan.UnmapPlanEntry;
 import io.lifeboat.mapping.config.MappingConfig;
-import io.lifeboat.service.events.EventPublisher;
+import io.lifeboat.service.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import java.net.URI;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,7 +52,7 @@ public class UnmapPlanner {
     MappingConfig config;
 
     @Inject
-    EventPublisher publisher;
+    Outbox outbox;
 
     @Inject
     MeterRegistry metrics;
@@ -148,7 +146,7 @@ public class UnmapPlanner {
 
     /**
      * Builds, stores and publishes a plan for a trigger, once: a trigger that already produced a plan (a redelivered
-     * failure event) returns that plan.
+     * failure event) returns that plan. The plan is published through the outbox, after the transaction commits.
      */
     @Transactional
     public UnmapPlan publishFor(HostKey host, Instant requestedAsOf, String trigger) {
@@ -166,7 +164,7 @@ public class UnmapPlanner {
                 .setParameter(5, trigger).setParameter(6, (int) unmap)
                 .setParameter(7, plan.entries().size() - (int) unmap).setParameter(8, json(plan))
                 .executeUpdate();
-        publisher.publishAndWait(EventEnvelope.create(URI.create("/lifeboat/mapping"), plan));
+        outbox.add(plan, plan.generatedAt());   // published once this transaction commits
         metrics.counter("lifeboat.mapping.unmap.plans", "trigger", trigger.substring(0, trigger.indexOf(':') < 0
                 ? trigger.length() : trigger.indexOf(':'))).increment();
         return plan;

@@ -3,85 +3,132 @@ package io.lifeboat.service.events;
 import io.lifeboat.common.envelope.CloudEventsKafka;
 import io.lifeboat.common.envelope.EventEnvelope;
 import io.lifeboat.common.topic.Topic;
-import io.smallrye.reactive.messaging.kafka.Record;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.lifeboat.service.kafka.KafkaSettings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes events to the topic their type belongs to, in CloudEvents binary mode, keyed as the catalogue says, and
- * tombstones to compacted topics. Every service configures one outgoing channel, {@code lifeboat-out}, with string
- * keys and byte-array values.
+ * tombstones to compacted topics. One idempotent producer per service (acks=all); every wait is bounded by the
+ * producer's delivery timeout, so an unreachable broker is a failure after seconds, never a hang.
  */
 @ApplicationScoped
 public class EventPublisher {
 
-    public static final String CHANNEL = "lifeboat-out";
+    /** A little over the producer's delivery timeout: by then every send has completed one way or the other. */
+    private static final Duration WAIT = Duration.ofSeconds(35);
 
-    /** Unbounded: a first inventory cycle publishes the whole estate at once; callers bound their own batches. */
     @Inject
-    @Channel(CHANNEL)
-    @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
-    Emitter<Record<String, byte[]>> emitter;
+    Config config;
+
+    @ConfigProperty(name = "quarkus.application.name", defaultValue = "lifeboat")
+    String service;
+
+    private Producer<String, byte[]> producer;
+
+    @PostConstruct
+    void open() {
+        producer = new KafkaProducer<>(KafkaSettings.from(config).producer(service + "-publisher"));
+    }
+
+    @PreDestroy
+    void close() {
+        // Runs after the consumers and relays stopped (they stop on ShutdownEvent): what they sent is flushed.
+        producer.close(Duration.ofSeconds(10));
+    }
 
     /** Completes when the broker has acknowledged the record (acks=all), or fails with the reason. */
-    public CompletionStage<Void> publish(EventEnvelope<?> event) {
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(event.type().topic().topicName())
-                .withKey(event.key())
-                .withHeaders(new RecordHeaders(CloudEventsKafka.headers(event)))
-                .build();
-        return send(Record.of(event.key(), CloudEventsKafka.data(event)), metadata);
+    public CompletionStage<RecordMetadata> publish(EventEnvelope<?> event) {
+        return send(CloudEventsKafka.toRecord(event));
     }
 
     /** A delete marker on a compacted topic: the key with no value. */
-    public CompletionStage<Void> tombstone(Topic topic, String key) {
+    public CompletionStage<RecordMetadata> tombstone(Topic topic, String key) {
         if (!topic.compacted()) {
             throw new IllegalArgumentException(topic.topicName() + " is not compacted: tombstones mean nothing there");
         }
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(topic.topicName())
-                .withKey(key)
-                .build();
-        return send(Record.of(key, null), metadata);
+        return send(new ProducerRecord<>(topic.topicName(), key, null));
     }
 
-    /** Publishes all and waits for every acknowledgement; fails if any failed. */
+    /** Any record (dead letters, replays). */
+    public CompletionStage<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+        CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
+        try {
+            producer.send(record, (metadata, e) -> {
+                if (e != null) {
+                    done.completeExceptionally(e);
+                } else {
+                    done.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            // max.block.ms passed without metadata (broker unreachable), or the record is invalid
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    /** Publishes all and waits for every acknowledgement; fails with the first failure if any failed. */
     public void publishAllAndWait(List<EventEnvelope<?>> events) {
-        List<CompletableFuture<Void>> acks = new ArrayList<>(events.size());
+        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(events.size());
         for (EventEnvelope<?> e : events) {
             acks.add(publish(e).toCompletableFuture());
         }
-        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        await(acks);
     }
 
     /** Publishes and waits; for callers that must not continue before the event is durable. */
     public void publishAndWait(EventEnvelope<?> event) {
-        publish(event).toCompletableFuture().join();
+        await(List.of(publish(event).toCompletableFuture()));
     }
 
-    private CompletionStage<Void> send(Record<String, byte[]> record, OutgoingKafkaRecordMetadata<String> metadata) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        emitter.send(Message.of(record)
-                .addMetadata(metadata)
-                .withAck(() -> {
-                    done.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                })
-                .withNack(e -> {
-                    done.completeExceptionally(e);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return done;
+    /** Waits for every send; throws {@link PublishException} with the first failure. */
+    public static void await(List<? extends CompletableFuture<?>> sends) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Throwable first = null;
+        for (CompletableFuture<?> f : sends) {
+            try {
+                f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                first = first == null ? e.getCause() : first;
+            } catch (TimeoutException e) {
+                first = first == null ? e : first;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PublishException("interrupted while waiting for Kafka", e);
+            }
+        }
+        if (first != null) {
+            throw new PublishException("publishing to Kafka failed: " + describe(first), first);
+        }
+    }
+
+    static String describe(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    /** Kafka did not take a record (unreachable, timed out, or refused it). */
+    public static class PublishException extends RuntimeException {
+        public PublishException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -46,6 +46,16 @@ public class ProblemMappers {
                 "the request body is not valid JSON for this operation: " + e.getOriginalMessage()), uri);
     }
 
+    /** Kafka did not take what the request produced: nothing was accepted; the caller may send it again. */
+    @ServerExceptionMapper
+    public Response kafkaUnavailable(io.lifeboat.service.events.EventPublisher.PublishException e, UriInfo uri) {
+        LOG.warnf("%s: %s", uri.getPath(), e.getMessage());
+        Problem p = Problem.of("kafka-unavailable", "Service unavailable", 503, "Kafka did not take the events"
+                + " (" + e.getMessage() + "); nothing was accepted, send the request again later");
+        return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", "5")
+                .entity(p.withInstance(uri.getPath())).build();
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();

@@ -25,10 +25,6 @@ public interface WatchdogConfig {
     @WithDefault("10m")
     Duration crashLoopWindow();
 
-    /** How often changed incidents are published (Quarkus' scheduler: 1 s at the least). */
-    @WithDefault("1s")
-    Duration publishInterval();
-
     /** Most lines or events accepted in one HTTP batch. */
     @WithDefault("10000")
     int maxBatch();

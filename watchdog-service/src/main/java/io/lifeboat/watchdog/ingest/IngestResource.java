@@ -76,9 +76,14 @@ public class IngestResource {
                 continue;
             }
             try {
-                events.add(EventEnvelope.create(SOURCE, VirshEventLines.parse(line, hypervisor.strip(), hostKey)));
-            } catch (IllegalArgumentException e) {
-                rejected.add(new Rejected(n + 1, e.getMessage(), line.length() > 200 ? line.substring(0, 200) : line));
+                LibvirtRawEvent e = VirshEventLines.parse(line, hypervisor.strip(), hostKey);
+                RawEventLimits.check(e).ifPresent(reason -> {
+                    throw new IllegalArgumentException(reason);
+                });
+                events.add(EventEnvelope.create(SOURCE, e));
+            } catch (RuntimeException e) {
+                // One bad line is rejected with its number and reason; the rest of the batch is taken.
+                rejected.add(new Rejected(n + 1, reason(e), line.length() > 200 ? line.substring(0, 200) : line));
             }
         }
         return answer(events, ignored, rejected);
@@ -111,7 +116,11 @@ public class IngestResource {
                 if (!item.hasNonNull("via")) {
                     ((ObjectNode) item).put("via", "HTTP");
                 }
-                events.add(EventEnvelope.create(SOURCE, Json.mapper().treeToValue(item, LibvirtRawEvent.class)));
+                LibvirtRawEvent e = Json.mapper().treeToValue(item, LibvirtRawEvent.class);
+                RawEventLimits.check(e).ifPresent(reason -> {
+                    throw new IllegalArgumentException(reason);
+                });
+                events.add(EventEnvelope.create(SOURCE, e));
             } catch (Exception e) {
                 rejected.add(new Rejected(i, reason(e), item.toString().length() > 200
                         ? item.toString().substring(0, 200) : item.toString()));

@@ -31,7 +31,9 @@ public final class VirshEventLines {
                     + "(?:'([^']+)'|([^':\\s]+)):?\\s*(.*)$");
     private static final Pattern IO_ERROR = Pattern.compile(
             "^(\\S+) \\(([^)]*)\\) (none|pause|report)(?: due to (\\S+))?$");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    /** Strict: 2024-02-30 is refused, not read as the 29th. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS")
+            .withResolverStyle(java.time.format.ResolverStyle.STRICT);
     private static final Set<String> WATCHDOG_ACTIONS = Set.of("none", "pause", "reset", "poweroff", "shutdown",
             "debug", "inject-nmi");
     /** Lifecycle types as virsh displays them (E.1, E.2). */
@@ -61,7 +63,12 @@ public final class VirshEventLines {
             throw new IllegalArgumentException("not a 'virsh event --timestamp' line (expected \"YYYY-MM-DD"
                     + " HH:MM:SS.mmm+0000: event '<name>' for domain '<domain>': <details>\")");
         }
-        Instant at = LocalDateTime.parse(m.group(1), TIME).toInstant(ZoneOffset.UTC);
+        Instant at;
+        try {
+            at = LocalDateTime.parse(m.group(1), TIME).toInstant(ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("impossible time '" + m.group(1) + "': " + e.getMessage());
+        }
         String event = m.group(2);
         String domain = m.group(3) != null ? m.group(3) : m.group(4);
         String rest = m.group(5).strip();

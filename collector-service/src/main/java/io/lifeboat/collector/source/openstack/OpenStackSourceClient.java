@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.collector.config.CollectorConfig;
 import io.lifeboat.collector.source.CloudCalls;
+import io.lifeboat.collector.source.Items;
 import io.lifeboat.collector.source.SignalBatch;
 import io.lifeboat.collector.source.SourceClient;
 import io.lifeboat.collector.source.SourceSnapshot;
@@ -171,9 +172,10 @@ public final class OpenStackSourceClient implements SourceClient {
         } catch (RuntimeException e) {
             errors.add(e.getMessage());
         }
+        Items items = new Items(source);
         try {
-            hosts.addAll(readHosts(at));
-            hostsOk = true;
+            hosts.addAll(readHosts(at, items));
+            hostsOk = items.allKeyed("service");
         } catch (RuntimeException e) {
             errors.add(e.getMessage());
         }
@@ -193,34 +195,41 @@ public final class OpenStackSourceClient implements SourceClient {
         }
         try {
             List<JsonNode> servers = readServers(Map.of());
-            boolean volumesComplete = volumesOk && attachedVolumesListed(servers, errors);
-            int skipped = 0;
+            if (volumesOk) {
+                attachedVolumesListed(servers, errors);   // reads the few missing ones, reports the rest
+            }
+            int undescribed = 0;
             for (JsonNode s : servers) {
+                String serverId = s.path("id").isTextual() ? s.path("id").asText() : null;
                 // A server whose volumes or image could not be read is left out of this cycle, so its last known
                 // state stands: publishing it would announce disks without their LUNs, or a watchdog gone.
                 if (!fullyDescribed(s, imagesOk)) {
-                    skipped++;
+                    items.skip("server", serverId, "its volumes or image could not be read");
+                    undescribed++;
                     continue;
                 }
-                vms.add(NovaServerMapping.vm(source, s, volumes, imageProperties, config.reclaimInterval().orElse(null),
-                        at));
+                items.read("server", serverId, () -> NovaServerMapping.vm(source, s, volumes, imageProperties,
+                        config.reclaimInterval().orElse(null), at), vms::add);
             }
-            if (skipped > 0) {
-                errors.add(skipped + " server(s) left unchanged this cycle: their volumes or image could not be read");
+            if (undescribed > 0) {
+                errors.add(undescribed + " server(s) left unchanged this cycle: their volumes or image could not be"
+                        + " read");
             }
-            vmsOk = volumesComplete && imagesOk && skipped == 0;
+            // Removals stay safe without the volume or image lists: a server is only removed when Nova no longer
+            // lists it, and every listed server that could not be described is standing.
+            vmsOk = items.allKeyed("server");
         } catch (RuntimeException e) {
             errors.add(e.getMessage());
         }
-        return new SourceSnapshot(hosts, hostsOk, vms, vmsOk, List.of(), true, errors);
+        return new SourceSnapshot(hosts, hostsOk, vms, vmsOk, List.of(), true, errors, items.skipped());
     }
 
-    private List<HostState> readHosts(Instant at) {
+    private List<HostState> readHosts(Instant at, Items items) {
         List<? extends Service> services = withSession("list compute services", () -> os().compute().services()
                 .list(Map.of("binary", "nova-compute")));
         List<HostState> hosts = new ArrayList<>();
         for (Service s : services) {
-            hosts.add(host(s, at));
+            items.read("service", s.getHost(), () -> host(s, at), hosts::add);
         }
         return hosts;
     }
@@ -356,8 +365,9 @@ public final class OpenStackSourceClient implements SourceClient {
     @Override
     public SignalBatch readSignals(String cursor, Map<String, HostState> knownHosts, Map<String, VmState> knownVms) {
         Instant now = clock.instant();
+        Items items = new Items(source);
         List<HostState> hosts = new ArrayList<>();
-        for (HostState h : readHosts(now)) {
+        for (HostState h : readHosts(now, items)) {
             HostState known = knownHosts.get(h.host().toString());
             // Keep what only the full cycle reads (the hypervisor name), so that only real changes differ.
             hosts.add(known == null || h.hypervisorHostname() != null ? h : withHypervisor(h,
@@ -366,14 +376,53 @@ public final class OpenStackSourceClient implements SourceClient {
         List<VmState> vms = new ArrayList<>();
         if (cursor != null) {
             Instant since = Instant.parse(cursor).minus(CHANGES_SKEW);
-            for (JsonNode s : readServers(Map.of("changes-since",
-                    DateTimeFormatter.ISO_INSTANT.format(since)))) {
+            Map<String, JsonNode> changed = new LinkedHashMap<>();
+            for (JsonNode s : readServers(Map.of("changes-since", DateTimeFormatter.ISO_INSTANT.format(since)))) {
+                changed.put(s.path("id").asText(), s);
+            }
+            // Servers that could not be described at an earlier poll: read again, one by one.
+            for (String id : List.copyOf(pendingServers.keySet())) {
+                if (!changed.containsKey(id)) {
+                    try {
+                        JsonNode one = withSession("read server " + id, () -> getJson(computeUrl() + "/servers/"
+                                + URLEncoder.encode(id, StandardCharsets.UTF_8))).path("server");
+                        if (one.isObject()) {
+                            changed.put(id, one);
+                        }
+                    } catch (RuntimeException e) {
+                        retryServerLater(id, items, e.getMessage());
+                    }
+                }
+            }
+            for (Map.Entry<String, JsonNode> e : changed.entrySet()) {
+                JsonNode s = e.getValue();
                 ensureVolumes(s);
-                vms.add(NovaServerMapping.vm(source, s, volumes, imageProperties,
-                        config.reclaimInterval().orElse(null), now));
+                // The full cycle's rule: a server whose new volume could not be read is not published (its disk would
+                // go out without its LUN, and the LUN's history would close); it is tried again at the next poll.
+                if (!fullyDescribed(s, true)) {
+                    retryServerLater(e.getKey(), items, "its volumes could not be read");
+                    continue;
+                }
+                pendingServers.remove(e.getKey());
+                items.read("server", e.getKey(), () -> NovaServerMapping.vm(source, s, volumes, imageProperties,
+                        config.reclaimInterval().orElse(null), now), vms::add);
             }
         }
-        return new SignalBatch(SignalSource.SERVICE_POLL, SignalSource.CHANGES_POLL, hosts, vms, now.toString());
+        return new SignalBatch(SignalSource.SERVICE_POLL, SignalSource.CHANGES_POLL, hosts, vms, now.toString(),
+                items.skipped());
+    }
+
+    private static final int SIGNAL_RETRIES = 3;
+    private final Map<String, Integer> pendingServers = new LinkedHashMap<>();
+
+    private void retryServerLater(String id, Items items, String reason) {
+        int tries = pendingServers.getOrDefault(id, 0) + 1;
+        if (tries >= SIGNAL_RETRIES) {
+            pendingServers.remove(id);
+            items.skip("server", id, reason + " (" + tries + " polls); the next full cycle reads it");
+        } else {
+            pendingServers.put(id, tries);
+        }
     }
 
     /**
@@ -443,6 +492,11 @@ public final class OpenStackSourceClient implements SourceClient {
         return new HostState(h.host(), h.platform(), h.name(), h.cluster(), h.status(), h.platformStatus(),
                 h.statusDetail(), h.address(), hypervisor, h.powerManagementEnabled(), h.computeService(),
                 h.observedAt());
+    }
+
+    @Override
+    public String startCursor() {
+        return clock.instant().toString();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.lifeboat.collector.source.ovirt;
 
 import io.lifeboat.collector.config.CollectorConfig;
 import io.lifeboat.collector.source.CloudCalls;
+import io.lifeboat.collector.source.Items;
 import io.lifeboat.collector.source.SignalBatch;
 import io.lifeboat.collector.source.SourceClient;
 import io.lifeboat.collector.source.SourceSnapshot;
@@ -82,6 +83,7 @@ public final class OvirtSourceClient implements SourceClient {
     @Override
     public SourceSnapshot readInventory() {
         Instant at = clock.instant();
+        Items items = new Items(source);
         List<String> errors = new ArrayList<>();
         List<HostState> hosts = new ArrayList<>();
         List<VmState> vms = new ArrayList<>();
@@ -103,10 +105,12 @@ public final class OvirtSourceClient implements SourceClient {
                     connection().systemService().hostsService().list().send().hosts());
             hostNames.clear();
             for (Host h : hs) {
-                hostNames.put(h.id(), h.name());
-                hosts.add(OvirtMapping.host(source, h, clusters, at));
+                if (h.id() != null) {
+                    hostNames.put(h.id(), h.name());
+                }
+                items.read("host", h.id(), () -> OvirtMapping.host(source, h, clusters, at), hosts::add);
             }
-            hostsOk = true;
+            hostsOk = items.allKeyed("host");
         } catch (RuntimeException e) {
             errors.add(e.getMessage());
             reconnectAfter(e);
@@ -114,8 +118,10 @@ public final class OvirtSourceClient implements SourceClient {
         try {
             List<StorageDomain> sds = calls.call("list storage domains", () ->
                     connection().systemService().storageDomainsService().list().send().storageDomains());
-            sds.forEach(sd -> domains.add(OvirtMapping.storageDomain(source, sd, at)));
-            domainsOk = true;
+            for (StorageDomain sd : sds) {
+                items.read("storage-domain", sd.id(), () -> OvirtMapping.storageDomain(source, sd, at), domains::add);
+            }
+            domainsOk = items.allKeyed("storage-domain");
         } catch (RuntimeException e) {
             errors.add(e.getMessage());
             reconnectAfter(e);
@@ -127,69 +133,112 @@ public final class OvirtSourceClient implements SourceClient {
                 List<Vm> batch = calls.call("list VMs page " + p, () -> connection().systemService().vmsService()
                         .list().follow(VM_FOLLOW).search("page " + p).max(pageSize).send().vms());
                 for (Vm v : batch) {
-                    vms.add(OvirtMapping.vm(source, v, clusters, hostNames, at));
+                    items.read("vm", v.id(), () -> OvirtMapping.vm(source, v, clusters, hostNames, at), vms::add);
                 }
                 if (batch.size() < pageSize) {
                     break;
                 }
             }
-            vmsOk = true;
+            vmsOk = items.allKeyed("vm");
         } catch (RuntimeException e) {
             errors.add(e.getMessage());
             reconnectAfter(e);
         }
-        return new SourceSnapshot(hosts, hostsOk, vms, vmsOk, domains, domainsOk, errors);
+        return new SourceSnapshot(hosts, hostsOk, vms, vmsOk, domains, domainsOk, errors, items.skipped());
     }
 
     /**
      * Reads the events feed after {@code cursor} and re-reads every host and VM the new events name. The feed is newest
      * first even with {@code from} (wire-formats.md D.5): it is sorted before use, and the cursor is the highest index.
+     * A host or VM that cannot be re-read now (the engine refused the call) is tried again at the next poll, so the
+     * cursor moves on without losing its signal; one that cannot be mapped is skipped with its reason.
      */
     @Override
     public SignalBatch readSignals(String cursor, Map<String, HostState> knownHosts, Map<String, VmState> knownVms) {
         if (cursor == null) {
-            List<Event> newest = calls.call("read the newest event", () ->
-                    connection().systemService().eventsService().list().max(1).send().events());
-            String start = newest.isEmpty() ? "0" : Long.toString(newest.get(0).indexAsLong());
-            return new SignalBatch(SignalSource.ENGINE_EVENT, SignalSource.ENGINE_EVENT, List.of(), List.of(), start);
+            return new SignalBatch(SignalSource.ENGINE_EVENT, SignalSource.ENGINE_EVENT, List.of(), List.of(),
+                    startCursor());
         }
         long from = Long.parseLong(cursor);
         List<Event> events = new ArrayList<>(calls.call("read events after " + from, () ->
                 connection().systemService().eventsService().list().from(from).max(1000).send().events()));
         events.sort(Comparator.comparingLong(Event::indexAsLong));
-        Set<String> hostIds = new LinkedHashSet<>();
-        Set<String> vmIds = new LinkedHashSet<>();
+        Set<String> hostIds = new LinkedHashSet<>(pendingHosts.keySet());
+        Set<String> vmIds = new LinkedHashSet<>(pendingVms.keySet());
         long next = from;
         for (Event e : events) {
             next = Math.max(next, e.indexAsLong());
             int code = e.code() == null ? -1 : e.codeAsInteger();
-            if (HOST_CODES.contains(code) && e.host() != null) {
+            if (HOST_CODES.contains(code) && e.host() != null && e.host().id() != null) {
                 hostIds.add(e.host().id());
             }
-            if (VM_CODES.contains(code) && e.vm() != null) {
+            if (VM_CODES.contains(code) && e.vm() != null && e.vm().id() != null) {
                 vmIds.add(e.vm().id());
             }
         }
         Instant at = clock.instant();
+        if (LOG.isDebugEnabled() && !events.isEmpty()) {
+            LOG.debugf("source %s: %d event(s) after %d, up to %d; re-reading hosts %s and %d VM(s)", source,
+                    events.size(), from, next, hostIds, vmIds.size());
+        }
+        Items items = new Items(source);
         List<HostState> hosts = new ArrayList<>();
         for (String id : hostIds) {
-            Host h = calls.call("read host " + id, () ->
-                    connection().systemService().hostsService().hostService(id).get().send().host());
-            hostNames.put(h.id(), h.name());
-            hosts.add(OvirtMapping.host(source, h, clusters, at));
+            Host h;
+            try {
+                h = calls.call("read host " + id, () ->
+                        connection().systemService().hostsService().hostService(id).get().send().host());
+            } catch (CloudCalls.CloudCallException e) {
+                retryLater(pendingHosts, id, "host", items, e);
+                continue;
+            }
+            pendingHosts.remove(id);
+            if (h.id() != null) {
+                hostNames.put(h.id(), h.name());
+            }
+            items.read("host", id, () -> OvirtMapping.host(source, h, clusters, at), hosts::add);
         }
         List<VmState> vms = new ArrayList<>();
         for (String id : vmIds) {
+            Vm v;
             try {
-                Vm v = calls.call("read VM " + id, () -> connection().systemService().vmsService().vmService(id).get()
+                v = calls.call("read VM " + id, () -> connection().systemService().vmsService().vmService(id).get()
                         .follow(VM_FOLLOW).send().vm());
-                vms.add(OvirtMapping.vm(source, v, clusters, hostNames, at));
             } catch (CloudCalls.CloudCallException e) {
-                // The VM may be gone since the event; the next cycle settles it.
-                LOG.debugf("source %s: VM %s from an event could not be read: %s", source, id, e.getMessage());
+                // Gone since the event (404), or the engine is away: tried again, then left to the next cycle.
+                retryLater(pendingVms, id, "vm", items, e);
+                continue;
             }
+            pendingVms.remove(id);
+            items.read("vm", id, () -> OvirtMapping.vm(source, v, clusters, hostNames, at), vms::add);
         }
-        return new SignalBatch(SignalSource.ENGINE_EVENT, SignalSource.ENGINE_EVENT, hosts, vms, Long.toString(next));
+        return new SignalBatch(SignalSource.ENGINE_EVENT, SignalSource.ENGINE_EVENT, hosts, vms, Long.toString(next),
+                items.skipped());
+    }
+
+    /** Re-reads that failed: tried at the next polls, then given up to the next full cycle. */
+    private static final int SIGNAL_RETRIES = 3;
+
+    private final Map<String, Integer> pendingHosts = new java.util.LinkedHashMap<>();
+    private final Map<String, Integer> pendingVms = new java.util.LinkedHashMap<>();
+
+    private void retryLater(Map<String, Integer> pending, String id, String kind, Items items, RuntimeException e) {
+        int tries = pending.getOrDefault(id, 0) + 1;
+        if (tries >= SIGNAL_RETRIES) {
+            pending.remove(id);
+            items.skip(kind, id, "could not be re-read " + tries + " times (" + e.getMessage()
+                    + "); the next full cycle reads it");
+        } else {
+            pending.put(id, tries);
+        }
+        reconnectAfter(e);
+    }
+
+    @Override
+    public String startCursor() {
+        List<Event> newest = calls.call("read the newest event", () ->
+                connection().systemService().eventsService().list().max(1).send().events());
+        return newest.isEmpty() ? "0" : Long.toString(newest.get(0).indexAsLong());
     }
 
     @Override

@@ -1,46 +1,72 @@
 package io.lifeboat.watchdog.inventory;
 
-import io.lifeboat.common.envelope.CloudEventsKafka;
-import io.lifeboat.common.envelope.EventDecodingException;
-import io.lifeboat.common.envelope.EventEnvelope;
+import io.lifeboat.common.event.EventType;
 import io.lifeboat.common.event.EventTypes;
+import io.lifeboat.common.id.VmKey;
 import io.lifeboat.common.inventory.VmState;
-import io.lifeboat.service.events.Inbox;
+import io.lifeboat.common.topic.Topic;
+import io.lifeboat.service.pipeline.EventHandler;
+import io.lifeboat.service.pipeline.Inbound;
+import io.lifeboat.watchdog.incident.Incident;
 import io.lifeboat.watchdog.incident.IncidentCorrelator;
-import io.smallrye.common.annotation.Blocking;
+import io.lifeboat.watchdog.incident.IncidentEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /** The VM topic → {@link VmRef}: which libvirt domain is which VM, and its watchdog; late correlation of incidents. */
 @ApplicationScoped
-public class InventoryConsumer {
-
-    @Inject
-    Inbox inbox;
+public class VmStates implements EventHandler<VmState> {
 
     @Inject
     IncidentCorrelator correlator;
 
-    @Incoming("inventory-vms")
-    @Blocking
-    @Retry(maxRetries = 5, delay = 200, jitter = 100, maxDuration = 30, durationUnit = ChronoUnit.SECONDS,
-            abortOn = {EventDecodingException.class, IllegalArgumentException.class})
-    public void vm(ConsumerRecord<String, byte[]> record) {
-        if (CloudEventsKafka.isTombstone(record.value())) {
-            removed(record.key());
-            return;
-        }
-        apply(CloudEventsKafka.decode(record.headers(), record.value(), EventTypes.VM_STATE));
+    @Inject
+    IncidentEvents incidents;
+
+    @Override
+    public String channel() {
+        return "inventory-vms";
     }
 
-    @Transactional
-    void removed(String vmKey) {
+    @Override
+    public Topic topic() {
+        return Topic.INVENTORY_VMS;
+    }
+
+    @Override
+    public EventType<VmState> type() {
+        return EventTypes.VM_STATE;
+    }
+
+    @Override
+    public void validate(Inbound<VmState> in) {
+        if (in.tombstone()) {
+            VmKey.parse(in.key());
+        }
+    }
+
+    @Override
+    public void apply(List<Inbound<VmState>> batch) {
+        Map<UUID, Incident> tied = new LinkedHashMap<>();
+        for (Inbound<VmState> in : batch) {
+            if (in.tombstone()) {
+                removed(in.key());
+            } else {
+                VmRef v = apply(in.data());
+                if (v != null) {
+                    correlator.correlateLate(v).forEach(i -> tied.put(i.id, i));
+                }
+            }
+        }
+        incidents.changed(tied.values());
+    }
+
+    private static void removed(String vmKey) {
         VmRef v = VmRef.findById(vmKey);
         if (v != null) {
             v.removed = true;
@@ -48,18 +74,13 @@ public class InventoryConsumer {
         }
     }
 
-    @Transactional
-    void apply(EventEnvelope<VmState> e) {
-        if (!inbox.firstDelivery(e.id(), e.type().type())) {
-            return;
-        }
-        VmState s = e.data();
+    /** Returns the stored ref, or null when the state is older than what is stored. */
+    private static VmRef apply(VmState s) {
         VmRef v = VmRef.findById(s.vm().toString());
         if (v != null && v.observedAt.isAfter(s.observedAt())) {
-            return;
+            return null;
         }
-        boolean isNew = v == null;
-        if (isNew) {
+        if (v == null) {
             v = new VmRef();
             v.vmKey = s.vm().toString();
         }
@@ -83,6 +104,6 @@ public class InventoryConsumer {
         v.removed = false;
         v.observedAt = s.observedAt();
         v.persist();
-        correlator.correlateLate(v);
+        return v;
     }
 }

@@ -1,0 +1,347 @@
+package io.lifeboat.mapping.lineage;
+
+import io.lifeboat.common.inventory.VmDisk;
+import io.lifeboat.common.inventory.VmState;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The VM and disk interval rows as {@link VmHistory} plays a batch on them: read in one query per table, written in
+ * JDBC batches (which the driver turns into multi-row statements, {@code reWriteBatchedInserts}).
+ */
+final class HistoryRows {
+
+    private HistoryRows() {
+    }
+
+    /** The open intervals of the batch's VMs, keyed by VM key (and disk id). */
+    record Open(Map<String, VmRow> vms, Map<String, Map<String, DiskRow>> disks) {
+    }
+
+    static final class VmRow {
+        Long id;
+        String vmKey;
+        String sourceId;
+        String vmName;
+        String hostKey;
+        String hostName;
+        String clusterId;
+        String clusterName;
+        String status;
+        String platformStatus;
+        String statusDetail;
+        String deletionState;
+        Instant reclaimAt;
+        String ipAddresses;
+        Integer vcpus;
+        String cpuTopology;
+        Long memoryBytes;
+        Instant validFrom;
+        Instant validTo;
+        Instant lastSeenAt;
+        String eventId;
+
+        static VmRow of(VmState s, String eventId) {
+            VmRow r = new VmRow();
+            r.vmKey = s.vm().toString();
+            r.sourceId = s.vm().source().value();
+            r.vmName = s.name();
+            r.hostKey = s.host() == null ? null : s.host().key().toString();
+            r.hostName = s.host() == null ? null : s.host().name();
+            r.clusterId = s.cluster() == null ? null : s.cluster().id();
+            r.clusterName = s.cluster() == null ? null : s.cluster().name();
+            r.status = s.status().name();
+            r.platformStatus = s.platformStatus();
+            r.statusDetail = s.statusDetail();
+            r.deletionState = s.deletion().state().name();
+            r.reclaimAt = s.deletion().reclaimAt();
+            r.ipAddresses = ips(s);
+            r.vcpus = s.cpu() == null ? null : s.cpu().vcpus();
+            r.cpuTopology = topology(s);
+            r.memoryBytes = s.memoryBytes();
+            r.validFrom = s.observedAt();
+            r.lastSeenAt = s.observedAt();
+            r.eventId = eventId;
+            return r;
+        }
+
+        /** The same placement and attributes: the observation extends this interval. */
+        boolean sameAs(VmState s) {
+            return vmName.equals(s.name())
+                    && Objects.equals(hostKey, s.host() == null ? null : s.host().key().toString())
+                    && Objects.equals(clusterId, s.cluster() == null ? null : s.cluster().id())
+                    && status.equals(s.status().name())
+                    && platformStatus.equals(s.platformStatus())
+                    && Objects.equals(statusDetail, s.statusDetail())
+                    && deletionState.equals(s.deletion().state().name())
+                    && Objects.equals(reclaimAt, s.deletion().reclaimAt())
+                    && Objects.equals(ipAddresses, ips(s))
+                    && Objects.equals(cpuTopology, topology(s))
+                    && Objects.equals(memoryBytes, s.memoryBytes());
+        }
+
+        /** Closes at {@code at}, or at the start if {@code at} is earlier (a late tombstone never inverts it). */
+        void closeAt(Instant at) {
+            validTo = at.isBefore(validFrom) ? validFrom : at;
+        }
+    }
+
+    static final class DiskRow {
+        Long id;
+        String vmKey;
+        String sourceId;
+        String diskId;
+        String diskName;
+        Long sizeBytes;
+        String iface;
+        String storageType;
+        String storageDomain;
+        boolean bootable;
+        String lunId;
+        String lunWwid;
+        String lunVendor;
+        String lunProduct;
+        String lunSerial;
+        Instant validFrom;
+        Instant validTo;
+        Instant lastSeenAt;
+        String eventId;
+
+        static DiskRow of(VmState s, VmDisk d, String eventId) {
+            DiskRow r = new DiskRow();
+            r.vmKey = s.vm().toString();
+            r.sourceId = s.vm().source().value();
+            r.diskId = d.id();
+            r.diskName = d.name();
+            r.sizeBytes = d.sizeBytes();
+            r.iface = d.iface();
+            r.storageType = d.storageType().name();
+            r.storageDomain = d.storageDomain();
+            r.bootable = d.bootable();
+            if (d.lun() != null) {
+                r.lunId = d.lun().id();
+                r.lunWwid = d.lun().wwid() == null ? null : d.lun().wwid().toString();
+                r.lunVendor = d.lun().vendor();
+                r.lunProduct = d.lun().product();
+                r.lunSerial = d.lun().serial();
+            }
+            r.validFrom = s.observedAt();
+            r.lastSeenAt = s.observedAt();
+            r.eventId = eventId;
+            return r;
+        }
+
+        boolean sameAs(VmDisk d) {
+            return Objects.equals(lunId, d.lun() == null ? null : d.lun().id())
+                    && storageType.equals(d.storageType().name())
+                    && Objects.equals(sizeBytes, d.sizeBytes())
+                    && Objects.equals(diskName, d.name())
+                    && Objects.equals(iface, d.iface())
+                    && Objects.equals(storageDomain, d.storageDomain());
+        }
+
+        void closeAt(Instant at) {
+            validTo = at.isBefore(validFrom) ? validFrom : at;
+        }
+    }
+
+    static Open loadOpen(Connection c, Set<String> vmKeys) throws SQLException {
+        Map<String, VmRow> vms = new HashMap<>();
+        Map<String, Map<String, DiskRow>> disks = new HashMap<>();
+        Object[] keys = vmKeys.toArray();
+        try (PreparedStatement ps = c.prepareStatement("select id, vm_key, vm_name, host_key, cluster_id, status,"
+                + " platform_status, status_detail, deletion_state, reclaim_at, ip_addresses, cpu_topology,"
+                + " memory_bytes, valid_from, last_seen_at from vm_interval where vm_key = any(?) and valid_to is null"
+                + " for update")) {
+            ps.setArray(1, c.createArrayOf("varchar", keys));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    VmRow r = new VmRow();
+                    r.id = rs.getLong(1);
+                    r.vmKey = rs.getString(2);
+                    r.vmName = rs.getString(3);
+                    r.hostKey = rs.getString(4);
+                    r.clusterId = rs.getString(5);
+                    r.status = rs.getString(6);
+                    r.platformStatus = rs.getString(7);
+                    r.statusDetail = rs.getString(8);
+                    r.deletionState = rs.getString(9);
+                    r.reclaimAt = instant(rs.getTimestamp(10));
+                    r.ipAddresses = rs.getString(11);
+                    r.cpuTopology = rs.getString(12);
+                    long mem = rs.getLong(13);
+                    r.memoryBytes = rs.wasNull() ? null : mem;
+                    r.validFrom = instant(rs.getTimestamp(14));
+                    r.lastSeenAt = instant(rs.getTimestamp(15));
+                    vms.put(r.vmKey, r);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("select id, vm_key, disk_id, lun_id, storage_type, size_bytes,"
+                + " disk_name, iface, storage_domain, valid_from, last_seen_at from vm_disk_interval where"
+                + " vm_key = any(?) and valid_to is null for update")) {
+            ps.setArray(1, c.createArrayOf("varchar", keys));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    DiskRow r = new DiskRow();
+                    r.id = rs.getLong(1);
+                    r.vmKey = rs.getString(2);
+                    r.diskId = rs.getString(3);
+                    r.lunId = rs.getString(4);
+                    r.storageType = rs.getString(5);
+                    long size = rs.getLong(6);
+                    r.sizeBytes = rs.wasNull() ? null : size;
+                    r.diskName = rs.getString(7);
+                    r.iface = rs.getString(8);
+                    r.storageDomain = rs.getString(9);
+                    r.validFrom = instant(rs.getTimestamp(10));
+                    r.lastSeenAt = instant(rs.getTimestamp(11));
+                    disks.computeIfAbsent(r.vmKey, k -> new LinkedHashMap<>()).put(r.diskId, r);
+                }
+            }
+        }
+        return new Open(vms, disks);
+    }
+
+    static void updateVms(Connection c, Collection<VmRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("update vm_interval set valid_to = ?, last_seen_at = ?"
+                + " where id = ?")) {
+            for (VmRow r : rows) {
+                ps.setTimestamp(1, timestamp(r.validTo));
+                ps.setTimestamp(2, timestamp(r.lastSeenAt));
+                ps.setLong(3, r.id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static void updateDisks(Connection c, Collection<DiskRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("update vm_disk_interval set valid_to = ?, last_seen_at = ?"
+                + " where id = ?")) {
+            for (DiskRow r : rows) {
+                ps.setTimestamp(1, timestamp(r.validTo));
+                ps.setTimestamp(2, timestamp(r.lastSeenAt));
+                ps.setLong(3, r.id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static void insertVms(Connection c, List<VmRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into vm_interval (vm_key, source_id, vm_name, host_key,"
+                + " host_name, cluster_id, cluster_name, status, platform_status, status_detail, deletion_state,"
+                + " reclaim_at, ip_addresses, vcpus, cpu_topology, memory_bytes, valid_from, valid_to, last_seen_at,"
+                + " event_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (VmRow r : rows) {
+                ps.setString(1, r.vmKey);
+                ps.setString(2, r.sourceId);
+                ps.setString(3, r.vmName);
+                ps.setString(4, r.hostKey);
+                ps.setString(5, r.hostName);
+                ps.setString(6, r.clusterId);
+                ps.setString(7, r.clusterName);
+                ps.setString(8, r.status);
+                ps.setString(9, r.platformStatus);
+                ps.setString(10, r.statusDetail);
+                ps.setString(11, r.deletionState);
+                ps.setTimestamp(12, timestamp(r.reclaimAt));
+                ps.setString(13, r.ipAddresses);
+                if (r.vcpus == null) {
+                    ps.setNull(14, Types.INTEGER);
+                } else {
+                    ps.setInt(14, r.vcpus);
+                }
+                ps.setString(15, r.cpuTopology);
+                if (r.memoryBytes == null) {
+                    ps.setNull(16, Types.BIGINT);
+                } else {
+                    ps.setLong(16, r.memoryBytes);
+                }
+                ps.setTimestamp(17, timestamp(r.validFrom));
+                ps.setTimestamp(18, timestamp(r.validTo));
+                ps.setTimestamp(19, timestamp(r.lastSeenAt));
+                ps.setString(20, r.eventId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static void insertDisks(Connection c, List<DiskRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into vm_disk_interval (vm_key, source_id, disk_id,"
+                + " disk_name, size_bytes, iface, storage_type, storage_domain, bootable, lun_id, lun_wwid,"
+                + " lun_vendor, lun_product, lun_serial, valid_from, valid_to, last_seen_at, event_id)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (DiskRow r : rows) {
+                ps.setString(1, r.vmKey);
+                ps.setString(2, r.sourceId);
+                ps.setString(3, r.diskId);
+                ps.setString(4, r.diskName);
+                if (r.sizeBytes == null) {
+                    ps.setNull(5, Types.BIGINT);
+                } else {
+                    ps.setLong(5, r.sizeBytes);
+                }
+                ps.setString(6, r.iface);
+                ps.setString(7, r.storageType);
+                ps.setString(8, r.storageDomain);
+                ps.setBoolean(9, r.bootable);
+                ps.setString(10, r.lunId);
+                ps.setString(11, r.lunWwid);
+                ps.setString(12, r.lunVendor);
+                ps.setString(13, r.lunProduct);
+                ps.setString(14, r.lunSerial);
+                ps.setTimestamp(15, timestamp(r.validFrom));
+                ps.setTimestamp(16, timestamp(r.validTo));
+                ps.setTimestamp(17, timestamp(r.lastSeenAt));
+                ps.setString(18, r.eventId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static String ips(VmState s) {
+        String joined = String.join(" ", s.ipAddresses());
+        return joined.length() > 2000 ? joined.substring(0, 2000) : joined;
+    }
+
+    static String topology(VmState s) {
+        return s.cpu() == null ? null : s.cpu().sockets() + "x" + s.cpu().cores() + "x" + s.cpu().threads();
+    }
+
+    private static Timestamp timestamp(Instant t) {
+        return t == null ? null : Timestamp.from(t);
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}
