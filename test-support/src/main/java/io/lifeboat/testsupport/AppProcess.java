@@ -25,10 +25,12 @@ public final class AppProcess {
 
     private final Process process;
     private final String url;
+    private final Path log;
 
-    private AppProcess(Process process, String url) {
+    private AppProcess(Process process, String url, Path log) {
         this.process = process;
         this.url = url;
+        this.log = log;
     }
 
     /** Kills the process at once (SIGKILL), as a crash or an OOM kill would: no shutdown hooks run. */
@@ -39,6 +41,33 @@ public final class AppProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Stops the process as Kubernetes or systemd would (SIGTERM) and waits for it to exit; returns its exit code.
+     * Kills it if it has not exited after {@code grace}.
+     */
+    public int terminate(Duration grace) {
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                LOG.warnf("pid %d did not stop within %s after SIGTERM; killing it", process.pid(), grace);
+                kill();
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The log file the process writes to. */
+    public Path log() {
+        return log;
     }
 
     /** Base URL, e.g. {@code http://localhost:41234}. */
@@ -70,7 +99,7 @@ public final class AppProcess {
             Path log = Files.createTempFile("lifeboat-" + name + "-", ".log");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            AppProcess app = new AppProcess(p, "http://localhost:" + port);
+            AppProcess app = new AppProcess(p, "http://localhost:" + port, log);
             app.awaitReady(Duration.ofSeconds(90), log, name);
             Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "lifeboat-" + name + "-stop"));
             LOG.infof("%s up in %d ms at %s (pid %d, log %s)", name, (System.nanoTime() - t0) / 1_000_000, app.url,
