@@ -15,11 +15,16 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * HTTP batch ingestion of {@code virsh event} lines, end to end: N lines (a watchdog pause and its lifecycle
- * "Suspended Watchdog" per guest, N/2 guests) posted in batches to the watchdog-service, timed until every raw event
- * is stored and every incident made (read from its PostgreSQL schema). Prints events/s.
+ * HTTP batch ingestion of {@code virsh event} lines, end to end, measured side by side in one run: N lines (a watchdog
+ * pause and its lifecycle "Suspended Watchdog" per guest, N/2 guests) from one hypervisor, then N lines spread over
+ * 100 hypervisors (each hypervisor's agent posting its own batches, four at a time), each timed until every raw event
+ * is stored and every incident made (read from the service's PostgreSQL schema). Then the outbox relay's latency,
+ * from the commit of an incident to Kafka's acknowledgement, as the service measured it.
  */
 final class WatchdogIngest {
 
@@ -30,70 +35,130 @@ final class WatchdogIngest {
     private WatchdogIngest() {
     }
 
-    static void run(String watchdog, String jdbcUrl, int events, int batch) throws Exception {
-        String hypervisor = "bench-hv-" + System.currentTimeMillis() % 1_000_000;
+    /** One measured run. */
+    private record Run(double acceptedPerSec, double endToEndPerSec, double seconds, long incidents) {
+    }
+
+    static void run(String watchdog, String jdbcUrl, int events, int batch, int hypervisors) throws Exception {
+        String auth = "Basic " + Base64.getEncoder().encodeToString(("agent:" + System.getenv()
+                .getOrDefault("LIFEBOAT_AGENT_PASSWORD", "agent")).getBytes());
+        String tag = "bench-" + System.currentTimeMillis() % 1_000_000;
+        Run one = run(watchdog, jdbcUrl, auth, tag + "-one", events, batch, 1);
+        Run many = run(watchdog, jdbcUrl, auth, tag + "-many", events, batch, hypervisors);
+        double[] relay = relayLatency(watchdog);
+        new BenchReport("watchdog-ingest")
+                .parameter("events", events)
+                .parameter("batch", batch)
+                .parameter("hypervisors", hypervisors)
+                .figure("oneAcceptedPerSec", "1 hypervisor: HTTP acceptance rate", one.acceptedPerSec(), "events/s")
+                .figure("oneEndToEndPerSec", "1 hypervisor: posted → every raw event stored and incident made",
+                        one.endToEndPerSec(), "events/s")
+                .figure("manyAcceptedPerSec", hypervisors + " hypervisors: HTTP acceptance rate",
+                        many.acceptedPerSec(), "events/s")
+                .figure("manyEndToEndPerSec", hypervisors + " hypervisors: posted → every raw event stored and"
+                        + " incident made", many.endToEndPerSec(), "events/s")
+                .figure("incidents", "incidents made in the two runs", one.incidents() + many.incidents(),
+                        "incidents")
+                .figure("relayP50Ms", "outbox relay, commit → Kafka ack, p50", relay[0], "ms")
+                .figure("relayP99Ms", "outbox relay, commit → Kafka ack, p99", relay[1], "ms")
+                .print();
+    }
+
+    private static Run run(String watchdog, String jdbcUrl, String auth, String prefix, int events, int batch,
+                           int hypervisors) throws Exception {
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-        List<String> bodies = new ArrayList<>();
-        StringBuilder b = new StringBuilder();
-        int inBatch = 0;
+        // Each hypervisor's lines, in its own order, in batches of at most `batch` lines.
+        List<List<String>> perHypervisor = new ArrayList<>();
+        for (int h = 0; h < hypervisors; h++) {
+            perHypervisor.add(new ArrayList<>());
+        }
         for (int g = 0; g < events / 2; g++) {
             String domain = "instance-" + String.format("%08x", g);
             Instant t = t0.plusMillis(g);
-            b.append(VIRSH.format(t)).append("+0000: event 'watchdog' for domain '").append(domain)
-                    .append("': pause\n");
-            b.append(VIRSH.format(t.plusMillis(1))).append("+0000: event 'lifecycle' for domain '").append(domain)
-                    .append("': Suspended Watchdog\n");
-            inBatch += 2;
-            if (inBatch >= batch) {
-                bodies.add(b.toString());
-                b.setLength(0);
-                inBatch = 0;
+            perHypervisor.get(g % hypervisors).add(VIRSH.format(t) + "+0000: event 'watchdog' for domain '" + domain
+                    + "': pause\n" + VIRSH.format(t.plusMillis(1)) + "+0000: event 'lifecycle' for domain '" + domain
+                    + "': Suspended Watchdog\n");
+        }
+        List<String[]> posts = new ArrayList<>();   // [hypervisor, body]
+        for (int h = 0; h < hypervisors; h++) {
+            StringBuilder b = new StringBuilder();
+            int lines = 0;
+            for (String pair : perHypervisor.get(h)) {
+                b.append(pair);
+                lines += 2;
+                if (lines >= batch) {
+                    posts.add(new String[] {prefix + "-hv" + h, b.toString()});
+                    b.setLength(0);
+                    lines = 0;
+                }
+            }
+            if (lines > 0) {
+                posts.add(new String[] {prefix + "-hv" + h, b.toString()});
             }
         }
-        if (inBatch > 0) {
-            bodies.add(b.toString());
-        }
-        String auth = "Basic " + Base64.getEncoder().encodeToString(("agent:" + System.getenv()
-                .getOrDefault("LIFEBOAT_AGENT_PASSWORD", "agent")).getBytes());
         long start = System.nanoTime();
-        for (String body : bodies) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(watchdog
-                            + "/api/v1/events/virsh?hypervisor=" + hypervisor)).header("Authorization", auth)
-                    .header("Content-Type", "text/plain").timeout(Duration.ofMinutes(2))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 202) {
-                throw new IllegalStateException("batch answered " + r.statusCode() + ": " + r.body());
+        // One hypervisor posts its batches in order; several post in parallel, as their agents would.
+        ExecutorService agents = Executors.newFixedThreadPool(hypervisors == 1 ? 1 : 4);
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (String[] p : posts) {
+                sent.add(agents.submit(() -> post(watchdog, auth, p[0], p[1])));
             }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        } finally {
+            agents.shutdown();
         }
         double acceptedSec = (System.nanoTime() - start) / 1e9;
         long stored;
         long incidents;
         try (Connection c = DriverManager.getConnection(jdbcUrl, "lifeboat", "lifeboat")) {
             do {
-                Thread.sleep(200);
-                stored = count(c, "select count(*) from watchdog.raw_event where hypervisor = ?", hypervisor);
-                incidents = count(c, "select count(*) from watchdog.incident where hypervisor = ?", hypervisor);
+                Thread.sleep(100);
+                stored = count(c, "select count(*) from watchdog.raw_event where hypervisor like ?", prefix + "-hv%");
+                incidents = count(c, "select count(*) from watchdog.incident where hypervisor like ?",
+                        prefix + "-hv%");
                 if ((System.nanoTime() - start) / 1e9 > 900) {
                     throw new IllegalStateException("not all stored after 15 min: " + stored + " events");
                 }
             } while (stored < events || incidents < events / 2);
         }
         double totalSec = (System.nanoTime() - start) / 1e9;
-        new BenchReport("watchdog-ingest")
-                .parameter("events", events)
-                .parameter("batch", batch)
-                .parameter("guests", events / 2)
-                .figure("acceptedSec", "all batches accepted (published to the raw topic)", acceptedSec, "s")
-                .figure("acceptedPerSec", "HTTP acceptance rate", events / acceptedSec, "events/s")
-                .figure("endToEndSec", "posted → every raw event stored and every incident made", totalSec, "s")
-                .figure("endToEndPerSec", "end-to-end rate", events / totalSec, "events/s")
-                .figure("incidents", "incidents made", incidents, "incidents")
-                .print();
+        return new Run(events / acceptedSec, events / totalSec, totalSec, incidents);
     }
 
-    private static long count(Connection c, String sql, String hypervisor) throws Exception {
+    private static Void post(String watchdog, String auth, String hypervisor, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(watchdog
+                        + "/api/v1/events/virsh?hypervisor=" + hypervisor)).header("Authorization", auth)
+                .header("Content-Type", "text/plain").timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) {
+            throw new IllegalStateException("batch answered " + r.statusCode() + ": " + r.body());
+        }
+        return null;
+    }
+
+    /** p50 and p99 of {@code lifeboat_outbox_relay_latency_seconds}, in ms. */
+    private static double[] relayLatency(String watchdog) throws Exception {
+        String body = HTTP.send(HttpRequest.newBuilder(URI.create(watchdog + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double p50 = Double.NaN;
+        double p99 = Double.NaN;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("lifeboat_outbox_relay_latency_seconds{") && line.contains("quantile=\"0.5\"")) {
+                p50 = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000;
+            }
+            if (line.startsWith("lifeboat_outbox_relay_latency_seconds{") && line.contains("quantile=\"0.99\"")) {
+                p99 = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000;
+            }
+        }
+        return new double[] {p50, p99};
+    }
+
+    private static long count(Connection c, String sql, String pattern) throws Exception {
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, hypervisor);
+            s.setString(1, pattern);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getLong(1);

@@ -165,4 +165,39 @@ class VmHistoryFlowTest {
         assertThat(new String(dead.get(0).headers().lastHeader("dead-letter-reason").value()))
                 .contains("missing CloudEvents header 'ce_specversion'");
     }
+
+    /**
+     * The inbox: an event id already applied is dropped, even when the record now says something else (a replayed
+     * or redelivered record is never applied twice). Without the inbox the second record would move the VM.
+     */
+    @Test
+    void aRedeliveredEventIdChangesNothingAndIsCountedAsADuplicate() {
+        VmKey key = VmKey.of(SRC, UUID.randomUUID().toString());
+        String id = UUID.randomUUID().toString();
+        VmState first = vm(key, "h1", VmStatus.RUNNING, "3600507680c8081b2e8cc000000000001", T);
+        kafka.publish(new EventEnvelope<>(id, SOURCE, io.lifeboat.common.event.EventTypes.VM_STATE, T,
+                key.toString(), first));
+        String lineage = "/api/v1/vms/" + key.source() + "/" + key.vmId() + "/lineage";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get(lineage).then().statusCode(200)
+                .body("placements", hasSize(1)));
+        double before = duplicates();
+        VmState other = vm(key, "h9", VmStatus.PAUSED, "3600507680c8081b2e8cc000000000002", T.plusSeconds(60));
+        kafka.publish(new EventEnvelope<>(id, SOURCE, io.lifeboat.common.event.EventTypes.VM_STATE,
+                T.plusSeconds(60), key.toString(), other));
+        await().atMost(Duration.ofSeconds(30)).until(() -> duplicates() > before);
+        given().get(lineage).then().statusCode(200)
+                .body("placements", hasSize(1))
+                .body("placements[0].hostName", equalTo("h1"))
+                .body("placements[0].status", equalTo("RUNNING"))
+                .body("placements[0].lastSeenAt", equalTo("2024-06-01T08:00:00Z"))
+                .body("disks", hasSize(1))
+                .body("disks[0].lunWwid", equalTo("3600507680c8081b2e8cc000000000001"));
+    }
+
+    private static double duplicates() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("lifeboat_pipeline_records_total{")
+                        && l.contains("channel=\"inventory-vms\"") && l.contains("outcome=\"duplicate\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
 }

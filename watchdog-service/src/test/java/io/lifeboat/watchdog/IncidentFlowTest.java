@@ -308,4 +308,32 @@ class IncidentFlowTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(incidents("os-w4/" + id))
                 .extracting(i -> i.get("kind")).contains("GUEST_PANIC"));
     }
+
+    /** One impossible line in a 33-line batch: that line is refused with its number and reason, the 32 are taken. */
+    @Test
+    void aLineWithAnImpossibleTimeIsRefusedAloneAndTheRestOfTheBatchIsTaken() {
+        String hv = "cmp-w5-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant t = Instant.parse("2026-11-21T08:00:00Z");
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 33; i++) {
+            lines.add(line(t.plusSeconds(i), "watchdog", "instance-0000f" + String.format("%03d", i), "pause"));
+        }
+        lines.set(16, "2026-13-45 25:61:00.000+0000: event 'watchdog' for domain 'instance-0000f016': pause");
+        lines.set(20, "2026-02-30 08:00:20.000+0000: event 'watchdog' for domain 'instance-0000f020': pause");
+        JsonPath r = postVirsh(hv, String.join("\n", lines), 202);
+        assertThat(r.getInt("accepted")).isEqualTo(31);
+        assertThat(r.getList("rejected.item", Integer.class)).containsExactly(17, 21);
+        assertThat(r.getString("rejected[0].reason")).startsWith("impossible time '2026-13-45 25:61:00.000'");
+        assertThat(r.getString("rejected[1].reason")).startsWith("impossible time '2026-02-30 08:00:20.000'");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            try (var c = io.lifeboat.testsupport.TestInfrastructure.get().jdbc();
+                 var ps = c.prepareStatement("select count(*) from watchdog.raw_event where hypervisor = ?")) {
+                ps.setString(1, hv);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isEqualTo(31);
+                }
+            }
+        });
+    }
 }

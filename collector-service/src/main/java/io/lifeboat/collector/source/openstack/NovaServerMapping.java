@@ -78,8 +78,9 @@ final class NovaServerMapping {
         String vmState = text(s, "OS-EXT-STS:vm_state");
         String taskState = text(s, "OS-EXT-STS:task_state");
         Integer powerState = s.hasNonNull("OS-EXT-STS:power_state") ? s.get("OS-EXT-STS:power_state").asInt() : null;
-        String host = text(s, "OS-EXT-SRV-ATTR:host");
-        String az = text(s, "OS-EXT-AZ:availability_zone");
+        // A server that never got scheduled has no host and an empty availability zone ("", not null).
+        String host = blankToNull(text(s, "OS-EXT-SRV-ATTR:host"));
+        String az = blankToNull(text(s, "OS-EXT-AZ:availability_zone"));
         JsonNode flavor = s.path("flavor");
         Map<String, String> extraSpecs = strings(flavor.path("extra_specs"));
         String imageId = s.path("image").isObject() ? text(s.path("image"), "id") : null;
@@ -178,6 +179,10 @@ final class NovaServerMapping {
         Map<String, String> m = new LinkedHashMap<>();
         obj.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
         return m;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     static String text(JsonNode n, String field) {
