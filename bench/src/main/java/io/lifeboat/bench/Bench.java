@@ -38,7 +38,7 @@ public final class Bench {
                     "http://localhost:" + env.getOrDefault("LIFEBOAT_WATCHDOG_PORT", "8084")),
                     "jdbc:postgresql://127.0.0.1:" + env.getOrDefault("LIFEBOAT_POSTGRES_PORT", "5433") + "/lifeboat",
                     intOption(args, "--events", 20_000), intOption(args, "--batch", 1_000),
-                    intOption(args, "--hypervisors", 100));
+                    intOption(args, "--hypervisors", 100), intOption(args, "--agents", 16));
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'");
                 usage();
@@ -70,9 +70,10 @@ public final class Bench {
                   evacuation-scale [--instances N] [--latency-ms L]
                                                  a host of N instances evacuated with Nova at L ms per call, at
                                                  concurrency 4, 8 and 16, beside the lower bound N x L / concurrency
-                  watchdog-ingest [--events N] [--batch B] [--hypervisors H]
+                  watchdog-ingest [--events N] [--batch B] [--hypervisors H] [--agents A]
                                                  virsh event lines over HTTP, end to end to stored incidents, from
-                                                 one hypervisor and from H, side by side; outbox relay latency
+                                                 one hypervisor and from H (A posting at once), side by side;
+                                                 outbox relay latency under load and on an idle stack
                   mapping-scale [--events N] [--intervals-per-vm K] [--requests R]
                                                  ingestion vs raw consumer; unmap-plan latency at 10M history rows
                 """);

@@ -6,6 +6,7 @@ import io.lifeboat.common.id.VmKey;
 import io.lifeboat.common.inventory.VmState;
 import io.lifeboat.common.topic.Topic;
 import io.lifeboat.evacuation.inventory.InventoryViews;
+import io.lifeboat.evacuation.inventory.VmView;
 import io.lifeboat.service.pipeline.EventHandler;
 import io.lifeboat.service.pipeline.Inbound;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +45,9 @@ public class VmStates implements EventHandler<VmState> {
 
     @Override
     public void apply(List<Inbound<VmState>> batch) {
+        // One query loads the batch's views into the persistence context; each state then finds its view there.
+        VmView.list("vmKey in ?1", batch.stream().map(in -> in.tombstone() ? in.key() : in.data().vm().toString())
+                .distinct().toList());
         for (Inbound<VmState> in : batch) {
             if (in.tombstone()) {
                 views.removed(VmKey.parse(in.key()));

@@ -216,35 +216,36 @@ final class HistoryRows {
         return new Open(vms, disks);
     }
 
+    /** Closes and extends the batch's VM intervals in one statement. */
     static void updateVms(Connection c, Collection<VmRow> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("update vm_interval set valid_to = ?, last_seen_at = ?"
-                + " where id = ?")) {
-            for (VmRow r : rows) {
-                ps.setTimestamp(1, timestamp(r.validTo));
-                ps.setTimestamp(2, timestamp(r.lastSeenAt));
-                ps.setLong(3, r.id);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        update(c, "vm_interval", rows.stream().map(r -> new Object[] {r.id, r.validTo, r.lastSeenAt}).toList());
     }
 
+    /** Closes and extends the batch's disk intervals in one statement. */
     static void updateDisks(Connection c, Collection<DiskRow> rows) throws SQLException {
+        update(c, "vm_disk_interval", rows.stream().map(r -> new Object[] {r.id, r.validTo, r.lastSeenAt}).toList());
+    }
+
+    /** [id, validTo, lastSeenAt] rows → one {@code update ... from unnest(...)}. */
+    private static void update(Connection c, String table, List<Object[]> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("update vm_disk_interval set valid_to = ?, last_seen_at = ?"
-                + " where id = ?")) {
-            for (DiskRow r : rows) {
-                ps.setTimestamp(1, timestamp(r.validTo));
-                ps.setTimestamp(2, timestamp(r.lastSeenAt));
-                ps.setLong(3, r.id);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        Object[] ids = new Object[rows.size()];
+        Object[] validTo = new Object[rows.size()];
+        Object[] lastSeen = new Object[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            ids[i] = rows.get(i)[0];
+            validTo[i] = rows.get(i)[1] == null ? null : rows.get(i)[1].toString();
+            lastSeen[i] = rows.get(i)[2].toString();
+        }
+        try (PreparedStatement ps = c.prepareStatement("update " + table + " t set valid_to = u.vt::timestamptz,"
+                + " last_seen_at = u.ls::timestamptz from unnest(?::bigint[], ?::varchar[], ?::varchar[])"
+                + " as u(id, vt, ls) where t.id = u.id")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            ps.setArray(2, c.createArrayOf("varchar", validTo));
+            ps.setArray(3, c.createArrayOf("varchar", lastSeen));
+            ps.executeUpdate();
         }
     }
 

@@ -67,12 +67,13 @@ public class Outbox {
         }
         long id = em.unwrap(Session.class).doReturningWork(c -> {
             try (PreparedStatement ps = c.prepareStatement("insert into outbox_event (event_id, type, source,"
-                    + " event_time, payload) values (?, ?, ?, ?, ?) returning id")) {
+                    + " event_time, payload, record_key) values (?, ?, ?, ?, ?, ?) returning id")) {
                 ps.setString(1, e.id());
                 ps.setString(2, e.type().type());
                 ps.setString(3, e.source().toString());
                 ps.setTimestamp(4, Timestamp.from(e.time()));
                 ps.setString(5, payload);
+                ps.setString(6, e.key());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -89,13 +90,14 @@ public class Outbox {
             return;
         }
         int n = events.size();
-        String[][] cols = new String[5][n];
+        String[][] cols = new String[6][n];
         for (int i = 0; i < n; i++) {
             EventEnvelope<?> e = events.get(i);
             cols[0][i] = e.id();
             cols[1][i] = e.type().type();
             cols[2][i] = e.source().toString();
             cols[3][i] = e.time().toString();
+            cols[5][i] = e.key();
             try {
                 cols[4][i] = Json.mapper().writeValueAsString(e.data());
             } catch (Exception ex) {
@@ -105,10 +107,10 @@ public class Outbox {
         List<Long> ids = em.unwrap(Session.class).doReturningWork(c -> {
             List<Long> out = new ArrayList<>(n);
             try (PreparedStatement ps = c.prepareStatement("insert into outbox_event (event_id, type, source,"
-                    + " event_time, payload) select i, t, s, et::timestamptz, p from unnest(?::varchar[],"
-                    + " ?::varchar[], ?::varchar[], ?::varchar[], ?::text[]) with ordinality as u(i, t, s, et, p, o)"
-                    + " order by o returning id")) {
-                for (int col = 0; col < 5; col++) {
+                    + " event_time, payload, record_key) select i, t, s, et::timestamptz, p, k from unnest(?::varchar[],"
+                    + " ?::varchar[], ?::varchar[], ?::varchar[], ?::text[], ?::varchar[]) with ordinality"
+                    + " as u(i, t, s, et, p, k, o) order by o returning id")) {
+                for (int col = 0; col < 6; col++) {
                     ps.setArray(col + 1, c.createArrayOf(col == 4 ? "text" : "varchar", cols[col]));
                 }
                 try (ResultSet rs = ps.executeQuery()) {

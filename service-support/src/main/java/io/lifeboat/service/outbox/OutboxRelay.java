@@ -199,7 +199,7 @@ public class OutboxRelay {
             for (Row row : rows) {
                 ProducerRecord<String, byte[]> record;
                 try {
-                    record = CloudEventsKafka.toRecord(envelope(row));
+                    record = record(row);
                 } catch (RuntimeException e) {
                     park.put(row.id, "cannot be built into an event: " + Failures.describe(e));
                     continue;
@@ -238,19 +238,20 @@ public class OutboxRelay {
         return taken;
     }
 
-    private record Row(long id, String eventId, String type, String source, Instant eventTime, String payload) {
+    private record Row(long id, String eventId, String type, String source, Instant eventTime, String payload,
+                       String key) {
     }
 
     private List<Row> next() {
         return em.unwrap(Session.class).doReturningWork(c -> {
             List<Row> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select id, event_id, type, source, event_time, payload"
-                    + " from outbox_event where parked_at is null order by id limit " + BATCH
+            try (PreparedStatement ps = c.prepareStatement("select id, event_id, type, source, event_time, payload,"
+                    + " record_key from outbox_event where parked_at is null order by id limit " + BATCH
                     + " for update skip locked")) {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getTimestamp(5).toInstant(), rs.getString(6)));
+                                rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getString(7)));
                     }
                 }
             }
@@ -312,6 +313,21 @@ public class OutboxRelay {
             backlog = new Backlog(b.pending(), b.oldest(), b.parked(), "backlog unknown: " + Failures.describe(e),
                     b.checkedAt());
         }
+    }
+
+    /**
+     * The record of a row: the stored JSON as it is, keyed by the stored key. A row without a key (written before
+     * keys were stored) is read back into its event to derive it.
+     */
+    private static ProducerRecord<String, byte[]> record(Row row) {
+        EventType<?> type = EventTypes.byType(row.type).orElseThrow(() ->
+                new IllegalArgumentException("unknown event type '" + row.type + "'"));
+        if (row.key == null) {
+            return CloudEventsKafka.toRecord(envelope(row));
+        }
+        return new ProducerRecord<>(type.topic().topicName(), null, row.key,
+                row.payload.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                CloudEventsKafka.headers(row.eventId, row.source, row.type, row.eventTime, row.key));
     }
 
     private static EventEnvelope<?> envelope(Row row) {

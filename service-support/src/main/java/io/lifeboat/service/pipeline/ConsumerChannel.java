@@ -232,7 +232,8 @@ final class ConsumerChannel<T> implements Runnable {
                 ids.add(i.inbound.eventId());
                 types.add(i.inbound.eventType());
             }
-            Set<String> fresh = ctx.inbox().firstDeliveries(ids, types);
+            Set<String> fresh = handler.deduplicatesItself() ? new HashSet<>(ids)
+                    : ctx.inbox().firstDeliveries(ids, types);
             List<Inbound<T>> firsts = new ArrayList<>(fresh.size());
             Set<String> taken = new HashSet<>();
             for (Batch.Item i : chunk) {

@@ -28,6 +28,14 @@ public interface EventHandler<T> {
     }
 
     /**
+     * True when the handler recognises a redelivered event itself, because what it stores is keyed by the event id
+     * (the watchdog's raw events): the pipeline then skips its inbox for this channel, a write per event saved.
+     */
+    default boolean deduplicatesItself() {
+        return false;
+    }
+
+    /**
      * Checks what decoding cannot (the key of a tombstone, references between fields); throws
      * {@link PoisonRecordException} (or {@link IllegalArgumentException}) for a record that can never be applied.
      */

@@ -58,7 +58,9 @@ public class TopicReplay {
                 }
                 n += batch.items.size();
                 QuarkusTransaction.requiringNew().run(() -> {
-                    Set<String> fresh = inbox.firstDeliveries(good.stream().map(Inbound::eventId).toList(),
+                    Set<String> fresh = handler.deduplicatesItself()
+                            ? new java.util.HashSet<>(good.stream().map(Inbound::eventId).toList())
+                            : inbox.firstDeliveries(good.stream().map(Inbound::eventId).toList(),
                             good.stream().map(Inbound::eventType).toList());
                     Set<String> taken = new HashSet<>();
                     List<Inbound<T>> firsts = good.stream().filter(i -> fresh.contains(i.eventId())

@@ -35,7 +35,7 @@ public class SupportSchema {
      * The scripts, in order. Listed rather than scanned: a packaged Quarkus application cannot list classpath
      * folders, and Quarkus' own Flyway only knows the locations it scanned at build time.
      */
-    static final List<String> SCRIPTS = List.of("V1__pipeline.sql");
+    static final List<String> SCRIPTS = List.of("V1__pipeline.sql", "V2__outbox_record_key.sql");
 
     @Inject
     Instance<AgroalDataSource> dataSource;

@@ -29,7 +29,8 @@ final class Guests {
         }
     }
 
-    static Guests load(List<LibvirtRawEvent> events) {
+    /** The batch's guests, read with one statement (array parameters) outside the ORM. */
+    static Guests load(org.hibernate.Session session, List<LibvirtRawEvent> events) {
         Set<String> uuids = new LinkedHashSet<>();
         Set<String> names = new LinkedHashSet<>();
         for (LibvirtRawEvent e : events) {
@@ -40,9 +41,13 @@ final class Guests {
                 names.add(e.domainName());
             }
         }
-        return load(uuids, names);
+        if (uuids.isEmpty() && names.isEmpty()) {
+            return new Guests(List.of());
+        }
+        return new Guests(session.doReturningWork(c -> IncidentRows.refs(c, uuids, names)));
     }
 
+    /** One guest's candidates, through the ORM (which first writes what the transaction changed). */
     static Guests load(String uuid, String name) {
         return load(uuid == null ? Set.of() : Set.of(uuid.toLowerCase(Locale.ROOT)),
                 name == null ? Set.of() : Set.of(name));

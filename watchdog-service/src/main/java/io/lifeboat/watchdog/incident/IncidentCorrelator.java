@@ -45,11 +45,12 @@ public class IncidentCorrelator {
     @Transactional(Transactional.TxType.MANDATORY)
     public Collection<Incident> apply(List<RawEvent> events) {
         Session session = em.unwrap(Session.class);
-        Set<String> stored = session.doReturningWork(c -> RawEventStore.store(c, events, Instant.now()));
-        List<RawEvent> fresh = new ArrayList<>(stored.size());
+        Set<String> existing = session.doReturningWork(c -> RawEventStore.existing(c, events));
+        List<RawEvent> fresh = new ArrayList<>(events.size());
         Set<String> taken = new HashSet<>();
+        Set<String> same = new HashSet<>();
         for (RawEvent r : events) {
-            if (stored.contains(r.id()) && taken.add(r.id())) {
+            if (!existing.contains(r.id()) && taken.add(r.id()) && same.add(RawEventStore.sameKey(r.event()))) {
                 fresh.add(r);
                 metrics.counter("lifeboat.watchdog.raw.events", "outcome", "stored", "kind", r.event().kind().name())
                         .increment();
@@ -59,17 +60,30 @@ public class IncidentCorrelator {
         }
         List<RawEvent> classified = fresh.stream().filter(r -> Classification.of(r.event()) != null).toList();
         if (classified.isEmpty()) {
+            session.doWork(c -> RawEventStore.insert(c, fresh, Map.of(), Instant.now()));
             return List.of();
         }
-        Guests guests = Guests.load(classified.stream().map(RawEvent::event).toList());
+        Guests guests = Guests.load(session, classified.stream().map(RawEvent::event).toList());
         Instant earliest = classified.stream().map(r -> r.event().occurredAt()).min(Instant::compareTo).orElseThrow();
         Duration reach = config.incidentWindow().compareTo(config.crashLoopWindow()) > 0 ? config.incidentWindow()
                 : config.crashLoopWindow();
-        Play play = new Play(Recent.load(guests, classified, earliest.minus(reach)), guests);
+        Play play = new Play(Recent.load(session, guests, classified, earliest.minus(reach)), guests);
         for (RawEvent r : classified) {
             play.event(r.id(), r.event());
         }
-        session.doWork(c -> RawEventStore.link(c, play.links));
+        // What the batch made and changed is written once it is played, in one statement each; every incident the
+        // batch touched is published with it (IncidentEvents), so its published version is its version.
+        List<Incident> changed = new ArrayList<>();
+        for (Incident i : play.touched.values()) {
+            i.publishedVersion = i.version;
+            if (!play.created.contains(i)) {
+                changed.add(i);
+            }
+        }
+        session.doWork(c -> {
+            IncidentRows.write(c, play.created, changed);
+            RawEventStore.insert(c, fresh, play.links, Instant.now());
+        });
         return play.touched.values();
     }
 
@@ -89,6 +103,7 @@ public class IncidentCorrelator {
         private final Guests guests;
         final Map<UUID, Incident> touched = new LinkedHashMap<>();
         final Map<String, UUID> links = new LinkedHashMap<>();
+        final Set<Incident> created = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
         Play(Recent incidents, Guests guests) {
             this.incidents = incidents;
@@ -121,6 +136,7 @@ public class IncidentCorrelator {
                     i.domainName = e.domainName();
                 }
                 i.version++;
+                incidents.add(i);   // indexed under a UUID or name it may just have learnt
             } else if (c.kind() != null) {
                 i = new Incident();
                 i.id = UUID.randomUUID();
@@ -137,7 +153,7 @@ public class IncidentCorrelator {
                 i.eventCount = 1;
                 i.version = 1;
                 vm.ifPresent(v -> correlate(i, v));
-                em.persist(i);
+                created.add(i);
                 incidents.add(i);
                 metrics.counter("lifeboat.watchdog.incidents", "kind", i.kind.name()).increment();
             } else {
@@ -182,7 +198,7 @@ public class IncidentCorrelator {
             l.detail = detail;
             l.version = 1;
             vm.ifPresent(v -> correlate(l, v));
-            em.persist(l);
+            created.add(l);
             incidents.add(l);
             touched.put(l.id, l);
             metrics.counter("lifeboat.watchdog.incidents", "kind", l.kind.name()).increment();
@@ -199,17 +215,35 @@ public class IncidentCorrelator {
         }
     }
 
-    /** The inventory learnt a VM: incidents of its domain that waited uncorrelated are tied to it now. */
+    /**
+     * The inventory learnt these VMs: incidents of their domains that waited uncorrelated are tied to them now. One
+     * query for the whole batch (the waiting incidents are few, and indexed).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public List<Incident> correlateLate(VmRef v) {
-        List<Incident> waiting = new ArrayList<>(Incident.list("vmKey is null and domainUuid = ?1",
-                v.vmId.toLowerCase()));
-        waiting.addAll(Incident.list("vmKey is null and domainName = ?1 and domainUuid is null", v.domainName));
+    public List<Incident> correlateLate(Collection<VmRef> refs) {
+        if (refs.isEmpty()) {
+            return List.of();
+        }
+        Map<String, VmRef> byUuid = new LinkedHashMap<>();
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (VmRef v : refs) {
+            byUuid.putIfAbsent(v.vmId.toLowerCase(java.util.Locale.ROOT), v);
+            names.add(v.domainName);
+        }
+        List<Incident> waiting = Incident.list("vmKey is null and (domainUuid in ?1 or (domainUuid is null and"
+                + " domainName in ?2))", byUuid.keySet(), names);
         List<Incident> tied = new ArrayList<>();
         for (Incident i : waiting) {
-            if (i.domainUuid == null && resolve(null, i.domainName, i.hypervisor).map(r -> !r.vmKey.equals(v.vmKey))
-                    .orElse(true)) {
-                continue;   // a shared name: only the VM on that hypervisor
+            VmRef v;
+            if (i.domainUuid != null) {
+                v = byUuid.get(i.domainUuid);
+            } else {
+                // A shared name (two regions' instance-0000a001): only the VM on that hypervisor.
+                v = resolve(null, i.domainName, i.hypervisor).filter(r -> refs.stream()
+                        .anyMatch(x -> x.vmKey.equals(r.vmKey))).orElse(null);
+            }
+            if (v == null) {
+                continue;
             }
             correlate(i, v);
             i.version++;

@@ -47,7 +47,9 @@ public class IncidentEvents {
         Instant now = Instant.now();
         List<EventEnvelope<?>> events = new ArrayList<>(incidents.size());
         for (Incident i : incidents) {
-            i.publishedVersion = i.version;
+            if (i.publishedVersion != i.version) {
+                i.publishedVersion = i.version;   // changed anyway (its version moved): no extra update
+            }
             GuestIncident data = event(i, raw.getOrDefault(i.id, List.of()));
             events.add(new EventEnvelope<>(eventId(i), outbox.source(), EventTypes.GUEST_INCIDENT, now,
                     EventTypes.GUEST_INCIDENT.keyFor(data), data));

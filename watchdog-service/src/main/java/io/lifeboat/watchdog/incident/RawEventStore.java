@@ -15,25 +15,89 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The {@code raw_event} table, a batch at a time: one statement stores a batch (the same event twice, by id or by
- * content, is taken once) and one links the stored events to their incidents.
+ * The {@code raw_event} table, a batch at a time: one lookup finds which events of a batch are stored already (the
+ * same event twice, by id or by content, is taken once), one statement stores the new ones with their incidents.
  */
 final class RawEventStore {
 
     private RawEventStore() {
     }
 
-    /** Stores the events; returns the ids that were new. */
-    static Set<String> store(Connection c, List<RawEvent> events, Instant receivedAt) throws SQLException {
-        Set<String> stored = new HashSet<>();
+    /** What makes two raw events the same event (the unique index {@code raw_event_same}). */
+    static String sameKey(LibvirtRawEvent e) {
+        return String.join("\u0001", e.hypervisor(), nz(e.domainUuid() == null ? null : e.domainUuid().toLowerCase()),
+                nz(e.domainName()), e.kind().name(), nz(e.lifecycleType()), nz(e.lifecycleDetail()),
+                nz(e.watchdogAction()), nz(e.ioError() == null ? null : e.ioError().reason()),
+                nz(e.ioError() == null ? null : e.ioError().devAlias()), e.occurredAt().toString());
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    /**
+     * The events of the batch already stored, by id (a redelivery) or by content (the same event sent twice, by an
+     * agent and a pipe): one indexed lookup for the batch.
+     */
+    static Set<String> existing(Connection c, List<RawEvent> events) throws SQLException {
+        Set<String> found = new HashSet<>();
         if (events.isEmpty()) {
-            return stored;
+            return found;
         }
         int n = events.size();
-        String[][] cols = new String[16][n];
+        String[][] cols = new String[11][n];
         for (int i = 0; i < n; i++) {
             LibvirtRawEvent e = events.get(i).event();
             cols[0][i] = events.get(i).id();
+            cols[1][i] = e.hypervisor();
+            cols[2][i] = e.domainUuid() == null ? null : e.domainUuid().toLowerCase();
+            cols[3][i] = e.domainName();
+            cols[4][i] = e.kind().name();
+            cols[5][i] = e.lifecycleType();
+            cols[6][i] = e.lifecycleDetail();
+            cols[7][i] = e.watchdogAction();
+            cols[8][i] = e.ioError() == null ? null : e.ioError().reason();
+            cols[9][i] = e.ioError() == null ? null : e.ioError().devAlias();
+            cols[10][i] = e.occurredAt().toString();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                select u.id from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
+                                        ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
+                                        ?::varchar[]) as u(id, hv, du, dn, k, lt, ld, wa, ir, ida, oa)
+                 where exists (select 1 from raw_event r where r.id = u.id)
+                    or exists (select 1 from raw_event r where r.hypervisor = u.hv
+                                 and coalesce(r.domain_uuid, '') = coalesce(u.du, '')
+                                 and coalesce(r.domain_name, '') = coalesce(u.dn, '') and r.kind = u.k
+                                 and coalesce(r.lifecycle_type, '') = coalesce(u.lt, '')
+                                 and coalesce(r.lifecycle_detail, '') = coalesce(u.ld, '')
+                                 and coalesce(r.watchdog_action, '') = coalesce(u.wa, '')
+                                 and coalesce(r.io_reason, '') = coalesce(u.ir, '')
+                                 and coalesce(r.io_dev_alias, '') = coalesce(u.ida, '')
+                                 and r.occurred_at = u.oa::timestamptz)""")) {
+            for (int col = 0; col < 11; col++) {
+                ps.setArray(col + 1, c.createArrayOf("varchar", cols[col]));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getString(1));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Stores new events, each with the incident it started or joined (if any), in one statement. */
+    static void insert(Connection c, List<RawEvent> events, Map<String, UUID> incidentOf, Instant receivedAt)
+            throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        int n = events.size();
+        String[][] cols = new String[17][n];
+        for (int i = 0; i < n; i++) {
+            LibvirtRawEvent e = events.get(i).event();
+            String id = events.get(i).id();
+            cols[0][i] = id;
             cols[1][i] = e.hypervisor();
             cols[2][i] = e.host() == null ? null : e.host().toString();
             cols[3][i] = e.domainUuid() == null ? null : e.domainUuid().toLowerCase();
@@ -49,47 +113,28 @@ final class RawEventStore {
             cols[13][i] = e.occurredAt().toString();
             cols[14][i] = e.via().name();
             cols[15][i] = e.rawLine();
+            UUID incident = incidentOf.get(id);
+            cols[16][i] = incident == null ? null : incident.toString();
         }
+        // "on conflict do nothing": a consumer that took over the partition in a rebalance may have stored it first.
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into raw_event (id, hypervisor, host_key, domain_uuid, domain_name, kind, lifecycle_type,
                     lifecycle_detail, watchdog_action, io_src_path, io_dev_alias, io_action, io_reason, occurred_at,
-                    via, raw_line, received_at)
-                select id, hv, hk, du, dn, k, lt, ld, wa, isp, ida, ia, ir, oa::timestamptz, via, rl, ?
+                    via, raw_line, incident_id, received_at)
+                select id, hv, hk, du, dn, k, lt, ld, wa, isp, ida, ia, ir, oa::timestamptz, via, rl, inc::uuid, ?
                   from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
                               ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],
-                              ?::varchar[], ?::varchar[], ?::varchar[], ?::text[])
-                       as u(id, hv, hk, du, dn, k, lt, ld, wa, isp, ida, ia, ir, oa, via, rl)
-                on conflict do nothing
-                returning id""")) {
+                              ?::varchar[], ?::varchar[], ?::varchar[], ?::text[], ?::varchar[])
+                       as u(id, hv, hk, du, dn, k, lt, ld, wa, isp, ida, ia, ir, oa, via, rl, inc)
+                on conflict do nothing""")) {
             ps.setTimestamp(1, java.sql.Timestamp.from(receivedAt));
-            for (int col = 0; col < 16; col++) {
+            for (int col = 0; col < 17; col++) {
                 ps.setArray(col + 2, c.createArrayOf(col == 15 ? "text" : "varchar", cols[col]));
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    stored.add(rs.getString(1));
-                }
-            }
-        }
-        return stored;
-    }
-
-    /** Links each stored event to the incident it started or joined. */
-    static void link(Connection c, Map<String, UUID> incidentOf) throws SQLException {
-        if (incidentOf.isEmpty()) {
-            return;
-        }
-        List<String> ids = new ArrayList<>(incidentOf.keySet());
-        List<String> incidents = ids.stream().map(id -> incidentOf.get(id).toString()).toList();
-        try (PreparedStatement ps = c.prepareStatement("update raw_event r set incident_id = u.i::uuid from"
-                + " unnest(?::varchar[], ?::varchar[]) as u(id, i) where r.id = u.id")) {
-            ps.setArray(1, c.createArrayOf("varchar", ids.toArray()));
-            ps.setArray(2, c.createArrayOf("varchar", incidents.toArray()));
             ps.executeUpdate();
         }
     }
 
-    /** The first 100 raw event ids of each incident, oldest first. */
     static Map<UUID, List<String>> rawIds(Connection c, Set<UUID> incidents) throws SQLException {
         Map<UUID, List<String>> out = new java.util.HashMap<>();
         if (incidents.isEmpty()) {

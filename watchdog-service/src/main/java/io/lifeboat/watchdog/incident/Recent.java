@@ -5,12 +5,17 @@ import io.lifeboat.watchdog.inventory.VmRef;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The recent incidents of a batch's guests, read once (by VM, and by hypervisor and domain for guests the inventory
@@ -18,13 +23,16 @@ import java.util.Set;
  */
 final class Recent {
 
-    private final List<Incident> incidents;
+    /** By VM key, and by hypervisor and domain UUID or name; an incident changed in the batch is indexed again. */
+    private final Map<String, Set<Incident>> byVm = new HashMap<>();
+    private final Map<String, Set<Incident>> byUuid = new HashMap<>();
+    private final Map<String, Set<Incident>> byName = new HashMap<>();
 
     private Recent(List<Incident> incidents) {
-        this.incidents = new ArrayList<>(incidents);
+        incidents.forEach(this::add);
     }
 
-    static Recent load(Guests guests, List<RawEvent> events, Instant since) {
+    static Recent load(org.hibernate.Session session, Guests guests, List<RawEvent> events, Instant since) {
         Set<String> vmKeys = new LinkedHashSet<>();
         Set<String> hypervisors = new LinkedHashSet<>();
         Set<String> uuids = new LinkedHashSet<>();
@@ -40,31 +48,48 @@ final class Recent {
                 names.add(e.domainName());
             }
         }
-        List<Incident> found = new ArrayList<>();
-        if (!vmKeys.isEmpty()) {
-            found.addAll(Incident.list("lastSeenAt >= ?1 and vmKey in ?2", since, vmKeys));
-        }
-        // A superset (any of the hypervisors with any of the domains), narrowed in memory by each lookup.
-        if (!uuids.isEmpty()) {
-            found.addAll(Incident.list("lastSeenAt >= ?1 and hypervisor in ?2 and domainUuid in ?3", since,
-                    hypervisors, uuids));
-        }
-        if (!names.isEmpty()) {
-            found.addAll(Incident.list("lastSeenAt >= ?1 and hypervisor in ?2 and domainName in ?3", since,
-                    hypervisors, names));
-        }
-        return new Recent(found.stream().distinct().toList());
+        return new Recent(session.doReturningWork(c -> IncidentRows.recent(c, vmKeys, hypervisors, uuids, names,
+                since)));
     }
 
+    /** Indexes an incident under its current VM and domain (again after they changed; lookups re-check them). */
     void add(Incident i) {
-        incidents.add(i);
+        if (i.vmKey != null) {
+            byVm.computeIfAbsent(i.vmKey, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(i);
+        }
+        if (i.domainUuid != null) {
+            byUuid.computeIfAbsent(key(i.hypervisor, i.domainUuid), k -> Collections.newSetFromMap(
+                    new IdentityHashMap<>())).add(i);
+        }
+        if (i.domainName != null) {
+            byName.computeIfAbsent(key(i.hypervisor, i.domainName), k -> Collections.newSetFromMap(
+                    new IdentityHashMap<>())).add(i);
+        }
+    }
+
+    private static String key(String hypervisor, String domain) {
+        return hypervisor + "\u0000" + domain;
+    }
+
+    private Stream<Incident> guest(Optional<VmRef> vm, String hypervisor, String uuid, String name) {
+        if (vm.isPresent()) {
+            return byVm.getOrDefault(vm.get().vmKey, Set.of()).stream();
+        }
+        Stream<Incident> s = Stream.empty();
+        if (uuid != null) {
+            s = Stream.concat(s, byUuid.getOrDefault(key(hypervisor, uuid), Set.of()).stream());
+        }
+        if (name != null) {
+            s = Stream.concat(s, byName.getOrDefault(key(hypervisor, name), Set.of()).stream());
+        }
+        return s.distinct();
     }
 
     /** The guest's most recent incident of these kinds seen since then: by VM when known, else by domain. */
     Optional<Incident> latest(Optional<VmRef> vm, String hypervisor, String domainUuid, String domainName,
                               Set<IncidentKind> kinds, Instant since) {
         String uuid = domainUuid == null ? null : domainUuid.toLowerCase(Locale.ROOT);
-        return incidents.stream()
+        return guest(vm, hypervisor, uuid, domainName)
                 .filter(i -> kinds.contains(i.kind) && !i.lastSeenAt.isBefore(since))
                 .filter(i -> vm.isPresent() ? vm.get().vmKey.equals(i.vmKey)
                         : hypervisor.equals(i.hypervisor) && ((uuid != null && uuid.equals(i.domainUuid))
@@ -74,7 +99,7 @@ final class Recent {
 
     /** The guest's crashes since then, which may make a crash loop. */
     List<Incident> crashes(Optional<VmRef> vm, Incident latest, Instant since) {
-        return incidents.stream()
+        return guest(vm, latest.hypervisor, latest.domainUuid, latest.domainUuid == null ? latest.domainName : null)
                 .filter(i -> Classification.CRASHES.contains(i.kind))
                 .filter(i -> vm.isPresent()
                         ? vm.get().vmKey.equals(i.vmKey) && !i.firstSeenAt.isBefore(since)

@@ -44,6 +44,12 @@ public class RawEvents implements EventHandler<LibvirtRawEvent> {
         return EventTypes.LIBVIRT_RAW_EVENT;
     }
 
+    /** Raw events are stored under their event id, which the correlation checks first: no inbox needed. */
+    @Override
+    public boolean deduplicatesItself() {
+        return true;
+    }
+
     /** What the raw_event table can hold: a longer value is a broken sender, never stored in part. */
     @Override
     public void validate(Inbound<LibvirtRawEvent> in) {

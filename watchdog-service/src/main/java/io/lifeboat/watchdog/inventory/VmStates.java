@@ -13,7 +13,10 @@ import io.lifeboat.watchdog.incident.IncidentEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,39 +53,47 @@ public class VmStates implements EventHandler<VmState> {
         }
     }
 
+    /**
+     * The batch's refs are read in one query, changed in memory and written in JDBC batches; incidents that waited
+     * for any of these VMs are looked up once for the whole batch.
+     */
     @Override
     public void apply(List<Inbound<VmState>> batch) {
-        Map<UUID, Incident> tied = new LinkedHashMap<>();
+        Set<String> keys = new LinkedHashSet<>();
+        batch.forEach(in -> keys.add(in.tombstone() ? in.key() : in.data().vm().toString()));
+        Map<String, VmRef> refs = new HashMap<>();
+        VmRef.<VmRef>list("vmKey in ?1", keys).forEach(r -> refs.put(r.vmKey, r));
+        Map<String, VmRef> learnt = new LinkedHashMap<>();
         for (Inbound<VmState> in : batch) {
             if (in.tombstone()) {
-                removed(in.key());
-            } else {
-                VmRef v = apply(in.data());
+                VmRef v = refs.get(in.key());
                 if (v != null) {
-                    correlator.correlateLate(v).forEach(i -> tied.put(i.id, i));
+                    v.removed = true;
+                    v.deletionState = "DELETED";
+                }
+            } else {
+                VmRef v = apply(in.data(), refs);
+                if (v != null) {
+                    learnt.put(v.vmKey, v);
                 }
             }
         }
+        Map<UUID, Incident> tied = new LinkedHashMap<>();
+        correlator.correlateLate(learnt.values()).forEach(i -> tied.put(i.id, i));
         incidents.changed(tied.values());
     }
 
-    private static void removed(String vmKey) {
-        VmRef v = VmRef.findById(vmKey);
-        if (v != null) {
-            v.removed = true;
-            v.deletionState = "DELETED";
-        }
-    }
-
     /** Returns the stored ref, or null when the state is older than what is stored. */
-    private static VmRef apply(VmState s) {
-        VmRef v = VmRef.findById(s.vm().toString());
+    private static VmRef apply(VmState s, Map<String, VmRef> refs) {
+        VmRef v = refs.get(s.vm().toString());
         if (v != null && v.observedAt.isAfter(s.observedAt())) {
             return null;
         }
-        if (v == null) {
+        boolean fresh = v == null;
+        if (fresh) {
             v = new VmRef();
             v.vmKey = s.vm().toString();
+            refs.put(v.vmKey, v);
         }
         v.sourceId = s.vm().source().value();
         v.platform = s.platform().name();
@@ -103,7 +114,9 @@ public class VmStates implements EventHandler<VmState> {
         v.watchdogSource = s.watchdog() == null ? null : s.watchdog().source().name();
         v.removed = false;
         v.observedAt = s.observedAt();
-        v.persist();
+        if (fresh) {
+            v.persist();
+        }
         return v;
     }
 }
