@@ -63,6 +63,7 @@ final class MappingScale {
         try (Connection db = DriverManager.getConnection(jdbc, "lifeboat", "lifeboat")) {
             cleanup(db);
             double[] ingest = ingestion(kafka, mapping, events);
+            double[] drain = drain(kafka, mapping, events);
             long rows = generateHistory(db, vmIntervalsPerVm);
             double[] latencies = planLatencies(mapping, auth, requests);
             new BenchReport("mapping-scale")
@@ -75,6 +76,14 @@ final class MappingScale {
                             ingest[1], "events/s")
                     .figure("ingestShareOfRaw", "mapping ingestion as a share of the raw consumer",
                             100 * ingest[0] / ingest[1], "%")
+                    .figure("busyMsPer1000", "mapping-service batch time per 1,000 events (all its consumers)",
+                            ingest[2], "ms")
+                    .figure("drainEventsPerSec", "backlog of the same size: the mapping-service drains it", drain[0],
+                            "events/s")
+                    .figure("drainRawEventsPerSec", "backlog: raw Kafka consumer + decode, idle stack", drain[1],
+                            "events/s")
+                    .figure("drainShareOfRaw", "backlog drain as a share of the raw consumer", 100 * drain[0] / drain[1],
+                            "%")
                     .figure("historyRows", "history rows (vm_interval + vm_disk_interval)", rows, "rows")
                     .figure("planP50Ms", "unmap plan query p50", latencies[0], "ms")
                     .figure("planP99Ms", "unmap plan query p99", latencies[1], "ms")
@@ -99,6 +108,7 @@ final class MappingScale {
             start = c.endOffsets(parts);
         }
         double before = metric(mapping, "lifeboat_mapping_vm_observations_total");
+        double busyBefore = metric(mapping, "lifeboat_pipeline_batch_seconds_sum", "channel=\"inventory-vms\"");
         int vms = Math.max(1, events / 4);
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         long t0 = System.nanoTime();
@@ -150,7 +160,102 @@ final class MappingScale {
             Thread.sleep(50);
         }
         double ingestSec = (System.nanoTime() - t0) / 1e9;
-        return new double[] {events / ingestSec, raw.get()};
+        double busy = metric(mapping, "lifeboat_pipeline_batch_seconds_sum", "channel=\"inventory-vms\"") - busyBefore;
+        return new double[] {events / ingestSec, raw.get(), busy * 1000 * 1000 / events};
+    }
+
+    /**
+     * A backlog: the mapping-service's process is stopped (SIGSTOP) while the events are written and the other
+     * services consume them; a plain consumer reads and decodes the backlog on the then idle stack; the process is
+     * continued (SIGCONT) and timed from its first applied batch (its consumers rejoin their group first: the broker
+     * dropped them while the process was stopped) until it has applied the backlog. Local stack only.
+     */
+    private static double[] drain(String kafka, String mapping, int events) throws Exception {
+        String port = URI.create(mapping).getPort() + "";
+        ProcessHandle service = ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c ->
+                c.contains("-Dquarkus.http.port=" + port) && c.contains("mapping-service")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no mapping-service process on port " + port
+                        + " on this machine: the backlog phase runs on the local stack only"));
+        String topic = Topic.INVENTORY_VMS.topicName();
+        Map<TopicPartition, Long> start;
+        try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
+            start = c.endOffsets(c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition()))
+                    .toList());
+        }
+        double before = metric(mapping, "lifeboat_mapping_vm_observations_total");
+        signal(service, "STOP");
+        try {
+            produce(kafka, events, "bench-drain");
+            Thread.sleep(5000);   // the other consumers take their share; the raw read then runs on a quiet stack
+        } catch (Exception e) {
+            signal(service, "CONT");
+            throw e;
+        }
+        long t0 = System.nanoTime();
+        int read = 0;
+        try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
+            c.assign(new ArrayList<>(start.keySet()));
+            start.forEach(c::seek);
+            while (read < events) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.key().startsWith("bench-drain/")) {
+                        CloudEventsKafka.decode(r.headers(), r.value(), EventTypes.VM_STATE);
+                        read++;
+                    }
+                }
+            }
+        }
+        double raw = read / ((System.nanoTime() - t0) / 1e9);
+        signal(service, "CONT");
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        // Timed from the first batch applied: the rejoin of the group after the stop is not ingestion.
+        double first;
+        while ((first = metric(mapping, "lifeboat_mapping_vm_observations_total")) <= before) {
+            check(deadline);
+            Thread.sleep(20);
+        }
+        long t1 = System.nanoTime();
+        double now;
+        while ((now = metric(mapping, "lifeboat_mapping_vm_observations_total")) < before + events) {
+            check(deadline);
+            Thread.sleep(20);
+        }
+        return new double[] {(now - first) / ((System.nanoTime() - t1) / 1e9), raw};
+    }
+
+    private static void check(long deadline) {
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the mapping-service did not drain the backlog within 15 minutes");
+        }
+    }
+
+    private static void signal(ProcessHandle p, String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start().waitFor();
+    }
+
+    private static void produce(String kafka, int events, String source) {
+        int vms = Math.max(1, events / 4);
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            Instant base = Instant.now().minus(Duration.ofDays(1));
+            SourceId src = SourceId.of(source);
+            for (int i = 0; i < events; i++) {
+                int vm = i % vms;
+                int round = i / vms;
+                VmState proto = KafkaRoundTrip.vm(vm);
+                HostKey host = HostKey.of(src, "host-" + ((vm + round * 7) % 250));
+                VmState s = new VmState(VmKey.of(src, "vm-" + vm), proto.platform(), proto.name(), proto.cluster(),
+                        new HostRef(host, host.hostId()), round % 2 == 0 ? VmStatus.RUNNING : VmStatus.PAUSED,
+                        round % 2 == 0 ? "up" : "paused", null, proto.ipAddresses(), proto.memoryBytes(), proto.cpu(),
+                        proto.disks(), proto.ha(), proto.placement(), proto.storageErrorResume(), proto.watchdog(),
+                        proto.deletion(), proto.metadata(), proto.tags(), proto.nova(),
+                        base.plusSeconds(round * 60L));
+                p.send(CloudEventsKafka.toRecord(EventEnvelope.create(URI.create("/lifeboat/bench"), s)));
+            }
+            p.flush();
+        }
     }
 
     private static KafkaConsumer<String, byte[]> consumer(String kafka) {
@@ -161,11 +266,15 @@ final class MappingScale {
     }
 
     private static double metric(String mapping, String name) throws Exception {
+        return metric(mapping, name, "");
+    }
+
+    private static double metric(String mapping, String name, String label) throws Exception {
         String body = HTTP.send(HttpRequest.newBuilder(URI.create(mapping + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         double sum = 0;
         for (String line : body.split("\n")) {
-            if (line.startsWith(name + "{")) {
+            if (line.startsWith(name + "{") && line.contains(label)) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
@@ -242,7 +351,8 @@ final class MappingScale {
         try (Statement st = db.createStatement()) {
             st.execute("set search_path = mapping");
             for (String table : List.of("vm_interval", "vm_disk_interval")) {
-                st.execute("delete from " + table + " where source_id in ('bench-history', 'bench-ingest')");
+                st.execute("delete from " + table + " where source_id in ('bench-history', 'bench-ingest',"
+                        + " 'bench-drain')");
             }
             st.execute("vacuum analyze vm_interval");
             st.execute("vacuum analyze vm_disk_interval");

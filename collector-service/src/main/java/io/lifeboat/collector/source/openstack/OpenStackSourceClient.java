@@ -229,23 +229,10 @@ public final class OpenStackSourceClient implements SourceClient {
                 .list(Map.of("binary", "nova-compute")));
         List<HostState> hosts = new ArrayList<>();
         for (Service s : services) {
-            items.read("service", s.getHost(), () -> host(s, at), hosts::add);
+            items.read("service", s.getHost(), () -> NovaServiceMapping.host(source, s, hypervisorHostnames, at),
+                    hosts::add);
         }
         return hosts;
-    }
-
-    private HostState host(Service s, Instant at) {
-        String state = s.getState() == null ? "unknown" : s.getState().name().toLowerCase(Locale.ROOT);
-        String status = s.getStatus() == null ? "unknown" : s.getStatus().name().toLowerCase(Locale.ROOT);
-        Boolean forcedDown = s.getForcedDown() == null ? null : Boolean.valueOf(s.getForcedDown());
-        HostStatus normalised = "down".equals(state) || Boolean.TRUE.equals(forcedDown) ? HostStatus.DOWN
-                : "up".equals(state) ? ("disabled".equals(status) ? HostStatus.MAINTENANCE : HostStatus.UP)
-                : HostStatus.UNKNOWN;
-        ComputeService cs = new ComputeService(s.getId(), s.getBinary(), state, status, forcedDown,
-                s.getDisabledReason(), s.getUpdatedAt() == null ? null : s.getUpdatedAt().toInstant(), s.getZone());
-        return new HostState(HostKey.of(source, s.getHost()), SourceKind.OPENSTACK, s.getHost(),
-                s.getZone() == null ? null : new ClusterRef(s.getZone(), s.getZone()), normalised,
-                state + "/" + status, s.getDisabledReason(), null, hypervisorHostnames.get(s.getHost()), null, cs, at);
     }
 
     private void readVolumes() {
