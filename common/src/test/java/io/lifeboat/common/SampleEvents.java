@@ -114,7 +114,7 @@ public final class SampleEvents {
                 new CollectionCycleFinished(OVIRT, SourceKind.OVIRT, T, T.plusSeconds(3), CycleOutcome.PARTIAL, 10,
                         100, 7, 3, "storagedomains: HTTP 503"),
                 new HostFailureChanged(id, COMPUTE, "cmp-a03", HostFailurePhase.FENCED, HostFailurePhase.CONFIRMED, T,
-                        T.plusSeconds(70), "redfish", "ForceOff confirmed"),
+                        T.plusSeconds(70), "redfish", "ForceOff confirmed", null),
                 new PartitionSuspected(REGION, 10, 6, 0.5, List.of(COMPUTE), T),
                 new UnmapPlan(id, HOST, "hv-a03", "hv-a03-04829173", T, T.plusSeconds(5), "host-failure:" + id,
                         List.of(new UnmapPlanEntry(LUN.toString(), LUN, VM, "db-01", "d7", "db-01-data",

@@ -4,6 +4,8 @@ import io.lifeboat.common.envelope.CloudEventsKafka;
 import io.lifeboat.common.envelope.EventEnvelope;
 import io.lifeboat.common.failure.HostFailureChanged;
 import io.lifeboat.common.failure.PartitionSuspected;
+import io.lifeboat.common.inventory.HostState;
+import io.lifeboat.common.inventory.HostStatus;
 import io.lifeboat.common.recovery.InstanceMoveChanged;
 import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.common.topic.Topic;
@@ -16,14 +18,18 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +38,7 @@ import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -48,6 +55,14 @@ class EvacuationScenariosIT {
     private static final String OV = "ovirt-1";
     private static AppProcess evacuation;
     private static KafkaTestClient kafka;
+
+    /** When the running scenario began: what it asserts about episodes and fences is counted from then. */
+    private static Instant scenarioStart;
+
+    @BeforeEach
+    void mark() {
+        scenarioStart = Instant.now();
+    }
 
     @BeforeAll
     static void start() {
@@ -91,6 +106,7 @@ class EvacuationScenariosIT {
         p.put(os + "poll-interval", "300ms");
         p.put(os + "instance-timeout", "60s");
         p.put(os + "retries", "1");
+        p.put(os + "max-call-retries", "3");
         String ov = "lifeboat.evacuation.sources." + OV + ".";
         p.put(ov + "kind", "ovirt");
         p.put(ov + "url", sim + "/ovirt/" + OV + "/ovirt-engine/api");
@@ -174,6 +190,67 @@ class EvacuationScenariosIT {
             }
         }
         return out;
+    }
+
+    /** The calls that change something in a cloud (starts, fences, migrations, Nova actions, Redfish resets). */
+    private static long cloudWrites() {
+        Map<String, Object> m = given().get(sim() + "/sim/v1/calls").then().statusCode(200).extract().jsonPath()
+                .getMap("");
+        return m.entrySet().stream().filter(c -> {
+            String op = c.getKey().substring(c.getKey().indexOf(' ') + 1);
+            return op.startsWith("nova.action.") || op.startsWith("redfish.") || Set.of("ovirt.start", "ovirt.stop",
+                    "ovirt.fence", "ovirt.migrate", "nova.updateService").contains(op);
+        }).mapToLong(c -> ((Number) c.getValue()).longValue()).sum();
+    }
+
+    /**
+     * Every action endpoint, with every malformed dryRun and confirmFenced: a 400 problem naming the parameter, no
+     * call that changes the cloud, no state change and no audit entry. Each of these requests, taken as "do it", would
+     * cancel the run or the episode, or start the VMs.
+     */
+    private static void malformedActionsAreRefusedAndChangeNothing(String runId, String episodeId, String hostId,
+                                                                  String vmId) {
+        List<String> actions = List.of("/api/v1/runs/" + runId + "/approve", "/api/v1/runs/" + runId + "/cancel",
+                "/api/v1/episodes/" + episodeId + "/confirm-fenced", "/api/v1/episodes/" + episodeId + "/cancel",
+                "/api/v1/hosts/" + OV + "/" + hostId + "/evacuate", "/api/v1/vms/" + OV + "/" + vmId + "/evacuate");
+        List<String> queries = List.of("dryRun=1", "dryRun=yes", "dryRun=maybe", "dryRun=", "dryRun", "dryRun=TRUE",
+                "dryRun=True", "dryRun=0", "dryRun=no", "dryRun=true%20", "dryRun=false&dryRun=true",
+                "dryRun=true&dryRun=true", "dryrun=true", "dry_run=true", "dryRun=true&force=true");
+        List<String> bodies = List.of("{\"confirmFenced\": 1}", "{\"confirmFenced\": \"true\"}",
+                "{\"confirmFenced\": \"yes\"}", "{\"confirmFenced\": [true]}", "{\"confirmFenced\": {}}",
+                "{\"confirmfenced\": true}", "{\"dryRun\": true}", "{\"reason\": 5}", "[]", "true", "\"yes\"",
+                "{\"confirmFenced\": true");
+        int audited = viewer("/api/v1/audit?limit=1000").getList("").size();
+        long writes = cloudWrites();
+        int refused = 0;
+        for (String action : actions) {
+            for (String q : queries) {
+                String name = q.contains("force") ? "'force'" : q.startsWith("dryRun") ? "'dryRun'"
+                        : "'" + q.substring(0, q.indexOf('=')) + "'";
+                given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
+                        .urlEncodingEnabled(false).body("{}").post(svc() + action + "?" + q).then().statusCode(400)
+                        .contentType("application/problem+json").body("detail", containsString(name));
+                refused++;
+            }
+            for (String b : bodies) {
+                given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON).body(b)
+                        .post(svc() + action + "?dryRun=false").then().statusCode(400)
+                        .contentType("application/problem+json");
+                refused++;
+            }
+        }
+        assertThat(refused).isEqualTo(6 * (queries.size() + bodies.size()));
+        assertThat(cloudWrites()).isEqualTo(writes);
+        assertThat(viewer("/api/v1/audit?limit=1000").getList("")).hasSize(audited);
+        assertThat(viewer("/api/v1/runs/" + runId).getString("state")).isEqualTo("AWAITING_APPROVAL");
+        assertThat(viewer("/api/v1/episodes/" + episodeId).getString("closedAt")).isNull();
+        // The body's refusals name the field.
+        given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
+                .body("{\"confirmFenced\": 1}").post(svc() + actions.get(0)).then().statusCode(400)
+                .body("detail", containsString("'confirmFenced' must be the JSON literal true or false; got 1"));
+        given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
+                .body("{\"dryRun\": true}").post(svc() + actions.get(0)).then().statusCode(400)
+                .body("detail", containsString("dryRun is a query parameter"));
     }
 
     // ------------------------------------------------------------------ scenarios
@@ -308,6 +385,43 @@ class EvacuationScenariosIT {
         // The audit trail names the fence, the force-down and every evacuation.
         List<String> actions = viewer("/api/v1/audit?limit=1000").getList("action");
         assertThat(actions).contains("fence", "force-down", "enable-reserved-host", "evacuate");
+        // One episode and one fence per failure. The host is still down (powered off, forced down): its episode stays
+        // open, RECOVERED, and a later state of the host, as the collector reports it after our force-down and
+        // disable, belongs to it: no second episode, no second fence.
+        assertThat(e.get("open")).isEqualTo(true);
+        HostState latest = latestHostState((String) e.get("host"));
+        assertThat(latest.status()).isEqualTo(HostStatus.DOWN);
+        RecordMetadata later = kafka.publish(EventEnvelope.create(URI.create("/lifeboat/collector/" + OS),
+                new HostState(latest.host(), latest.platform(), latest.name(), latest.cluster(), HostStatus.DOWN,
+                        "down/disabled", "forced down by lifeboat", latest.address(), latest.hypervisorHostname(),
+                        latest.powerManagementEnabled(), latest.computeService(), Instant.now())));
+        kafka.awaitCommitted("lifeboat-evacuation", later, Duration.ofSeconds(30));
+        oneEpisodeOneFence(OS, host);
+        assertThat(episode(OS, host).get("open")).isEqualTo(true);
+    }
+
+    /** The newest state of a host on the inventory topic. */
+    private static HostState latestHostState(String hostKey) {
+        HostState latest = null;
+        for (ConsumerRecord<String, byte[]> r : kafka.readToEnd(Topic.INVENTORY_HOSTS.topicName())) {
+            if (hostKey.equals(r.key()) && r.value() != null) {
+                latest = (HostState) CloudEventsKafka.decode(r.headers(), r.value()).data();
+            }
+        }
+        assertThat(latest).as("a state of " + hostKey + " on the topic").isNotNull();
+        return latest;
+    }
+
+    /** Every failure of these scenarios is one episode, fenced at most once (audit: what the fencers did). */
+    private static void oneEpisodeOneFence(String source, String hostName) {
+        List<Map<String, Object>> episodes = viewer("/api/v1/episodes?source=" + source + "&host=" + hostName)
+                .<Map<String, Object>>getList("").stream()
+                .filter(x -> !Instant.parse((String) x.get("firstSignalAt")).isBefore(scenarioStart)).toList();
+        assertThat(episodes).as("episodes of " + hostName).hasSize(1);
+        List<Map<String, Object>> fences = viewer("/api/v1/audit?limit=1000&target=" + episodes.get(0).get("host"))
+                .<Map<String, Object>>getList("").stream().filter(a -> "fence".equals(a.get("action"))
+                        && !Instant.parse((String) a.get("at")).isBefore(scenarioStart)).toList();
+        assertThat(fences).as("fences of " + hostName).hasSizeLessThanOrEqualTo(1);
     }
 
     /**
@@ -363,6 +477,7 @@ class EvacuationScenariosIT {
         // Each non-HA VM was started once; each pinned one twice (both refused); the HA VMs never.
         assertThat(calls(OV + " ovirt.start")).isEqualTo(started.size() + 2L * pinned.size());
         assertThat(calls(OV + " ovirt.fence")).isGreaterThanOrEqualTo(2);   // stop, then status
+        oneEpisodeOneFence(OV, hostName);
     }
 
     private static Set<String> ids(List<Map<String, Object>> vms) {
@@ -391,6 +506,7 @@ class EvacuationScenariosIT {
         assertThat((List<?>) e.get("runs")).isEmpty();
         assertThat(calls(OV + " ovirt.fence")).isZero();
         assertThat(calls(OV + " ovirt.start")).isZero();
+        oneEpisodeOneFence(OV, hostName);
     }
 
     /**
@@ -444,6 +560,7 @@ class EvacuationScenariosIT {
             given().contentType(ContentType.JSON).body(Map.of("evacuationDuration", "PT0.5S"))
                     .put(sim() + "/sim/v1/sources/" + OS + "/settings").then().statusCode(200);
         }
+        oneEpisodeOneFence(OS, host);
     }
 
     /**
@@ -487,6 +604,8 @@ class EvacuationScenariosIT {
                 .post(svc() + "/api/v1/runs/" + runId + "/approve").then().statusCode(409)
                 .contentType("application/problem+json");
         assertThat(viewer("/api/v1/runs/" + runId).getString("state")).isEqualTo("AWAITING_APPROVAL");
+        String vmId = started.iterator().next();
+        malformedActionsAreRefusedAndChangeNothing(runId, (String) e.get("id"), hostId, vmId);
 
         given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
                 .body(Map.of("confirmFenced", true, "reason", "checked at the rack: powered off"))
@@ -507,6 +626,7 @@ class EvacuationScenariosIT {
         assertThat(approvals).anyMatch(a -> "approve-run".equals(a.get("action")) && "REFUSED".equals(a.get("result")));
         assertThat(approvals).anyMatch(a -> "approve-run".equals(a.get("action")) && "RUNNING".equals(a.get("result")));
         assertThat(approvals).anyMatch(a -> "approve-run".equals(a.get("action")) && (Boolean) a.get("dryRun"));
+        oneEpisodeOneFence(OV, hostName);
     }
 
     /**
@@ -614,5 +734,57 @@ class EvacuationScenariosIT {
                 && "BLOCKED".equals(a.get("result")));
         assertThat(audit).anyMatch(a -> "evacuate-vm".equals(a.get("action")) && "RUNNING".equals(a.get("result"))
                 && "operator".equals(a.get("actor")));
+        oneEpisodeOneFence(OS, host);
+    }
+
+    /**
+     * (9) cmp1-a04 loses power while Nova answers every server action with 503: each evacuate call goes unanswered and
+     * never reaches Nova. It is tried again after a backoff, at most {@code max-call-retries} (3) more times, then the
+     * move ends FAILED with the reason; the run ends and nothing spins. Before, such a move was called again forever.
+     */
+    @Test
+    @Order(9)
+    @SuppressWarnings("unchecked")
+    void aMoveWhoseCallKeepsFailingEndsFailedAfterItsRetries() {
+        String host = "cmp1-a04";
+        List<Map<String, Object>> onHost = truth(OS).<Map<String, Object>>getList("servers").stream()
+                .filter(s -> host.equals(s.get("host")) && !(Boolean) s.get("deleted")).toList();
+        Set<String> eligible = onHost.stream().filter(s -> !"soft-delete".equals(s.get("vmState")))
+                .filter(s -> "true".equals(((Map<String, String>) s.get("metadata")).get("ha"))
+                        || ((List<String>) s.get("tags")).contains("evacuable")
+                        || "true".equals(((Map<String, String>) s.get("flavorExtraSpecs")).get("evacuable")))
+                .map(s -> (String) s.get("id")).collect(Collectors.toSet());
+        assertThat(eligible).as("the topology gives this host tagged instances").isNotEmpty();
+        Map<String, String> placeBefore = serverHosts();
+        given().contentType(ContentType.JSON).body(List.of(Map.of("api", "nova", "source", OS,
+                        "operation", "nova.serverAction", "rate", 1.0, "status", 503,
+                        "message", "Service Unavailable (injected)")))
+                .put(sim() + "/sim/v1/faults/errors").then().statusCode(200);
+        try {
+            given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+            fail(OS, host, "POWER_LOSS");
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                    assertThat(phase(OS, host)).isIn("RECOVERED", "PARTIALLY_RECOVERED", "AWAITING_APPROVAL"));
+        } finally {
+            given().contentType(ContentType.JSON).body("[]").put(sim() + "/sim/v1/faults/errors").then()
+                    .statusCode(200);
+        }
+        Map<String, Object> e = episode(OS, host);
+        assertThat(e.get("phase")).isEqualTo("PARTIALLY_RECOVERED");
+        Map<String, Object> run = runOf(e);
+        assertThat(run.get("state")).isEqualTo("FAILED");
+        Map<String, Map<String, Object>> byVm = moves(run).stream().collect(Collectors.toMap(m ->
+                ((String) m.get("vm")).substring(OS.length() + 1), m -> m));
+        for (String id : eligible) {
+            assertThat(byVm.get(id).get("state")).as("move of " + id).isEqualTo("FAILED");
+            assertThat((String) byVm.get(id).get("reason")).as("reason of " + id)
+                    .startsWith("gave up after 4 tries without effect; last: the evacuate call was not received");
+        }
+        // One try and three retries per instance reached the API (an instance whose state evacuate refuses is reset
+        // to error first, in the same try, and that reset is retried once: two calls), and none moved anything.
+        assertThat(calls(OS + " nova.serverAction")).isBetween(4L * eligible.size(), 8L * eligible.size());
+        assertThat(calls(OS + " nova.action.evacuate")).isZero();
+        assertThat(serverHosts()).isEqualTo(placeBefore);
+        oneEpisodeOneFence(OS, host);
     }
 }

@@ -244,7 +244,7 @@ class FaultSuiteTest {
             case INFRA_EVENTS -> EventEnvelope.create(SOURCE, new HostStatusChanged(host, host.hostId(),
                     HostStatus.UP, HostStatus.DOWN, "up", "down", null, SignalSource.ENGINE_EVENT, at));
             case HOST_FAILURES -> EventEnvelope.create(SOURCE, new HostFailureChanged(UUID.randomUUID(), host,
-                    host.hostId(), HostFailurePhase.CONFIRMED, HostFailurePhase.SUSPECTED, at, at, "system", null));
+                    host.hostId(), HostFailurePhase.CONFIRMED, HostFailurePhase.SUSPECTED, at, at, "system", null, null));
             case LIBVIRT_RAW -> EventEnvelope.create(SOURCE, new LibvirtRawEvent("fault-poison-hv", null, null,
                     "instance-f00" + n, LibvirtEventKind.WATCHDOG, null, null, "pause", null, at, IngestPath.AGENT,
                     null));

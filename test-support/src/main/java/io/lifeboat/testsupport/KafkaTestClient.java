@@ -2,12 +2,16 @@ package io.lifeboat.testsupport;
 
 import io.lifeboat.common.envelope.CloudEventsKafka;
 import io.lifeboat.common.envelope.EventEnvelope;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -41,15 +45,43 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     /** Publishes an event the way services do (CloudEvents binary mode) and waits for the broker's ack. */
-    public void publish(EventEnvelope<?> event) {
-        send(CloudEventsKafka.toRecord(event));
+    public RecordMetadata publish(EventEnvelope<?> event) {
+        return send(CloudEventsKafka.toRecord(event));
     }
 
-    public void send(ProducerRecord<String, byte[]> record) {
+    public RecordMetadata send(ProducerRecord<String, byte[]> record) {
         try {
-            producer.send(record).get(30, TimeUnit.SECONDS);
+            return producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("send to " + record.topic() + " failed", e);
+        }
+    }
+
+    /**
+     * Waits until the consumer group has committed past the record: a service of the pipeline commits a record's
+     * offset only after applying it (or dead-lettering it), so this is "the service has taken it".
+     */
+    public void awaitCommitted(String group, RecordMetadata record, Duration timeout) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            while (true) {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                        .get(10, TimeUnit.SECONDS).get(tp);
+                if (committed != null && committed.offset() > record.offset()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("group " + group + " did not commit past " + tp + "@"
+                            + record.offset() + " within " + timeout + " (committed: " + committed + ")");
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot read the offsets of group " + group, e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.lifeboat.collector.rest;
 import io.lifeboat.collector.inventory.Collectors;
 import io.lifeboat.collector.inventory.SourceStatus;
 import io.lifeboat.service.rest.ProblemException;
+import io.lifeboat.service.rest.StrictParams;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -52,7 +53,8 @@ public class SourceResource {
     @Path("/{id}/refresh")
     @RolesAllowed("operator")
     @Operation(summary = "Collect a source now (operator)")
-    public Response refresh(@PathParam("id") String id, @QueryParam("wait") boolean wait) throws Exception {
+    public Response refresh(@PathParam("id") String id, @QueryParam("wait") String waitText) throws Exception {
+        boolean wait = StrictParams.bool("wait", waitText, false);
         if (!collectors.known(id)) {
             throw notFound(id);
         }

@@ -14,10 +14,17 @@ public enum HostFailurePhase {
     /** Power-off confirmed by a fencer (oVirt fence, Redfish) or by an operator. */
     FENCED,
     RECOVERING,
+    /** Every instance accounted for and none failed. The episode stays open until the host is seen up again. */
     RECOVERED,
+    /** Some instance failed to move. The episode stays open until the host is seen up again. */
     PARTIALLY_RECOVERED,
     /** Ended without recovery: the host came back before fencing, or an operator cancelled. */
     ABANDONED;
+
+    /** The recovery ended (the episode may still be open: it closes when the host is up again). */
+    public boolean recovered() {
+        return this == RECOVERED || this == PARTIALLY_RECOVERED;
+    }
 
     public boolean isTerminal() {
         return this == RECOVERED || this == PARTIALLY_RECOVERED || this == ABANDONED;

@@ -148,6 +148,25 @@ public interface EvacuationConfig {
         @WithDefault("3")
         int maxAttempts();
 
+        /**
+         * Tries of a move that did not take effect (the call unanswered and never received, the VM still down after
+         * a start call, or a failure before the call), each after a backoff from {@code poll-interval} doubling to
+         * 30 s; then the move ends FAILED with the reason. Not counted in {@code max-attempts}.
+         */
+        @WithDefault("5")
+        int maxCallRetries();
+
+        /** Consecutive failures of one step of a run (force-down, listing the instances…) before the run ends FAILED. */
+        @WithDefault("5")
+        int stepAttempts();
+
+        /**
+         * How long a run may take from its start; then it ends FAILED, its open moves FAILED as unaccounted for (a
+         * call in flight is named so), and the episode PARTIALLY_RECOVERED for an operator to check.
+         */
+        @WithDefault("30m")
+        Duration runDeadline();
+
         /** How long one instance may take to become ACTIVE (or started) on its new host. */
         @WithDefault("10m")
         Duration instanceTimeout();

@@ -33,7 +33,8 @@ import java.util.UUID;
  * The host-failure lifecycle (DESIGN.md "Rules that keep it safe"): SUSPECTED when the platform reports the host down
  * → CONFIRMED after the grace period → FENCED when a fencer confirms power-off, or AWAITING_APPROVAL when none can (or
  * when too many hosts of the source are down at once: a partition) → RECOVERING → RECOVERED or PARTIALLY_RECOVERED.
- * A host that comes back before it is fenced closes its episode with nothing done (ABANDONED).
+ * A host that comes back before it is fenced closes its episode with nothing done (ABANDONED). A recovered episode
+ * stays open until its host is seen up again: one episode, and one fence, per failure.
  */
 @ApplicationScoped
 public class HostFailureLifecycle {
@@ -77,11 +78,21 @@ public class HostFailureLifecycle {
             }
             return;
         }
-        if (host.status == HostStatus.UP && open.isPresent() && !open.get().fenced()) {
-            HostFailure f = open.get();
+        if (host.status != HostStatus.UP || open.isEmpty()) {
+            return;
+        }
+        HostFailure f = open.get();
+        if (!f.fenced()) {
             runs.cancelActive(f, SYSTEM, "the host came back before it was fenced");
             close(f, HostFailurePhase.ABANDONED, SYSTEM, "the host came back (" + host.platformStatus
                     + ") before it was fenced: nothing was recovered", host.observedAt);
+        } else if (f.phase.recovered()) {
+            close(f, f.phase, SYSTEM, "the host is up again (" + host.platformStatus + ") after its recovery",
+                    host.observedAt);
+        } else if (f.phase == HostFailurePhase.AWAITING_APPROVAL && RecoveryRuns.activeFor(f.hostKey).isEmpty()) {
+            // Its recovery failed and nothing waits for approval: the host is back, nothing more is recovered.
+            close(f, HostFailurePhase.ABANDONED, SYSTEM, "the host is up again (" + host.platformStatus
+                    + ") after a failed recovery", host.observedAt);
         }
     }
 
@@ -323,6 +334,26 @@ public class HostFailureLifecycle {
         transition(f, HostFailurePhase.AWAITING_APPROVAL, actor, reason, now);
     }
 
+    /**
+     * The host's run ended. The episode stays open in RECOVERED or PARTIALLY_RECOVERED until the host is seen up again
+     * (then {@link #hostObserved} closes it) or an operator closes it: the host's later states while it is down (the
+     * ones our own fencing and force-down cause among them) belong to this failure and never open a second episode,
+     * so a host is fenced once per failure. A host already up again closes it now.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void recovered(HostFailure f, HostFailurePhase phase, String actor, String reason, Instant now) {
+        if (!phase.recovered()) {
+            throw new IllegalArgumentException(phase + " is not an end of recovery");
+        }
+        HostView host = HostView.findById(f.hostKey);
+        if (host != null && host.status == HostStatus.UP && f.fencedAt != null
+                && host.observedAt.isAfter(f.fencedAt)) {
+            close(f, phase, actor, reason + "; the host is up again (" + host.platformStatus + ")", now);
+        } else {
+            transition(f, phase, actor, reason + "; the episode closes when the host is up again", now);
+        }
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void close(HostFailure f, HostFailurePhase phase, String actor, String reason, Instant now) {
         f.closedAt = now;
@@ -340,7 +371,7 @@ public class HostFailureLifecycle {
 
     private void publish(HostFailure f, HostFailurePhase previous, String actor, String reason, Instant at) {
         outbox.add(new HostFailureChanged(f.id, HostKey.parse(f.hostKey), f.hostName, f.phase, previous,
-                f.firstSignalAt, at, actor, reason), at);
+                f.firstSignalAt, at, actor, reason, f.closedAt), at);
     }
 
     /** Records a milestone of an episode: time from its first signal. */

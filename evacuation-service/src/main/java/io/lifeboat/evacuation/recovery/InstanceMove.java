@@ -88,6 +88,10 @@ public class InstanceMove extends PanacheEntityBase {
     @Column(name = "not_before")
     public Instant notBefore;
 
+    /** Tries that did not take effect (no answer, or failed before the call): bounded by {@code max-call-retries}. */
+    @Column(name = "call_retries", nullable = false)
+    public int callRetries;
+
     public String reason;
 
     @Column(name = "called_at")

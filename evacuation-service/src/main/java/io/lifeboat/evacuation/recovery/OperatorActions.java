@@ -159,6 +159,13 @@ public class OperatorActions {
             return new Outcome("dry run", f.id, null, blockers, List.of());
         }
         refuseIfBlocked(actor, "cancel-episode", f.hostKey, blockers);
+        if (f.phase.recovered()) {
+            // Recovered, its host still down: closing it keeps what happened, and the host's next failure is new.
+            lifecycle.close(f, f.phase, "operator:" + actor, "closed by " + actor + " after its recovery"
+                    + (reason == null ? "" : ": " + reason), Instant.now());
+            audit.record(actor, "cancel-episode", f.hostKey, false, "CLOSED", reason);
+            return new Outcome("closed", f.id, null, List.of(), List.of());
+        }
         runs.cancelActive(f, "operator:" + actor, "episode cancelled by " + actor);
         lifecycle.close(f, HostFailurePhase.ABANDONED, "operator:" + actor, "cancelled by " + actor
                 + (reason == null ? "" : ": " + reason), Instant.now());

@@ -144,9 +144,14 @@ public class RecoveryExecutor {
 
     void execute(UUID id) {
         long backoff = 1000;
+        int failures = 0;
+        RecoveryStep failing = null;
         while (!stopping && claim(id)) {
             RecoveryRun run = read(id);
             RecoveryStep step = run.step == null ? RecoveryStep.FENCE_HOST : run.step;
+            if (pastDeadline(run)) {
+                return;
+            }
             try {
                 RecoveryStep next = switch (step) {
                     case FENCE_HOST -> fenceStep(run);
@@ -166,13 +171,60 @@ public class RecoveryExecutor {
                 }
                 advance(id, step, next, null);
                 backoff = 1000;
+                failures = 0;
             } catch (CloudCallException | IllegalStateException e) {
-                LOG.warnf("run %s: step %s failed, will retry: %s", id, step, e.getMessage());
-                advance(id, step, step, "step " + step + " failed, retrying: " + e.getMessage());
-                CloudCalls.sleep(backoff);
+                failures = step == failing ? failures + 1 : 1;
+                failing = step;
+                int limit = platforms.source(run.sourceId).map(EvacuationConfig.Source::stepAttempts).orElse(5);
+                if (failures >= limit) {
+                    LOG.errorf("run %s: step %s failed %d times, giving up: %s", id, step, failures, e.getMessage());
+                    giveUp(id, "step " + step + " failed " + failures + " times; last: " + e.getMessage());
+                    return;
+                }
+                LOG.warnf("run %s: step %s failed (%d of %d), will retry: %s", id, step, failures, limit,
+                        e.getMessage());
+                advance(id, step, step, "step " + step + " failed (" + failures + " of " + limit + "), retrying: "
+                        + e.getMessage());
+                CloudCalls.sleep(backoff + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 4 + 1));
                 backoff = Math.min(backoff * 2, 30_000);
             }
         }
+    }
+
+    /** A run past its deadline ends FAILED (see {@link #giveUp}); true when it did. */
+    private boolean pastDeadline(RecoveryRun run) {
+        Duration deadline = platforms.source(run.sourceId).map(EvacuationConfig.Source::runDeadline)
+                .orElse(Duration.ofMinutes(30));
+        Instant since = run.startedAt != null ? run.startedAt : run.createdAt;
+        if (since == null || Instant.now().isBefore(since.plus(deadline))) {
+            return false;
+        }
+        LOG.errorf("run %s: deadline of %d s passed, giving up", run.id, deadline.toSeconds());
+        giveUp(run.id, "the run's deadline of " + deadline.toSeconds() + " s passed");
+        return true;
+    }
+
+    /**
+     * Ends a RUNNING run FAILED, bounded and honest: every move still open ends FAILED with why (one whose call was
+     * in flight is named unaccounted for, to be checked), and the episode goes to PARTIALLY_RECOVERED, or back to an
+     * operator when nothing was moved. Never RECOVERED while an instance is unaccounted for.
+     */
+    @Transactional
+    void giveUp(UUID id, String why) {
+        RecoveryRun run = RecoveryRun.findById(id);
+        if (run == null || run.state != RecoveryRunState.RUNNING) {
+            return;
+        }
+        for (InstanceMove m : InstanceMove.<InstanceMove>list("runId = ?1 and state in ?2", id,
+                List.of(MoveState.PENDING, MoveState.ONGOING))) {
+            end(run, m.id, MoveState.FAILED, null, m.state == MoveState.ONGOING
+                    ? "unaccounted for: its " + m.action + " call was in flight when the run ended (" + why
+                    + "); check the instance"
+                    : "not moved: the run ended (" + why + ")");
+        }
+        audit.record("system", "give-up-run", id.toString(), false, "FAILED", why);
+        metrics.counter("lifeboat.evacuation.runs.given.up", "platform", run.platform).increment();
+        runs.finish(run, Instant.now(), why);
     }
 
     @Transactional
@@ -352,7 +404,7 @@ public class RecoveryExecutor {
         try {
             while (!stopping) {
                 if (System.nanoTime() - lastClaim > config.runLease().toNanos() / 3) {
-                    if (!claim(run.id)) {
+                    if (!claim(run.id) || pastDeadline(run)) {
                         return null;
                     }
                     lastClaim = System.nanoTime();
@@ -361,6 +413,7 @@ public class RecoveryExecutor {
                 if (open.isEmpty() && busy.isEmpty()) {
                     return RecoveryStep.VERIFY;
                 }
+
                 Instant now = Instant.now();
                 long ongoing = open.stream().filter(m -> m.state == MoveState.ONGOING).count();
                 // Starts first (in the run's order), then checks: the calls go out as early as they can.
@@ -373,7 +426,7 @@ public class RecoveryExecutor {
                     if (m.state == MoveState.PENDING && due && room && busy.add(m.id)) {
                         ongoing++;
                         long id = m.id;
-                        pool.submit(() -> task(run, src, id, busy, nextCheck, () -> {
+                        pool.submit(() -> task(run, src, id, true, busy, nextCheck, () -> {
                             if (begin(run, src, id, enabledReserved, accepted)) {
                                 nextCheck.put(id, Instant.now().plus(src.pollInterval()));
                             }
@@ -387,7 +440,7 @@ public class RecoveryExecutor {
                     if (m.state == MoveState.ONGOING && !nextCheck.getOrDefault(m.id, now).isAfter(now)
                             && busy.add(m.id)) {
                         long id = m.id;
-                        pool.submit(() -> task(run, src, id, busy, nextCheck, () -> {
+                        pool.submit(() -> task(run, src, id, false, busy, nextCheck, () -> {
                             if (!check(run, src, id, accepted.contains(id))) {
                                 nextCheck.put(id, Instant.now().plus(src.pollInterval()));
                             }
@@ -413,17 +466,29 @@ public class RecoveryExecutor {
                 List.of(MoveState.PENDING, MoveState.ONGOING));
     }
 
-    /** Runs one short task of a move; a failed read leaves the move as it is, to be checked again later. */
-    private void task(RecoveryRun run, EvacuationConfig.Source src, long moveId, Set<Long> busy,
+    /**
+     * Runs one short task of a move. A failed check leaves the move as it is, to be checked again after the poll
+     * interval; a failure before a move's call (reading the VM, enabling the reserved host) is a try without effect,
+     * retried after a backoff and bounded ({@link #retryLater}).
+     */
+    private void task(RecoveryRun run, EvacuationConfig.Source src, long moveId, boolean beginning, Set<Long> busy,
                       Map<Long, Instant> nextCheck, Runnable work) {
         try {
             work.run();
-        } catch (CloudCallException e) {
-            LOG.debugf("run %s move %d: %s", run.id, moveId, e.getMessage());
-            nextCheck.put(moveId, Instant.now().plus(src.pollInterval()));
         } catch (RuntimeException e) {
-            LOG.warnf(e, "run %s move %d failed unexpectedly", run.id, moveId);
+            if (e instanceof CloudCallException) {
+                LOG.debugf("run %s move %d: %s", run.id, moveId, e.getMessage());
+            } else {
+                LOG.warnf(e, "run %s move %d failed unexpectedly", run.id, moveId);
+            }
             nextCheck.put(moveId, Instant.now().plus(src.pollInterval()));
+            if (beginning) {
+                try {
+                    retryLater(run, src, moveId, MoveState.PENDING, "failed before its call: " + e.getMessage());
+                } catch (RuntimeException again) {
+                    LOG.warnf("run %s move %d: could not record the failure: %s", run.id, moveId, again.getMessage());
+                }
+            }
         } finally {
             busy.remove(moveId);
         }
@@ -537,7 +602,7 @@ public class RecoveryExecutor {
                 }
                 if (!landed && Instant.now().isAfter(m.calledAt.plus(src.pollInterval().multipliedBy(2)))) {
                     // The call never reached Nova (no migration record): it may be made again.
-                    repend(run, moveId, "the evacuate call was not received by Nova; calling again");
+                    repend(run, src, moveId, "the evacuate call was not received by Nova; calling again");
                     return true;
                 }
             } else if ("ERROR".equals(s.status())) {
@@ -631,7 +696,7 @@ public class RecoveryExecutor {
         }
         if ("down".equals(v.status()) && Instant.now().isAfter(m.calledAt.plus(src.pollInterval().multipliedBy(3)))) {
             // Starting a DOWN VM again cannot run it twice: the engine refuses to start a running VM.
-            repend(run, moveId, "still down after the start call; starting again");
+            repend(run, src, moveId, "still down after the start call; starting again");
             return true;
         }
         if (Instant.now().isAfter(m.calledAt.plus(src.instanceTimeout()))) {
@@ -791,16 +856,35 @@ public class RecoveryExecutor {
         }
     }
 
-    /** The call did not take effect: back to PENDING without counting the attempt. */
+    /** The call did not take effect: back to PENDING without counting the attempt, after a backoff, bounded. */
+    void repend(RecoveryRun run, EvacuationConfig.Source src, long moveId, String reason) {
+        retryLater(run, src, moveId, MoveState.ONGOING, reason);
+    }
+
+    /**
+     * A try of a move in state {@code from} that did not take effect: counted; PENDING again after a backoff (the poll
+     * interval, doubling, at most 30 s) while {@code max-call-retries} lasts, then FAILED with the reason.
+     */
     @Transactional
-    void repend(RecoveryRun run, long moveId, String reason) {
+    void retryLater(RecoveryRun run, EvacuationConfig.Source src, long moveId, MoveState from, String reason) {
         InstanceMove m = InstanceMove.findById(moveId);
-        if (m.state != MoveState.ONGOING) {
+        if (m.state != from) {
             return;
         }
+        m.callRetries++;
+        if (m.callRetries > src.maxCallRetries()) {
+            end(run, moveId, MoveState.FAILED, null, "gave up after " + m.callRetries + " tries without effect;"
+                    + " last: " + reason);
+            return;
+        }
+        if (from == MoveState.ONGOING) {
+            m.attempt = Math.max(0, m.attempt - 1);
+        }
         m.state = MoveState.PENDING;
-        m.attempt = Math.max(0, m.attempt - 1);
-        m.reason = reason;
+        Duration backoff = src.pollInterval().multipliedBy(1L << Math.min(m.callRetries - 1, 16));
+        m.notBefore = Instant.now().plus(backoff.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
+                : backoff);
+        m.reason = reason + " (try " + m.callRetries + " of " + src.maxCallRetries() + " without effect)";
         runs.publishMove(RecoveryRun.findById(run.id), m);
     }
 

@@ -222,22 +222,44 @@ public class RecoveryRuns {
     /** Ends a run from its moves' outcomes, and its episode with it. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void finish(RecoveryRun run, Instant now) {
+        finish(run, now, null);
+    }
+
+    /**
+     * Ends a run from its moves' outcomes, and its episode with it; {@code gaveUp}: why the run was ended before its
+     * moves were (it ends FAILED, and its episode PARTIALLY_RECOVERED, or back to an operator when nothing moved).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void finish(RecoveryRun run, Instant now, String gaveUp) {
         List<InstanceMove> moves = InstanceMove.ofRun(run.id);
         long ok = moves.stream().filter(m -> m.state == MoveState.SUCCEEDED).count();
         long failed = moves.stream().filter(m -> m.state == MoveState.FAILED).count();
-        run.state = failed == 0 ? RecoveryRunState.SUCCEEDED : ok > 0 ? RecoveryRunState.PARTIALLY_SUCCEEDED
-                : RecoveryRunState.FAILED;
+        run.state = gaveUp != null ? RecoveryRunState.FAILED : failed == 0 ? RecoveryRunState.SUCCEEDED
+                : ok > 0 ? RecoveryRunState.PARTIALLY_SUCCEEDED : RecoveryRunState.FAILED;
         run.finishedAt = now;
         run.leaseOwner = null;
         run.leaseUntil = null;
-        run.detail = ok + " moved, " + failed + " failed, " + (moves.size() - ok - failed) + " skipped";
+        run.detail = (gaveUp == null ? "" : "gave up: " + gaveUp + "; ") + ok + " moved, " + failed + " failed, "
+                + (moves.size() - ok - failed) + " skipped";
         publishRun(run);
         audit.record("system", "finish-run", run.id.toString(), false, run.state.name(), run.detail);
+        if (gaveUp != null && run.episodeId != null && run.kind == RecoveryRun.Kind.HOST) {
+            HostFailure f = HostFailure.findById(run.episodeId);
+            if (f != null && f.open()) {
+                if (ok == 0) {
+                    lifecycle.awaitApproval(f, "system", "recovery failed (" + run.detail + "): an operator decides;"
+                            + " evacuate the host by hand when the cause is fixed", now);
+                } else {
+                    lifecycle.recovered(f, HostFailurePhase.PARTIALLY_RECOVERED, "system", run.detail, now);
+                }
+            }
+            return;
+        }
         if (run.episodeId != null) {
             HostFailure f = HostFailure.findById(run.episodeId);
             if (f != null && f.open() && run.kind == RecoveryRun.Kind.HOST) {
-                lifecycle.close(f, failed == 0 ? HostFailurePhase.RECOVERED : HostFailurePhase.PARTIALLY_RECOVERED,
-                        "system", run.detail, now);
+                lifecycle.recovered(f, failed == 0 ? HostFailurePhase.RECOVERED
+                        : HostFailurePhase.PARTIALLY_RECOVERED, "system", run.detail, now);
                 if (run.lastCallAt != null) {
                     lifecycle.timer("last_instance_active", f, Duration.between(f.firstSignalAt, now));
                 }

@@ -8,6 +8,8 @@ import io.lifeboat.evacuation.recovery.InstanceMove;
 import io.lifeboat.evacuation.recovery.OperatorActions;
 import io.lifeboat.evacuation.recovery.RecoveryRun;
 import io.lifeboat.service.rest.ProblemException;
+import io.lifeboat.service.rest.StrictParams;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -23,8 +25,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.ArrayList;
@@ -41,13 +49,20 @@ import java.util.UUID;
 @Tag(name = "Host failures and recovery")
 public class RecoveryResource {
 
+    private static final String DRY_RUN = "true: return the plan and its blockers and change nothing; exactly true or"
+            + " false, anything else is a 400";
+
     @Inject
     OperatorActions actions;
 
     @Inject
     SecurityIdentity identity;
 
-    /** The body of an operator action; every field optional. */
+    /**
+     * The body of an operator action; every field optional. Read strictly ({@link ActionRequestReader}):
+     * {@code confirmFenced} is the JSON literal true or false, and a field the action does not know is refused.
+     */
+    @JsonDeserialize(using = ActionRequestReader.class)
     public record ActionRequest(Boolean confirmFenced, String targetHost, String reason) {
         boolean fenced() {
             return Boolean.TRUE.equals(confirmFenced);
@@ -61,9 +76,10 @@ public class RecoveryResource {
     @RolesAllowed({"viewer", "operator"})
     @Transactional
     @Operation(summary = "Host-failure episodes, newest first; filter by open, source, host (key or name), phase")
-    public List<Views.Episode> episodes(@QueryParam("open") Boolean open, @QueryParam("source") String source,
+    public List<Views.Episode> episodes(@QueryParam("open") String openText, @QueryParam("source") String source,
                                         @QueryParam("host") String host, @QueryParam("phase") String phase,
                                         @QueryParam("limit") @DefaultValue("100") int limit) {
+        Boolean open = openText == null ? null : StrictParams.bool("open", openText, false);
         StringBuilder q = new StringBuilder("1 = 1");
         Map<String, Object> p = new java.util.HashMap<>();
         if (open != null) {
@@ -180,9 +196,12 @@ public class RecoveryResource {
     @Path("/runs/{id}/approve")
     @RolesAllowed("operator")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = DRY_RUN,
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"true", "false"}))
     @Operation(summary = "Approve a waiting run; confirmFenced=true states the host is powered off when no fencer did")
-    public OperatorActions.Outcome approve(@PathParam("id") String id, @QueryParam("dryRun") boolean dryRun,
-                                           ActionRequest body) {
+    public OperatorActions.Outcome approve(@PathParam("id") String id, ActionRequest body,
+                                           @Context UriInfo uri) {
+        boolean dryRun = dryRun(uri);
         ActionRequest b = body(body);
         return actions.approve(uuid(id), actor(), b.fenced(), b.reason(), dryRun);
     }
@@ -191,9 +210,12 @@ public class RecoveryResource {
     @Path("/runs/{id}/cancel")
     @RolesAllowed("operator")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = DRY_RUN,
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"true", "false"}))
     @Operation(summary = "Cancel a run (calls already made are not undone)")
-    public OperatorActions.Outcome cancelRun(@PathParam("id") String id, @QueryParam("dryRun") boolean dryRun,
-                                             ActionRequest body) {
+    public OperatorActions.Outcome cancelRun(@PathParam("id") String id, ActionRequest body,
+                                             @Context UriInfo uri) {
+        boolean dryRun = dryRun(uri);
         return actions.cancelRun(uuid(id), actor(), body(body).reason(), dryRun);
     }
 
@@ -201,9 +223,12 @@ public class RecoveryResource {
     @Path("/episodes/{id}/confirm-fenced")
     @RolesAllowed("operator")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = DRY_RUN,
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"true", "false"}))
     @Operation(summary = "Confirm the host was powered off by hand; recovery follows")
-    public OperatorActions.Outcome confirmFenced(@PathParam("id") String id, @QueryParam("dryRun") boolean dryRun,
-                                                 ActionRequest body) {
+    public OperatorActions.Outcome confirmFenced(@PathParam("id") String id, ActionRequest body,
+                                                 @Context UriInfo uri) {
+        boolean dryRun = dryRun(uri);
         return actions.confirmFenced(uuid(id), actor(), body(body).reason(), dryRun);
     }
 
@@ -211,9 +236,12 @@ public class RecoveryResource {
     @Path("/episodes/{id}/cancel")
     @RolesAllowed("operator")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = DRY_RUN,
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"true", "false"}))
     @Operation(summary = "Close an episode without recovery")
-    public OperatorActions.Outcome cancelEpisode(@PathParam("id") String id, @QueryParam("dryRun") boolean dryRun,
-                                                 ActionRequest body) {
+    public OperatorActions.Outcome cancelEpisode(@PathParam("id") String id, ActionRequest body,
+                                                 @Context UriInfo uri) {
+        boolean dryRun = dryRun(uri);
         return actions.cancelEpisode(uuid(id), actor(), body(body).reason(), dryRun);
     }
 
@@ -221,9 +249,12 @@ public class RecoveryResource {
     @Path("/hosts/{source}/{host}/evacuate")
     @RolesAllowed("operator")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = DRY_RUN,
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"true", "false"}))
     @Operation(summary = "Evacuate (OpenStack) or restart elsewhere (oVirt) everything of a host now")
     public OperatorActions.Outcome evacuateHost(@PathParam("source") String source, @PathParam("host") String host,
-                                                @QueryParam("dryRun") boolean dryRun, ActionRequest body) {
+                                                ActionRequest body, @Context UriInfo uri) {
+        boolean dryRun = dryRun(uri);
         ActionRequest b = body(body);
         return actions.evacuateHost(source, host, actor(), b.fenced(), b.targetHost(), b.reason(), dryRun);
     }
@@ -232,14 +263,23 @@ public class RecoveryResource {
     @Path("/vms/{source}/{vmId}/evacuate")
     @RolesAllowed("operator")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = DRY_RUN,
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"true", "false"}))
     @Operation(summary = "Evacuate one VM, optionally to a target host")
     public OperatorActions.Outcome evacuateVm(@PathParam("source") String source, @PathParam("vmId") String vmId,
-                                              @QueryParam("dryRun") boolean dryRun, ActionRequest body) {
+                                              ActionRequest body, @Context UriInfo uri) {
+        boolean dryRun = dryRun(uri);
         ActionRequest b = body(body);
         return actions.evacuateVm(source, vmId, actor(), b.fenced(), b.targetHost(), b.reason(), dryRun);
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** An action's only query parameter: {@code dryRun}, exactly true or false (absent: false). */
+    private static boolean dryRun(UriInfo uri) {
+        StrictParams.only(uri, "dryRun");
+        return StrictParams.bool(uri, "dryRun", false);
+    }
 
     private String actor() {
         return identity.getPrincipal().getName();

@@ -6,6 +6,7 @@ import io.lifeboat.service.events.EventPublisher;
 import io.lifeboat.service.kafka.KafkaSettings;
 import io.lifeboat.service.pipeline.Pipelines;
 import io.lifeboat.service.rest.ProblemException;
+import io.lifeboat.service.rest.StrictParams;
 import io.lifeboat.service.rest.TimeParam;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -18,7 +19,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.config.Config;
@@ -115,10 +118,11 @@ public class DeadLetterResource {
     @Operation(summary = "Put this service's dead letters of a topic back on it (idempotent: consumers drop what they"
             + " applied already)")
     public ReplayResult replay(@PathParam("topic") String topicName, @QueryParam("since") String sinceText,
-                               @QueryParam("dryRun") String dryRunText) {
+                               @QueryParam("dryRun") String dryRunText, @Context UriInfo uri) {
+        StrictParams.only(uri, "since", "dryRun");
         Topic topic = owned(topicName);
         Instant since = TimeParam.parse("since", sinceText, null);
-        boolean dryRun = strictBoolean("dryRun", dryRunText, false);
+        boolean dryRun = StrictParams.bool(uri, "dryRun", false);
         List<DeadLetters.DeadLetter> found;
         try (KafkaConsumer<String, byte[]> c = reader()) {
             found = mine(DeadLetters.read(c, topic.dlqName(), since, READ_TIMEOUT));
@@ -193,19 +197,5 @@ public class DeadLetterResource {
     private static Letter letter(DeadLetters.DeadLetter d) {
         return new Letter(d.dlq() + "/" + d.partition() + "/" + d.offset(), d.origin(), d.at(), d.key(),
                 d.reasonCode(), d.reason(), d.exceptionClass(), d.service());
-    }
-
-    /** Safety parameters take exactly true or false (DESIGN.md, "strict at the edges"). */
-    static boolean strictBoolean(String name, String text, boolean fallback) {
-        if (text == null) {
-            return fallback;
-        }
-        return switch (text) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw ProblemException.badRequest("invalid-parameter", "query parameter '" + name
-                    + "' must be true or false; got '" + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
-                    + "'");
-        };
     }
 }
