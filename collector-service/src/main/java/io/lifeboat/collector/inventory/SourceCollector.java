@@ -7,6 +7,7 @@ import io.lifeboat.collector.source.SourceClient;
 import io.lifeboat.collector.source.SourceSnapshot;
 import io.lifeboat.common.change.CollectionCycleFinished;
 import io.lifeboat.common.change.CycleOutcome;
+import io.lifeboat.common.envelope.CloudEventsKafka;
 import io.lifeboat.common.envelope.EventEnvelope;
 import io.lifeboat.common.id.SourceId;
 import io.lifeboat.common.id.SourceKind;
@@ -16,6 +17,7 @@ import io.lifeboat.common.topic.Topic;
 import io.lifeboat.service.events.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
@@ -251,14 +253,13 @@ public final class SourceCollector {
         r.vms().forEach(v -> events.add(EventEnvelope.create(eventSource, v, v.observedAt())));
         r.storageDomains().forEach(d -> events.add(EventEnvelope.create(eventSource, d, d.observedAt())));
         r.changes().forEach(c -> events.add(EventEnvelope.create(eventSource, c)));
-        List<java.util.concurrent.CompletableFuture<?>> tombstones = new ArrayList<>();
-        r.removedHosts().forEach(k -> tombstones.add(publisher.tombstone(Topic.INVENTORY_HOSTS, k)
-                .toCompletableFuture()));
-        r.removedVms().forEach(k -> tombstones.add(publisher.tombstone(Topic.INVENTORY_VMS, k).toCompletableFuture()));
-        r.removedStorageDomains().forEach(k -> tombstones.add(publisher.tombstone(Topic.INVENTORY_STORAGE_DOMAINS, k)
-                .toCompletableFuture()));
-        publisher.publishAllAndWait(events);
-        EventPublisher.await(tombstones);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        events.forEach(e -> records.add(CloudEventsKafka.toRecord(e)));
+        r.removedHosts().forEach(k -> records.add(new ProducerRecord<>(Topic.INVENTORY_HOSTS.topicName(), k, null)));
+        r.removedVms().forEach(k -> records.add(new ProducerRecord<>(Topic.INVENTORY_VMS.topicName(), k, null)));
+        r.removedStorageDomains().forEach(k -> records.add(new ProducerRecord<>(
+                Topic.INVENTORY_STORAGE_DOMAINS.topicName(), k, null)));
+        publisher.sendAllAndWait(records);   // tombstones: the key with no value, on compacted topics
         for (Object c : r.changes()) {
             metrics.counter("lifeboat.collector.changes", "source", id.value(), "type",
                     io.lifeboat.common.event.EventTypes.forData(c).type()).increment();

@@ -87,9 +87,22 @@ public class EventPublisher {
 
     /** Publishes all and waits for every acknowledgement; fails with the first failure if any failed. */
     public void publishAllAndWait(List<EventEnvelope<?>> events) {
-        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(events.size());
-        for (EventEnvelope<?> e : events) {
-            acks.add(publish(e).toCompletableFuture());
+        sendAllAndWait(events.stream().map(CloudEventsKafka::toRecord).toList());
+    }
+
+    /**
+     * Sends all and waits for every acknowledgement; fails with the first failure if any failed. A send that fails at
+     * once (the broker unreachable: no metadata within {@code max.block.ms}) ends the batch there: each further send
+     * would block as long again, and a cycle of a thousand states would hang for hours instead of failing in seconds.
+     */
+    public void sendAllAndWait(List<ProducerRecord<String, byte[]>> records) {
+        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(records.size());
+        for (ProducerRecord<String, byte[]> r : records) {
+            CompletableFuture<RecordMetadata> ack = send(r).toCompletableFuture();
+            acks.add(ack);
+            if (ack.isCompletedExceptionally()) {
+                break;
+            }
         }
         await(acks);
     }

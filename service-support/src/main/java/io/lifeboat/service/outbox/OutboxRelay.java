@@ -204,7 +204,13 @@ public class OutboxRelay {
                     park.put(row.id, "cannot be built into an event: " + Failures.describe(e));
                     continue;
                 }
-                sends.put(row, publisher.send(record).toCompletableFuture());
+                CompletableFuture<RecordMetadata> sent = publisher.send(record).toCompletableFuture();
+                sends.put(row, sent);
+                if (sent.isCompletedExceptionally()) {
+                    // Failed at once (the broker unreachable: no metadata within max.block.ms): every further send
+                    // would block as long again. The rows not sent stay, in order, for the next round.
+                    break;
+                }
             }
             List<Long> done = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(35);
