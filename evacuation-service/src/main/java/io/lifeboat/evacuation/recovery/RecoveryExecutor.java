@@ -522,11 +522,16 @@ public class RecoveryExecutor {
         }
         String target = target(run, src, m);
         if (target != null && src.reservedHosts().orElse(List.of()).contains(target) && enabled.add(target)) {
-            NovaApi.ComputeService s = nova.computeService(target).orElse(null);
-            if (s != null && "disabled".equals(s.status())) {
-                nova.enable(target);
-                audit.record("system", "enable-reserved-host", run.sourceId + "/" + target, false, "OK",
-                        "reserved host enabled for run " + run.id);
+            try {
+                NovaApi.ComputeService s = nova.computeService(target).orElse(null);
+                if (s != null && "disabled".equals(s.status())) {
+                    nova.enable(target);
+                    audit.record("system", "enable-reserved-host", run.sourceId + "/" + target, false, "OK",
+                            "reserved host enabled for run " + run.id);
+                }
+            } catch (RuntimeException e) {
+                enabled.remove(target);   // not enabled: the next try enables it first again
+                throw e;
             }
         }
         if (!markOngoing(moveId, m.attempt, target)) {

@@ -40,6 +40,15 @@ public class ProblemMappers {
                 "the request has " + violations.size() + " invalid value(s)").withViolations(violations), uri);
     }
 
+    /**
+     * JSON of the wrong shape for the operation (a string where a boolean is expected, an unknown field where the body
+     * is read strictly): Quarkus's own mapper for this type would answer an empty 400.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedBody(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
+        return unreadableBody(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response unreadableBody(JsonProcessingException e, UriInfo uri) {
         return respond(Problem.of("malformed-body", "Bad request", 400,
