@@ -324,10 +324,17 @@ class EvacuationScenariosIT {
         Set<String> softDeleted = onHost.stream().filter(s -> "soft-delete".equals(s.get("vmState")))
                 .map(s -> (String) s.get("id")).collect(Collectors.toSet());
         assertThat(eligible).as("the topology gives this host tagged instances").isNotEmpty();
+        // The service holds a Keystone token (a dry run read Nova), and Keystone then revokes every token: the run's
+        // first Nova call gets 401, authenticates again and goes on; nothing is counted as refused or retried.
+        given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON).body("{}")
+                .post(svc() + "/api/v1/hosts/" + OS + "/" + host + "/evacuate?dryRun=true").then().statusCode(200);
+        double reauthBefore = metric("lifeboat_evacuation_api_reauthentications_total", OS);
+        given().post(sim() + "/sim/v1/keystone/revoke-tokens").then().statusCode(200);
 
         fail(OS, host, "POWER_LOSS");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(phase(OS, host)).isEqualTo("RECOVERED"));
+        assertThat(metric("lifeboat_evacuation_api_reauthentications_total", OS)).isGreaterThan(reauthBefore);
         Map<String, Object> e = episode(OS, host);
         assertThat(e.get("fencedBy")).isEqualTo("redfish");
         Map<String, Object> run = runOf(e);
@@ -339,6 +346,7 @@ class EvacuationScenariosIT {
         for (String id : eligible) {
             assertThat(byVm.get(id).get("state")).as("move of " + id).isEqualTo("SUCCEEDED");
             assertThat(byVm.get(id).get("targetHost")).isEqualTo("cmp1-a05");
+            assertThat(byVm.get(id).get("attempt")).as("attempts of " + id).isEqualTo(1);
         }
         for (String id : softDeleted) {
             assertThat(byVm.get(id).get("state")).isEqualTo("SKIPPED");
@@ -398,6 +406,13 @@ class EvacuationScenariosIT {
         kafka.awaitCommitted("lifeboat-evacuation", later, Duration.ofSeconds(30));
         oneEpisodeOneFence(OS, host);
         assertThat(episode(OS, host).get("open")).isEqualTo(true);
+    }
+
+    /** A counter of the evacuation-service for a source, 0 when it was never incremented. */
+    private static double metric(String name, String source) {
+        String text = given().get(svc() + "/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("source=\"" + source + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /** The newest state of a host on the inventory topic. */

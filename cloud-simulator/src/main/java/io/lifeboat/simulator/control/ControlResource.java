@@ -41,6 +41,9 @@ import java.util.Map;
 @Tag(name = "Simulator control")
 public class ControlResource {
 
+    @Inject
+    io.lifeboat.simulator.openstack.Tokens keystoneTokens;
+
     private static final Instant STARTED = Instant.now();
 
     @Inject
@@ -162,6 +165,14 @@ public class ControlResource {
         var ovirt = simulation.ovirt(source).orElseThrow(() -> SimulatedFault.notFound("no oVirt source " + source));
         ovirt.setPowerManagement(ovirtHostId(ovirt, host), pm.enabled());
         return truth(source);
+    }
+
+    @POST
+    @Path("/keystone/revoke-tokens")
+    @Operation(summary = "Revoke every Keystone token issued so far (a revocation event, rotated fernet keys): the"
+            + " clients get 401 until they authenticate again")
+    public Map<String, Object> revokeTokens() {
+        return Map.of("revoked", keystoneTokens.revokeAll());
     }
 
     @PUT

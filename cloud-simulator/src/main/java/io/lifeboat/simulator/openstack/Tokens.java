@@ -20,6 +20,16 @@ public class Tokens {
         return t;
     }
 
+    /**
+     * Revokes every token issued so far, as Keystone does on a revocation event or after its fernet keys were rotated
+     * away; clients holding one get 401 until they authenticate again. Returns how many were revoked.
+     */
+    public int revokeAll() {
+        int n = issued.size();
+        issued.clear();
+        return n;
+    }
+
     /** 401 unless the token was issued here; openstack4j then re-authenticates once. */
     public void check(String token) {
         if (token == null || !issued.contains(token)) {

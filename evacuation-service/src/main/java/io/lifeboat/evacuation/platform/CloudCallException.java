@@ -17,9 +17,12 @@ public class CloudCallException extends RuntimeException {
         return status;
     }
 
-    /** The cloud answered and refused: the call had no effect. */
+    /**
+     * The cloud answered and refused: the call had no effect. Not a 401: that is our session (the token expired or
+     * was revoked), not a verdict on the call; it had no effect either and is made again, never counted as a refusal.
+     */
     public boolean refused() {
-        return status >= 400 && status < 500;
+        return status >= 400 && status < 500 && status != 401;
     }
 
     /** No answer: the call may have taken effect, and must be checked before it is made again. */

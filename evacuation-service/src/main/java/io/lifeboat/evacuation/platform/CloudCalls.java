@@ -42,6 +42,12 @@ public final class CloudCalls {
         }
     }
 
+    /** The cloud rejected the session's token (401) and the client authenticated again: counted, never a failure. */
+    public void reauthenticated(String what) {
+        LOG.infof("%s: %s answered 401 (token expired or revoked): authenticated again", sourceId, what);
+        metrics.counter("lifeboat.evacuation.api.reauthentications", "source", sourceId).increment();
+    }
+
     /** One call, never repeated here. */
     public <T> T once(String what, Callable<T> call) {
         metrics.counter("lifeboat.evacuation.api.calls", "source", sourceId).increment();

@@ -26,6 +26,8 @@ public final class RecoveryPlanner {
     private static final Set<String> EVACUABLE_VM_STATES = Set.of("active", "stopped", "error");
     private static final Set<String> TRUE = Set.of("true", "1", "yes", "on");
     private static final Set<String> FALSE = Set.of("false", "0", "no", "off");
+    /** Masakari's instance marker ({@code openstack server set --property HA_Enabled=True}); False opts out. */
+    static final String MASAKARI_HA = "HA_Enabled";
     /** oVirt VM statuses that mean "running somewhere" (the engine restarted it, or it never stopped). */
     private static final Set<String> OVIRT_RUNNING = Set.of("up", "powering_up", "wait_for_launch", "migrating",
             "reboot_in_progress", "restoring_state", "paused");
@@ -89,7 +91,7 @@ public final class RecoveryPlanner {
 
     /** An explicit {@code evacuable}/{@code ha} metadata value that says no. */
     static Optional<String> optOut(Map<String, String> metadata) {
-        for (String k : List.of("evacuable", "ha")) {
+        for (String k : List.of("evacuable", "ha", MASAKARI_HA)) {
             String v = metadata.get(k);
             if (v != null && FALSE.contains(v.strip().toLowerCase(Locale.ROOT))) {
                 return Optional.of(k + "=" + v);
@@ -98,9 +100,13 @@ public final class RecoveryPlanner {
         return Optional.empty();
     }
 
-    /** The evacuable markers Nova itself shows: metadata, tags, flavor extra specs (peers.md, instance HA). */
+    /**
+     * The evacuable markers Nova itself shows: metadata ({@code evacuable}, {@code ha}, Masakari's {@code HA_Enabled}),
+     * tags, flavor extra specs (peers.md, instance HA).
+     */
     static boolean taggedLive(NovaApi.Server s) {
         return truthy(s.metadata().get("evacuable")) || truthy(s.metadata().get("ha"))
+                || truthy(s.metadata().get(MASAKARI_HA))
                 || s.tags().stream().anyMatch(t -> t.equalsIgnoreCase("evacuable") || t.equalsIgnoreCase("ha"))
                 || truthy(s.flavorExtraSpecs().get("evacuable"));
     }

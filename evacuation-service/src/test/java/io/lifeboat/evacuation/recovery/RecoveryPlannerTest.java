@@ -58,6 +58,22 @@ class RecoveryPlannerTest {
         assertThat(by.get("high").startAfter()).isFalse();
     }
 
+    /** An operator coming from Masakari keeps their marking: HA_Enabled=True tags, HA_Enabled=False opts out. */
+    @Test
+    void masakariHaEnabledMetadataTagsAndOptsOut() {
+        List<NovaApi.Server> servers = List.of(
+                server("1", "masakari-on", "active", null, Map.of("HA_Enabled", "True"), Map.of()),
+                server("2", "masakari-off", "active", null, Map.of("HA_Enabled", "False"), Map.of("evacuable", "true")),
+                server("3", "unmarked", "active", null, Map.of(), Map.of()));
+        Map<String, PlannedMove> by = new LinkedHashMap<>();
+        RecoveryPlanner.openstack("os", servers, Map.of(), true, EvacuationConfig.EvacuablePolicy.AUTO, 53, null)
+                .forEach(p -> by.put(p.vmName(), p));
+        assertThat(by.get("masakari-on").state()).isEqualTo(MoveState.PENDING);
+        assertThat(by.get("masakari-off").state()).isEqualTo(MoveState.SKIPPED);
+        assertThat(by.get("masakari-off").reason()).isEqualTo("opted out: server metadata HA_Enabled=False");
+        assertThat(by.get("unmarked").state()).isEqualTo(MoveState.SKIPPED);
+    }
+
     @Test
     void autoModeEvacuatesEverythingWhenNothingIsTaggedAndStartsAgainFrom295() {
         List<NovaApi.Server> servers = List.of(

@@ -153,13 +153,14 @@ final class NovaServerMapping {
     }
 
     /**
-     * HA / evacuable marker: server metadata {@code ha} or {@code evacuable}, a tag {@code ha} or {@code evacuable},
+     * HA / evacuable marker: server metadata {@code ha}, {@code evacuable} or Masakari's {@code HA_Enabled}, a tag {@code ha} or {@code evacuable},
      * or {@code evacuable} in flavor extra specs or image properties (peers.md: instance HA tagging). Priority from
      * metadata {@code ha_priority}.
      */
     static HighAvailability ha(Map<String, String> metadata, List<String> tags, Map<String, String> extraSpecs,
                                Map<String, String> imageProps) {
         boolean on = truthy(metadata.get("ha")) || truthy(metadata.get("evacuable"))
+                || truthy(metadata.get("HA_Enabled"))
                 || tags.stream().anyMatch(t -> t.equalsIgnoreCase("ha") || t.equalsIgnoreCase("evacuable"))
                 || truthy(extraSpecs.get("evacuable")) || truthy(imageProps.get("evacuable"));
         int priority = 0;

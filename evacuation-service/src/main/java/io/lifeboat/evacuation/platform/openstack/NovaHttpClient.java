@@ -114,8 +114,30 @@ public final class NovaHttpClient implements NovaApi {
         token = null;
     }
 
-    /** One HTTP exchange; a Nova fault ({@code {"<faultName>": {"code", "message"}}}, A.0) becomes the message. */
+    /**
+     * One HTTP exchange; a Nova fault ({@code {"<faultName>": {"code", "message"}}}, A.0) becomes the message. A 401
+     * (the token expired or was revoked: Keystone restarted, its keys rotated) re-authenticates and makes the request
+     * once more: Nova did not process it, so this is safe even for an evacuate, and it is never counted as a refusal.
+     */
     private JsonNode send(String method, String path, JsonNode body, String version) throws Exception {
+        HttpResponse<String> r = exchange(method, path, body, version);
+        if (r.statusCode() == 401) {
+            dropToken();
+            r = exchange(method, path, body, version);
+            calls.reauthenticated(method + " " + path);
+            if (r.statusCode() == 401) {
+                dropToken();
+            }
+        }
+        if (r.statusCode() >= 400) {
+            throw new CloudCallException(method + " " + path + " → " + r.statusCode() + ": " + faultMessage(r.body()),
+                    r.statusCode(), null);
+        }
+        return r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+    }
+
+    private HttpResponse<String> exchange(String method, String path, JsonNode body, String version)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(computeUrl() + path))
                 .timeout(timeout)
                 .header("X-Auth-Token", tokenId())
@@ -127,15 +149,7 @@ public final class NovaHttpClient implements NovaApi {
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 401) {
-            dropToken();
-        }
-        if (r.statusCode() >= 400) {
-            throw new CloudCallException(method + " " + path + " → " + r.statusCode() + ": " + faultMessage(r.body()),
-                    r.statusCode(), null);
-        }
-        return r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String faultMessage(String body) {
