@@ -63,6 +63,7 @@ public class IncidentCorrelator {
             session.doWork(c -> RawEventStore.insert(c, fresh, Map.of(), Instant.now()));
             return List.of();
         }
+        session.doWork(c -> lock(c, "pg_advisory_xact_lock_shared"));
         Guests guests = Guests.load(session, classified.stream().map(RawEvent::event).toList());
         Instant earliest = classified.stream().map(r -> r.event().occurredAt()).min(Instant::compareTo).orElseThrow();
         Duration reach = config.incidentWindow().compareTo(config.crashLoopWindow()) > 0 ? config.incidentWindow()
@@ -85,6 +86,27 @@ public class IncidentCorrelator {
             RawEventStore.insert(c, fresh, play.links, Instant.now());
         });
         return play.touched.values();
+    }
+
+    /**
+     * Correlating raw events (shared) and tying waiting incidents to VMs the inventory just learnt (exclusive) exclude
+     * each other, until their transactions end. Without it, a raw batch and a VM batch committing at the same time
+     * each missed the other (the VM not yet visible to the one, the incident not yet visible to the other), and the
+     * incident waited for its VM forever. Raw batches do not wait for one another.
+     */
+    private static final long CORRELATION_LOCK = 0x4C49_4645_424F_4154L;
+
+    /** Called by the inventory's VM batch before it ties waiting incidents: waits for raw batches in flight. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockForInventory() {
+        em.unwrap(Session.class).doWork(c -> lock(c, "pg_advisory_xact_lock"));
+    }
+
+    private static void lock(java.sql.Connection c, String function) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("select " + function + "(?)")) {
+            ps.setLong(1, CORRELATION_LOCK);
+            ps.execute();
+        }
     }
 
     /** The VM behind a domain, as the batch's correlation would choose it. */

@@ -59,6 +59,7 @@ public class VmStates implements EventHandler<VmState> {
      */
     @Override
     public void apply(List<Inbound<VmState>> batch) {
+        correlator.lockForInventory();   // before any read: see IncidentCorrelator.CORRELATION_LOCK
         Set<String> keys = new LinkedHashSet<>();
         batch.forEach(in -> keys.add(in.tombstone() ? in.key() : in.data().vm().toString()));
         Map<String, VmRef> refs = new HashMap<>();
