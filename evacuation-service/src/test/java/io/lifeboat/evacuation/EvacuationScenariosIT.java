@@ -341,6 +341,14 @@ class EvacuationScenariosIT {
         assertThat(run.get("state")).isEqualTo("SUCCEEDED");
         List<Map<String, Object>> moves = moves(run);
         assertThat(moves).hasSize(onHost.size());
+        // Each step's attempts, in order, with the move step's progress line.
+        List<Map<String, Object>> steps = (List<Map<String, Object>>) run.get("steps");
+        assertThat(steps).extracting(st -> st.get("step") + "#" + st.get("attempt") + " " + st.get("outcome"))
+                .containsExactly("FENCE_HOST#1 DONE", "FORCE_SERVICE_DOWN#1 DONE", "PREPARE_INSTANCE_LIST#1 DONE",
+                        "EVACUATE_INSTANCES#1 DONE", "VERIFY#1 DONE");
+        long skipped = onHost.size() - eligible.size();
+        assertThat(steps.get(3).get("detail")).isEqualTo(eligible.size() + " of " + onHost.size() + " moved, 0 failed, "
+                + skipped + " skipped, 0 in flight, 0 waiting");
         Map<String, Map<String, Object>> byVm = moves.stream().collect(Collectors.toMap(m ->
                 ((String) m.get("vm")).substring(OS.length() + 1), m -> m));
         for (String id : eligible) {

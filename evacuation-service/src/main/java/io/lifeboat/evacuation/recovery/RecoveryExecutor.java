@@ -152,27 +152,36 @@ public class RecoveryExecutor {
             if (pastDeadline(run)) {
                 return;
             }
+            long attempt = beginStep(id, step);
             try {
                 RecoveryStep next = switch (step) {
                     case FENCE_HOST -> fenceStep(run);
                     case FORCE_SERVICE_DOWN -> forceDownStep(run);
                     case PREPARE_INSTANCE_LIST -> prepareStep(run);
-                    case EVACUATE_INSTANCES, START_VMS, MIGRATE_PAUSED_VMS -> moveStep(run);
+                    case EVACUATE_INSTANCES, START_VMS, MIGRATE_PAUSED_VMS -> moveStep(run, attempt);
                     // A STORAGE run gains moves while it runs: a VM that paused late is moved before the run ends.
                     case VERIFY -> run.kind == RecoveryRun.Kind.STORAGE && !openMoves(id).isEmpty()
                             ? RecoveryStep.MIGRATE_PAUSED_VMS : null;
                 };
                 if (next == null && step == RecoveryStep.VERIFY) {
+                    endStep(attempt, StepAttempt.Outcome.DONE, progress(id));
                     finish(id);
                     return;
                 }
                 if (next == null) {
-                    return;   // stopped: cancelled, lease lost or shutting down
+                    RecoveryRun now = read(id);
+                    endStep(attempt, StepAttempt.Outcome.STOPPED, now.state == RecoveryRunState.RUNNING
+                            ? "stopped: this replica lost the run's lease or is shutting down; the run goes on"
+                            : "stopped: the run is " + now.state + (now.detail == null ? "" : " (" + now.detail + ")"));
+                    return;
                 }
+                endStep(attempt, StepAttempt.Outcome.DONE, step == RecoveryStep.PREPARE_INSTANCE_LIST
+                        || next == RecoveryStep.VERIFY ? progress(id) : null);
                 advance(id, step, next, null);
                 backoff = 1000;
                 failures = 0;
             } catch (CloudCallException | IllegalStateException e) {
+                endStep(attempt, StepAttempt.Outcome.FAILED, e.getMessage());
                 failures = step == failing ? failures + 1 : 1;
                 failing = step;
                 int limit = platforms.source(run.sourceId).map(EvacuationConfig.Source::stepAttempts).orElse(5);
@@ -189,6 +198,51 @@ public class RecoveryExecutor {
                 backoff = Math.min(backoff * 2, 30_000);
             }
         }
+    }
+
+    /** Records the start of an attempt of a step; returns its id. */
+    @Transactional
+    long beginStep(UUID runId, RecoveryStep step) {
+        StepAttempt a = new StepAttempt();
+        a.runId = runId;
+        a.step = step;
+        a.attempt = (int) StepAttempt.count("runId = ?1 and step = ?2", runId, step) + 1;
+        a.startedAt = Instant.now();
+        a.persist();
+        return a.id;
+    }
+
+    @Transactional
+    void endStep(long attemptId, StepAttempt.Outcome outcome, String detail) {
+        StepAttempt a = StepAttempt.findById(attemptId);
+        if (a != null && a.endedAt == null) {
+            a.endedAt = Instant.now();
+            a.outcome = outcome;
+            if (detail != null) {
+                a.detail = detail.length() > 2000 ? detail.substring(0, 2000) : detail;
+            }
+        }
+    }
+
+    /** The progress line of a step still going (moves: how many are done). */
+    @Transactional
+    void noteProgress(long attemptId, String detail) {
+        StepAttempt a = StepAttempt.findById(attemptId);
+        if (a != null && a.endedAt == null && !detail.equals(a.detail)) {
+            a.detail = detail;
+        }
+    }
+
+    /** "7 of 10 moved, 0 failed, 3 skipped, 0 in flight, 0 waiting" for a run's moves. */
+    @Transactional
+    String progress(UUID runId) {
+        List<InstanceMove> moves = InstanceMove.ofRun(runId);
+        java.util.function.Function<MoveState, Long> n = st -> moves.stream().filter(m -> m.state == st).count();
+        String verb = moves.stream().anyMatch(m -> InstanceMove.START.equals(m.action)) ? "started"
+                : moves.stream().anyMatch(m -> InstanceMove.MIGRATE.equals(m.action)) ? "migrated" : "moved";
+        return n.apply(MoveState.SUCCEEDED) + " of " + moves.size() + " " + verb + ", " + n.apply(MoveState.FAILED)
+                + " failed, " + n.apply(MoveState.SKIPPED) + " skipped, " + n.apply(MoveState.ONGOING)
+                + " in flight, " + n.apply(MoveState.PENDING) + " waiting";
     }
 
     /** A run past its deadline ends FAILED (see {@link #giveUp}); true when it did. */
@@ -388,7 +442,7 @@ public class RecoveryExecutor {
      * evacuate call is one short task, and each instance in flight is then checked with one read per poll interval,
      * also as a short task. {@code max-in-flight} (0: no limit) bounds the instances rebuilding at once.
      */
-    private RecoveryStep moveStep(RecoveryRun run) {
+    private RecoveryStep moveStep(RecoveryRun run, long attempt) {
         EvacuationConfig.Source src = platforms.require(run.sourceId);
         int concurrency = Math.max(1, src.concurrency());
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
@@ -407,6 +461,7 @@ public class RecoveryExecutor {
                     if (!claim(run.id) || pastDeadline(run)) {
                         return null;
                     }
+                    noteProgress(attempt, progress(run.id));
                     lastClaim = System.nanoTime();
                 }
                 List<InstanceMove> open = openMoves(run.id);

@@ -7,6 +7,7 @@ import io.lifeboat.evacuation.failure.HostFailure;
 import io.lifeboat.evacuation.recovery.InstanceMove;
 import io.lifeboat.evacuation.recovery.OperatorActions;
 import io.lifeboat.evacuation.recovery.RecoveryRun;
+import io.lifeboat.evacuation.recovery.StepAttempt;
 import io.lifeboat.service.rest.ProblemException;
 import io.lifeboat.service.rest.StrictParams;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -152,7 +153,10 @@ public class RecoveryResource {
         }
         List<RecoveryRun> list = RecoveryRun.find(q.toString(), Sort.descending("createdAt"), p)
                 .page(Page.ofSize(limit(limit))).list();
-        return list.stream().map(r -> Views.Run.of(r, InstanceMove.ofRun(r.id))).toList();
+        Map<UUID, List<StepAttempt>> steps = StepAttempt.ofRuns(list.stream().map(r -> r.id).toList()).stream()
+                .collect(java.util.stream.Collectors.groupingBy(a -> a.runId));
+        return list.stream().map(r -> Views.Run.of(r, InstanceMove.ofRun(r.id), steps.getOrDefault(r.id, List.of())))
+                .toList();
     }
 
     @GET
@@ -165,7 +169,7 @@ public class RecoveryResource {
         if (r == null) {
             throw ProblemException.notFound("run-not-found", "no recovery run " + id);
         }
-        return Views.Run.of(r, InstanceMove.ofRun(r.id));
+        return Views.Run.of(r, InstanceMove.ofRun(r.id), StepAttempt.ofRun(r.id));
     }
 
     @GET

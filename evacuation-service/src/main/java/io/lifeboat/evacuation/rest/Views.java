@@ -9,6 +9,7 @@ import io.lifeboat.evacuation.failure.HostFailure;
 import io.lifeboat.evacuation.recovery.InstanceMove;
 import io.lifeboat.evacuation.recovery.PlannedMove;
 import io.lifeboat.evacuation.recovery.RecoveryRun;
+import io.lifeboat.evacuation.recovery.StepAttempt;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -48,13 +49,23 @@ public final class Views {
                       RecoveryRunState state, RecoveryStep step, String triggeredBy, String targetHost,
                       Instant createdAt, Instant startedAt, Instant firstCallAt, Instant lastCallAt,
                       Instant finishedAt, Double secondsToFirstCall, Double secondsToLastCall, Double secondsTotal,
-                      String detail, Counts counts, List<Move> moves) {
+                      String detail, Counts counts, List<Step> steps, List<Move> moves) {
 
-        static Run of(RecoveryRun r, List<InstanceMove> moves) {
+        static Run of(RecoveryRun r, List<InstanceMove> moves, List<StepAttempt> steps) {
             return new Run(r.id, r.episodeId, r.hostKey, r.sourceId, r.platform, r.kind.name(), r.state, r.step,
                     r.triggeredBy, r.targetHost, r.createdAt, r.startedAt, r.firstCallAt, r.lastCallAt, r.finishedAt,
                     secs(r.startedAt, r.firstCallAt), secs(r.startedAt, r.lastCallAt), secs(r.startedAt, r.finishedAt),
-                    r.detail, Counts.of(moves), moves.stream().map(Move::of).toList());
+                    r.detail, Counts.of(moves), steps.stream().map(Step::of).toList(),
+                    moves.stream().map(Move::of).toList());
+        }
+    }
+
+    /** One attempt of one step: when, how it ended (running while {@code outcome} is null), its progress line. */
+    public record Step(RecoveryStep step, int attempt, Instant startedAt, Instant endedAt, String outcome,
+                       Double seconds, String detail) {
+        static Step of(StepAttempt a) {
+            return new Step(a.step, a.attempt, a.startedAt, a.endedAt, a.outcome == null ? null : a.outcome.name(),
+                    secs(a.startedAt, a.endedAt), a.detail);
         }
     }
 
