@@ -109,7 +109,6 @@ final class MappingScale {
         }
         double before = metric(mapping, "lifeboat_mapping_vm_observations_total");
         double busyBefore = metric(mapping, "lifeboat_pipeline_batch_seconds_sum", "channel=\"inventory-vms\"");
-        int vms = Math.max(1, events / 4);
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         long t0 = System.nanoTime();
         java.util.concurrent.CompletableFuture<Double> raw = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -129,30 +128,7 @@ final class MappingScale {
             }
             return read / ((System.nanoTime() - t0) / 1e9);
         });
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                new StringSerializer(), new ByteArraySerializer())) {
-            Instant base = Instant.now().minus(Duration.ofDays(1));
-            SourceId src = SourceId.of("bench-ingest");
-            for (int i = 0; i < events; i++) {
-                int vm = i % vms;
-                int round = i / vms;
-                VmState proto = KafkaRoundTrip.vm(vm);
-                // each round moves the VM to another host: every event opens a new interval
-                HostKey host = HostKey.of(src, "host-" + ((vm + round * 7) % 250));
-                VmState s = new VmState(VmKey.of(src, "vm-" + vm), proto.platform(), proto.name(), proto.cluster(),
-                        new HostRef(host, host.hostId()), round % 2 == 0 ? VmStatus.RUNNING : VmStatus.PAUSED,
-                        round % 2 == 0 ? "up" : "paused", null, proto.ipAddresses(), proto.memoryBytes(), proto.cpu(),
-                        proto.disks(), proto.ha(), proto.placement(), proto.storageErrorResume(), proto.watchdog(),
-                        proto.deletion(), proto.metadata(), proto.tags(), proto.nova(),
-                        base.plusSeconds(round * 60L));
-                ProducerRecord<String, byte[]> r = CloudEventsKafka.toRecord(EventEnvelope.create(
-                        URI.create("/lifeboat/bench"), s));
-                p.send(r);
-            }
-            p.flush();
-        }
+        produce(kafka, events, "bench-ingest");
         while (metric(mapping, "lifeboat_mapping_vm_observations_total") < before + events) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the mapping-service did not store the events within 15 minutes");

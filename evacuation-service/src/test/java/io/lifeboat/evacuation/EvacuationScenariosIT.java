@@ -316,11 +316,7 @@ class EvacuationScenariosIT {
                 && !(Boolean) s.get("deleted")).toList();
         // Instances of this source are tagged (metadata ha=true, tag evacuable, or flavor extra spec evacuable=true),
         // so only those are evacuated.
-        Set<String> eligible = onHost.stream().filter(s -> !"soft-delete".equals(s.get("vmState")))
-                .filter(s -> "true".equals(((Map<String, String>) s.get("metadata")).get("ha"))
-                        || ((List<String>) s.get("tags")).contains("evacuable")
-                        || "true".equals(((Map<String, String>) s.get("flavorExtraSpecs")).get("evacuable")))
-                .map(s -> (String) s.get("id")).collect(Collectors.toSet());
+        Set<String> eligible = tagged(onHost);
         Set<String> softDeleted = onHost.stream().filter(s -> "soft-delete".equals(s.get("vmState")))
                 .map(s -> (String) s.get("id")).collect(Collectors.toSet());
         assertThat(eligible).as("the topology gives this host tagged instances").isNotEmpty();
@@ -421,6 +417,19 @@ class EvacuationScenariosIT {
         String text = given().get(svc() + "/q/metrics").then().statusCode(200).extract().asString();
         return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("source=\"" + source + "\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /**
+     * The servers of the ground truth that carry an evacuable marker (metadata ha=true, tag evacuable, or flavor extra
+     * spec evacuable=true) and are not soft-deleted: the ones the topology means to be evacuated.
+     */
+    @SuppressWarnings("unchecked")
+    private static Set<String> tagged(List<Map<String, Object>> servers) {
+        return servers.stream().filter(s -> !"soft-delete".equals(s.get("vmState")))
+                .filter(s -> "true".equals(((Map<String, String>) s.get("metadata")).get("ha"))
+                        || ((List<String>) s.get("tags")).contains("evacuable")
+                        || "true".equals(((Map<String, String>) s.get("flavorExtraSpecs")).get("evacuable")))
+                .map(s -> (String) s.get("id")).collect(Collectors.toSet());
     }
 
     /** The newest state of a host on the inventory topic. */
@@ -546,11 +555,7 @@ class EvacuationScenariosIT {
         given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
         List<Map<String, Object>> onHost = truth(OS).<Map<String, Object>>getList("servers").stream()
                 .filter(s -> host.equals(s.get("host")) && !(Boolean) s.get("deleted")).toList();
-        Set<String> eligible = onHost.stream().filter(s -> !"soft-delete".equals(s.get("vmState")))
-                .filter(s -> "true".equals(((Map<String, String>) s.get("metadata")).get("ha"))
-                        || ((List<String>) s.get("tags")).contains("evacuable")
-                        || "true".equals(((Map<String, String>) s.get("flavorExtraSpecs")).get("evacuable")))
-                .map(s -> (String) s.get("id")).collect(Collectors.toSet());
+        Set<String> eligible = tagged(onHost);
         assertThat(eligible).as("enough instances to interrupt").hasSizeGreaterThanOrEqualTo(3);
 
         // Nova answers slowly (800 ms a call), so the kill lands while evacuate calls are in flight: the simulator
@@ -716,11 +721,7 @@ class EvacuationScenariosIT {
         given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
         List<Map<String, Object>> onHost = truth(OS).<Map<String, Object>>getList("servers").stream()
                 .filter(s -> host.equals(s.get("host")) && !(Boolean) s.get("deleted")).toList();
-        Set<String> eligible = onHost.stream().filter(s -> !"soft-delete".equals(s.get("vmState")))
-                .filter(s -> "true".equals(((Map<String, String>) s.get("metadata")).get("ha"))
-                        || ((List<String>) s.get("tags")).contains("evacuable")
-                        || "true".equals(((Map<String, String>) s.get("flavorExtraSpecs")).get("evacuable")))
-                .map(s -> (String) s.get("id")).collect(Collectors.toSet());
+        Set<String> eligible = tagged(onHost);
         String chosen = onHost.stream().filter(s -> eligible.contains((String) s.get("id"))
                 && "active".equals(s.get("vmState"))).map(s -> (String) s.get("id")).findFirst().orElseThrow();
         String url = svc() + "/api/v1/vms/" + OS + "/" + chosen + "/evacuate";
@@ -772,11 +773,7 @@ class EvacuationScenariosIT {
         String host = "cmp1-a04";
         List<Map<String, Object>> onHost = truth(OS).<Map<String, Object>>getList("servers").stream()
                 .filter(s -> host.equals(s.get("host")) && !(Boolean) s.get("deleted")).toList();
-        Set<String> eligible = onHost.stream().filter(s -> !"soft-delete".equals(s.get("vmState")))
-                .filter(s -> "true".equals(((Map<String, String>) s.get("metadata")).get("ha"))
-                        || ((List<String>) s.get("tags")).contains("evacuable")
-                        || "true".equals(((Map<String, String>) s.get("flavorExtraSpecs")).get("evacuable")))
-                .map(s -> (String) s.get("id")).collect(Collectors.toSet());
+        Set<String> eligible = tagged(onHost);
         assertThat(eligible).as("the topology gives this host tagged instances").isNotEmpty();
         Map<String, String> placeBefore = serverHosts();
         given().contentType(ContentType.JSON).body(List.of(Map.of("api", "nova", "source", OS,
