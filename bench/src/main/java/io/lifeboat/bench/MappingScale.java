@@ -10,9 +10,13 @@ import io.lifeboat.common.inventory.HostRef;
 import io.lifeboat.common.inventory.VmState;
 import io.lifeboat.common.inventory.VmStatus;
 import io.lifeboat.common.topic.Topic;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -142,7 +146,8 @@ final class MappingScale {
 
     /**
      * A backlog: the mapping-service's process is stopped (SIGSTOP) while the events are written and the other
-     * services consume them; a plain consumer reads and decodes the backlog on the then idle stack; the process is
+     * services consume them (the bench waits for their groups to commit the end); a plain consumer reads and decodes
+     * the backlog on the then idle stack, three times, the fastest counting; the process is
      * continued (SIGCONT) and timed from its first applied batch (its consumers rejoin their group first: the broker
      * dropped them while the process was stopped) until it has applied the backlog. Local stack only.
      */
@@ -162,41 +167,77 @@ final class MappingScale {
         signal(service, "STOP");
         try {
             produce(kafka, events, "bench-drain");
-            Thread.sleep(5000);   // the other consumers take their share; the raw read then runs on a quiet stack
+            othersCaughtUp(kafka, topic);   // the raw read and the drain then run on a quiet stack
         } catch (Exception e) {
             signal(service, "CONT");
             throw e;
         }
-        long t0 = System.nanoTime();
-        int read = 0;
-        try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
-            c.assign(new ArrayList<>(start.keySet()));
-            start.forEach(c::seek);
-            while (read < events) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.key().startsWith("bench-drain/")) {
-                        CloudEventsKafka.decode(r.headers(), r.value(), EventTypes.VM_STATE);
-                        read++;
+        // The best of three reads: the raw consumer's JIT and the broker's page cache are warm, the bar is highest.
+        double raw = 0;
+        for (int pass = 0; pass < 3; pass++) {
+            long t0 = System.nanoTime();
+            int read = 0;
+            try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
+                c.assign(new ArrayList<>(start.keySet()));
+                start.forEach(c::seek);
+                while (read < events) {
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                        if (r.key().startsWith("bench-drain/")) {
+                            CloudEventsKafka.decode(r.headers(), r.value(), EventTypes.VM_STATE);
+                            read++;
+                        }
                     }
                 }
             }
+            raw = Math.max(raw, read / ((System.nanoTime() - t0) / 1e9));
         }
-        double raw = read / ((System.nanoTime() - t0) / 1e9);
         signal(service, "CONT");
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         // Timed from the first batch applied: the rejoin of the group after the stop is not ingestion.
         double first;
         while ((first = metric(mapping, "lifeboat_mapping_vm_observations_total")) <= before) {
             check(deadline);
-            Thread.sleep(20);
+            Thread.sleep(100);   // each poll renders all metrics in the service measured: not too often
         }
         long t1 = System.nanoTime();
         double now;
         while ((now = metric(mapping, "lifeboat_mapping_vm_observations_total")) < before + events) {
             check(deadline);
-            Thread.sleep(20);
+            Thread.sleep(100);   // each poll renders all metrics in the service measured: not too often
         }
         return new double[] {(now - first) / ((System.nanoTime() - t1) / 1e9), raw};
+    }
+
+    /**
+     * Waits until every other consumer group of the topic (the evacuation-service, the watchdog-service) has committed
+     * up to its end: their share of the backlog would otherwise run beside the raw read and the drain.
+     */
+    private static void othersCaughtUp(String kafka, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, Long> end = new java.util.HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            List<String> groups = admin.listConsumerGroups().all().get().stream().map(g -> g.groupId())
+                    .filter(g -> g.startsWith("lifeboat-") && !g.equals("lifeboat-mapping")).toList();
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            for (String group : groups) {
+                while (true) {
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata().get();
+                    boolean consumesTopic = committed.keySet().stream().anyMatch(tp -> tp.topic().equals(topic));
+                    if (!consumesTopic || end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                            && committed.get(e.getKey()).offset() >= e.getValue())) {
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(group + " did not consume the backlog within 10 minutes");
+                    }
+                    Thread.sleep(200);
+                }
+            }
+        }
     }
 
     private static void check(long deadline) {

@@ -16,6 +16,7 @@ import io.lifeboat.common.inventory.VmDisk;
 import io.lifeboat.common.inventory.VmState;
 import io.lifeboat.common.inventory.VmStatus;
 import io.lifeboat.common.topic.Topic;
+import io.lifeboat.mapping.lineage.VmDiskInterval;
 import io.lifeboat.testsupport.KafkaTestClient;
 import io.lifeboat.testsupport.LifeboatInfra;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -111,6 +112,13 @@ class VmHistoryFlowTest {
                 .statusCode(200).body("vmKey", org.hamcrest.Matchers.contains(key.toString()));
         given().queryParam("asOf", "2024-06-01T08:03:30Z").get("/api/v1/hosts/ovirt-vmflow/h2/vms").then()
                 .statusCode(200).body("$", hasSize(0));
+        // A disk interval is not rewritten while it stays open; when it closes, it was last seen at its VM's last
+        // observation before: LUN 1 at 08:01 (not at 08:00, when it opened), LUN 2 at 08:02, before the tombstone.
+        List<VmDiskInterval> disks = VmDiskInterval.list("vmKey = ?1 order by validFrom", key.toString());
+        assertThat(disks).extracting(d -> d.validFrom + " " + d.validTo + " " + d.lastSeenAt).containsExactly(
+                "2024-06-01T08:00:00Z 2024-06-01T08:02:00Z 2024-06-01T08:01:00Z",
+                "2024-06-01T08:02:00Z 2024-06-01T08:03:00Z 2024-06-01T08:02:00Z",
+                "2024-06-01T08:04:00Z null 2024-06-01T08:04:00Z");
     }
 
     @Test

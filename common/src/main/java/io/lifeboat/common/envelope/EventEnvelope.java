@@ -6,7 +6,6 @@ import io.lifeboat.common.event.EventTypes;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * A CloudEvents 1.0 event: the envelope attributes and the data record. On Kafka it travels in binary mode — the
@@ -30,14 +29,14 @@ public record EventEnvelope<T>(String id, URI source, EventType<T> type, Instant
         }
     }
 
-    /** A new event with a random id, the current time, and the subject set to the Kafka key. */
+    /** A new event with a new time-ordered id ({@link EventIds}), the current time, and the subject set to the Kafka key. */
     public static <T> EventEnvelope<T> create(URI source, T data) {
         return create(source, data, Instant.now());
     }
 
     public static <T> EventEnvelope<T> create(URI source, T data, Instant time) {
         EventType<T> type = EventTypes.forData(data);
-        return new EventEnvelope<>(UUID.randomUUID().toString(), source, type, time, type.keyFor(data), data);
+        return new EventEnvelope<>(EventIds.next(), source, type, time, type.keyFor(data), data);
     }
 
     public String key() {

@@ -156,6 +156,13 @@ final class HistoryRows {
         void closeAt(Instant at) {
             validTo = at.isBefore(validFrom) ? validFrom : at;
         }
+
+        /** Seen at least until {@code t} (its VM's last observation while it was open), if that is later. */
+        void seenUntil(Instant t) {
+            if (t != null && t.isAfter(lastSeenAt)) {
+                lastSeenAt = t;
+            }
+        }
     }
 
     static Open loadOpen(Connection c, Set<String> vmKeys) throws SQLException {
@@ -192,7 +199,10 @@ final class HistoryRows {
         }
         try (PreparedStatement ps = c.prepareStatement("select id, vm_key, disk_id, lun_id, storage_type, size_bytes,"
                 + " disk_name, iface, storage_domain, valid_from, last_seen_at from vm_disk_interval where"
-                + " vm_key = any(?) and valid_to is null for update")) {
+                + " vm_key = any(?) and valid_to is null")) {
+            // Not locked: a VM's disk rows are written only by whoever holds its open VM row's lock (taken just
+            // above); this statement's snapshot is taken after that lock is granted, so it sees the holder's commit.
+            // A VM without an open row has no open disk rows, and two batches opening it collide on vm_interval_open.
             ps.setArray(1, c.createArrayOf("varchar", keys));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
