@@ -41,7 +41,7 @@ public class OperatorActions {
     RecoveryRuns runs;
 
     @Inject
-    RecoveryExecutor executor;
+    PrepareInstanceListStep planning;
 
     @Inject
     Platforms platforms;
@@ -373,7 +373,7 @@ public class OperatorActions {
                     m.notBefore, m.reason)).toList();
         }
         try {
-            return executor.plan(run);
+            return planning.plan(run);
         } catch (CloudCallException e) {
             throw new ProblemException(io.lifeboat.service.rest.Problem.of("cloud-unavailable", "Cloud unavailable",
                     503, "cannot read " + run.sourceId + " to plan: " + e.getMessage()));

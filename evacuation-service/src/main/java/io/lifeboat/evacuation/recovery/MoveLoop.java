@@ -1,0 +1,144 @@
+package io.lifeboat.evacuation.recovery;
+
+import io.lifeboat.common.recovery.MoveState;
+import io.lifeboat.evacuation.config.EvacuationConfig;
+import io.lifeboat.evacuation.platform.CloudCallException;
+import io.lifeboat.evacuation.platform.CloudCalls;
+import io.lifeboat.evacuation.platform.Platforms;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a step's moves with one {@link Mover}, a bounded number of cloud calls at a time. */
+@ApplicationScoped
+class MoveLoop {
+
+    private static final Logger LOG = Logger.getLogger(MoveLoop.class);
+
+    @Inject
+    EvacuationConfig config;
+
+    @Inject
+    Platforms platforms;
+
+    @Inject
+    MoveTransitions moves;
+
+    @Inject
+    StepLog steps;
+
+    /**
+     * Moves the run's instances. {@code concurrency} bounds the cloud calls in flight, not the instances: an
+     * evacuate call is one short task, and each instance in flight is then checked with one read per poll interval,
+     * also as a short task. {@code max-in-flight} (0: no limit) bounds the instances rebuilding at once.
+     */
+    boolean run(RecoveryRun run, Step.Attempt attempt, Mover mover) {
+        EvacuationConfig.Source src = platforms.require(run.sourceId);
+        int concurrency = Math.max(1, src.concurrency());
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "lifeboat-move");
+            t.setDaemon(true);
+            return t;
+        });
+        Set<Long> busy = ConcurrentHashMap.newKeySet();
+        Map<Long, Instant> nextCheck = new ConcurrentHashMap<>();
+        Mover.Context context = new Mover.Context(run, src, ConcurrentHashMap.newKeySet(),
+                ConcurrentHashMap.newKeySet());
+        long lastClaim = System.nanoTime();
+        try {
+            while (!attempt.stopping().getAsBoolean()) {
+                if (System.nanoTime() - lastClaim > config.runLease().toNanos() / 3) {
+                    if (!attempt.renew().getAsBoolean()) {
+                        return false;
+                    }
+                    steps.noteProgress(attempt.id(), steps.progress(run.id));
+                    lastClaim = System.nanoTime();
+                }
+                List<InstanceMove> open = moves.openMoves(run.id);
+                if (open.isEmpty() && busy.isEmpty()) {
+                    return true;
+                }
+
+                Instant now = Instant.now();
+                long ongoing = open.stream().filter(m -> m.state == MoveState.ONGOING).count();
+                // Starts first (in the run's order), then checks: the calls go out as early as they can.
+                for (InstanceMove m : open) {
+                    if (busy.size() >= concurrency) {
+                        break;
+                    }
+                    boolean due = m.notBefore == null || !m.notBefore.isAfter(now);
+                    boolean room = src.maxInFlight() <= 0 || ongoing < src.maxInFlight();
+                    if (m.state == MoveState.PENDING && due && room && busy.add(m.id)) {
+                        ongoing++;
+                        long id = m.id;
+                        pool.submit(() -> task(run, src, id, true, busy, nextCheck, () -> {
+                            if (mover.begin(context, id)) {
+                                nextCheck.put(id, Instant.now().plus(src.pollInterval()));
+                            }
+                        }));
+                    }
+                }
+                for (InstanceMove m : open) {
+                    if (busy.size() >= concurrency) {
+                        break;
+                    }
+                    if (m.state == MoveState.ONGOING && !nextCheck.getOrDefault(m.id, now).isAfter(now)
+                            && busy.add(m.id)) {
+                        long id = m.id;
+                        pool.submit(() -> task(run, src, id, false, busy, nextCheck, () -> {
+                            if (!mover.check(context, id)) {
+                                nextCheck.put(id, Instant.now().plus(src.pollInterval()));
+                            }
+                        }));
+                    }
+                }
+                CloudCalls.sleep(50);
+            }
+            return false;
+        } finally {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Runs one short task of a move. A failed check leaves the move as it is, to be checked again after the poll
+     * interval; a failure before a move's call (reading the VM, enabling the reserved host) is a try without effect,
+     * retried after a backoff and bounded ({@link #retryLater}).
+     */
+    private void task(RecoveryRun run, EvacuationConfig.Source src, long moveId, boolean beginning, Set<Long> busy,
+                      Map<Long, Instant> nextCheck, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            if (e instanceof CloudCallException) {
+                LOG.debugf("run %s move %d: %s", run.id, moveId, e.getMessage());
+            } else {
+                LOG.warnf(e, "run %s move %d failed unexpectedly", run.id, moveId);
+            }
+            nextCheck.put(moveId, Instant.now().plus(src.pollInterval()));
+            if (beginning) {
+                try {
+                    moves.retryLater(run, src, moveId, MoveState.PENDING, "failed before its call: " + e.getMessage());
+                } catch (RuntimeException again) {
+                    LOG.warnf("run %s move %d: could not record the failure: %s", run.id, moveId, again.getMessage());
+                }
+            }
+        } finally {
+            busy.remove(moveId);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.lifeboat.evacuation.recovery;
+
+import io.lifeboat.common.id.HostKey;
+import io.lifeboat.common.recovery.MoveState;
+import io.lifeboat.common.recovery.RecoveryStep;
+import io.lifeboat.evacuation.audit.AuditLog;
+import io.lifeboat.evacuation.config.EvacuationConfig;
+import io.lifeboat.evacuation.failure.HostFailure;
+import io.lifeboat.evacuation.inventory.VmView;
+import io.lifeboat.evacuation.platform.Platforms;
+import io.lifeboat.evacuation.platform.openstack.NovaApi;
+import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The instance list of a run, read live from the cloud and decided by {@link RecoveryPlanner}, stored once: a run
+ * whose moves exist (an operator's one-VM run, a resumed run) keeps them.
+ */
+@ApplicationScoped
+public class PrepareInstanceListStep implements Step {
+
+    @Inject
+    Platforms platforms;
+
+    @Inject
+    RecoveryRuns runs;
+
+    @Inject
+    MoveTransitions moves;
+
+    @Inject
+    AuditLog audit;
+
+    @Override
+    public RecoveryStep name() {
+        return RecoveryStep.PREPARE_INSTANCE_LIST;
+    }
+
+    @Override
+    public boolean run(RecoveryRun run, Attempt attempt) {
+        if (!moves.hasMoves(run.id)) {
+            storePlan(run.id, plan(run));
+        }
+        return true;
+    }
+
+    /** The plan for a host run, read live from the cloud (also what a dry run shows). */
+    public List<PlannedMove> plan(RecoveryRun run) {
+        String hostId = HostKey.parse(run.hostKey).hostId();
+        EvacuationConfig.Source src = platforms.require(run.sourceId);
+        if ("OVIRT".equals(run.platform)) {
+            OvirtApi api = platforms.ovirt(run.sourceId);
+            Map<VmView, Optional<OvirtApi.Vm>> candidates = new LinkedHashMap<>();
+            Map<String, String> hostNames = new HashMap<>();
+            api.hosts().forEach(h -> hostNames.put(h.id(), h.name()));
+            Map<String, VmView> known = new LinkedHashMap<>();
+            HostFailure ep = run.episodeId == null ? null : episode(run.episodeId);
+            Instant since = (ep == null ? Instant.now() : ep.firstSignalAt).minus(RecoveryPlanner.DOWN_WITH_HOST_SLACK);
+            for (VmView v : views(run.hostKey, since)) {
+                known.put(v.vmId, v);
+            }
+            for (OvirtApi.Vm live : api.vmsOn(hostId)) {
+                known.computeIfAbsent(live.id(), id -> synthetic(run, live));
+            }
+            for (VmView v : known.values()) {
+                candidates.put(v, api.vm(v.vmId));
+            }
+            HostFailure f = run.episodeId == null ? null : episode(run.episodeId);
+            Instant firstSignal = f == null ? Instant.now() : f.firstSignalAt;
+            Instant fencedAt = f == null || f.fencedAt == null ? Instant.now() : f.fencedAt;
+            return RecoveryPlanner.ovirt(run.sourceId, hostId, candidates, hostNames, firstSignal,
+                    fencedAt.plus(src.engineHaWait()), run.targetHost);
+        }
+        NovaApi nova = platforms.nova(run.sourceId);
+        List<NovaApi.Server> servers = nova.serversOn(hostId);
+        Map<String, VmView> views = new HashMap<>();
+        boolean anyTagged = sourceViews(run.sourceId, views);
+        return RecoveryPlanner.openstack(run.sourceId, servers, views, anyTagged, src.evacuable(),
+                nova.microversion(), run.targetHost);
+    }
+
+    private static VmView synthetic(RecoveryRun run, OvirtApi.Vm live) {
+        VmView v = new VmView();
+        v.vmKey = run.sourceId + "/" + live.id();
+        v.vmId = live.id();
+        v.name = live.name();
+        v.status = live.status();
+        v.haEnabled = live.ha();
+        v.haPriority = live.haPriority();
+        return v;
+    }
+
+    @Transactional
+    List<VmView> views(String hostKey, Instant movedSince) {
+        return VmView.lastOn(hostKey, movedSince);
+    }
+
+    /** Fills the source's VM views by id; true when any of them is tagged evacuable. */
+    @Transactional
+    boolean sourceViews(String sourceId, Map<String, VmView> out) {
+        boolean any = false;
+        for (VmView v : VmView.<VmView>list("sourceId = ?1 and removed = false", sourceId)) {
+            out.put(v.vmId, v);
+            any |= v.haEnabled;
+        }
+        return any;
+    }
+
+    @Transactional
+    void storePlan(UUID runId, List<PlannedMove> plan) {
+        RecoveryRun run = RecoveryRun.findById(runId);
+        if (InstanceMove.count("runId", runId) == 0) {
+            runs.addMoves(run, plan);
+            audit.record("system", "prepare-instance-list", run.hostKey, false, "OK", plan.size() + " instances, "
+                    + plan.stream().filter(p -> p.state() == MoveState.PENDING).count() + " to move");
+        }
+    }
+
+    @Transactional
+    HostFailure episode(UUID id) {
+        return HostFailure.findById(id);
+    }
+}
