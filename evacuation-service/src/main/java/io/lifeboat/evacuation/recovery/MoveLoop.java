@@ -3,12 +3,12 @@ package io.lifeboat.evacuation.recovery;
 import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.platform.CloudCallException;
-import io.lifeboat.evacuation.platform.CloudCalls;
 import io.lifeboat.evacuation.platform.Platforms;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a step's moves with one {@link Mover}, a bounded number of cloud calls at a time. */
@@ -51,6 +52,7 @@ class MoveLoop {
         });
         Set<Long> busy = ConcurrentHashMap.newKeySet();
         Map<Long, Instant> nextCheck = new ConcurrentHashMap<>();
+        Semaphore wake = new Semaphore(0);   // a task ended: a slot is free and a move may have changed
         Mover.Context context = new Mover.Context(run, src, ConcurrentHashMap.newKeySet(),
                 ConcurrentHashMap.newKeySet());
         long lastClaim = System.nanoTime();
@@ -80,7 +82,7 @@ class MoveLoop {
                     if (m.state == MoveState.PENDING && due && room && busy.add(m.id)) {
                         ongoing++;
                         long id = m.id;
-                        pool.submit(() -> task(run, src, id, true, busy, nextCheck, () -> {
+                        pool.submit(() -> task(run, src, id, true, busy, nextCheck, wake, () -> {
                             if (mover.begin(context, id)) {
                                 nextCheck.put(id, Instant.now().plus(src.pollInterval()));
                             }
@@ -94,14 +96,16 @@ class MoveLoop {
                     if (m.state == MoveState.ONGOING && !nextCheck.getOrDefault(m.id, now).isAfter(now)
                             && busy.add(m.id)) {
                         long id = m.id;
-                        pool.submit(() -> task(run, src, id, false, busy, nextCheck, () -> {
+                        pool.submit(() -> task(run, src, id, false, busy, nextCheck, wake, () -> {
                             if (!mover.check(context, id)) {
                                 nextCheck.put(id, Instant.now().plus(src.pollInterval()));
                             }
                         }));
                     }
                 }
-                CloudCalls.sleep(50);
+                if (!sleepUntilDue(open, busy, nextCheck, concurrency, src, wake)) {
+                    return false;
+                }
             }
             return false;
         } finally {
@@ -115,12 +119,43 @@ class MoveLoop {
     }
 
     /**
+     * Waits, without reading the database, until a task ends (a slot frees, a move changed) or the next move falls
+     * due (a retry's backoff ends, a check's poll interval passes), at most one poll interval (a storage run gains
+     * moves from outside). False when interrupted: the service is stopping.
+     */
+    private static boolean sleepUntilDue(List<InstanceMove> open, Set<Long> busy, Map<Long, Instant> nextCheck,
+                                         int concurrency, EvacuationConfig.Source src, Semaphore wake) {
+        Instant now = Instant.now();
+        Instant due = now.plus(src.pollInterval());
+        if (busy.size() < concurrency) {
+            for (InstanceMove m : open) {
+                if (busy.contains(m.id)) {
+                    continue;
+                }
+                Instant at = m.state == MoveState.PENDING ? m.notBefore : nextCheck.get(m.id);
+                if (at != null && at.isAfter(now) && at.isBefore(due)) {
+                    due = at;
+                }
+            }
+        }
+        try {
+            if (wake.tryAcquire(Math.max(1, Duration.between(now, due).toMillis()), TimeUnit.MILLISECONDS)) {
+                wake.drainPermits();
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
      * Runs one short task of a move. A failed check leaves the move as it is, to be checked again after the poll
      * interval; a failure before a move's call (reading the VM, enabling the reserved host) is a try without effect,
      * retried after a backoff and bounded ({@link #retryLater}).
      */
     private void task(RecoveryRun run, EvacuationConfig.Source src, long moveId, boolean beginning, Set<Long> busy,
-                      Map<Long, Instant> nextCheck, Runnable work) {
+                      Map<Long, Instant> nextCheck, Semaphore wake, Runnable work) {
         try {
             work.run();
         } catch (RuntimeException e) {
@@ -139,6 +174,7 @@ class MoveLoop {
             }
         } finally {
             busy.remove(moveId);
+            wake.release();
         }
     }
 }
