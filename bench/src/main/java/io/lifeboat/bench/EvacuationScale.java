@@ -69,8 +69,12 @@ final class EvacuationScale {
                 double bound = instances * latencyMs / 1000.0 / c;
                 report.figure("c" + c + "LowerBoundSec", "concurrency " + c + ": lower bound for the calls ("
                         + instances + " x " + latencyMs + " ms / " + c + ")", bound, "s");
+                report.figure("c" + c + "FirstEvacuateCallSec", "concurrency " + c
+                        + ": confirmed → first evacuate call", r[3], "s");
                 report.figure("c" + c + "LastEvacuateCallSec", "concurrency " + c + ": confirmed → last evacuate call",
                         r[0], "s");
+                report.figure("c" + c + "CallPhaseSec", "concurrency " + c + ": first → last evacuate call",
+                        r[0] - r[3], "s");
                 report.figure("c" + c + "LastActiveSec", "concurrency " + c + ": confirmed → last instance ACTIVE",
                         r[1], "s");
                 report.figure("c" + c + "Evacuated", "concurrency " + c + ": instances ACTIVE elsewhere", r[2],
@@ -158,8 +162,20 @@ final class EvacuationScale {
             }
             System.out.printf("  concurrency %d: run %s %s, %d moved%n", concurrency, runId,
                     run.path("state").asText(), moved);
+            for (JsonNode st : run.path("steps")) {
+                System.out.printf("    %-22s #%s %-7s %s → %s  %s%n", st.path("step").asText(),
+                        st.path("attempt").asText(), st.path("outcome").asText(), st.path("startedAt").asText(),
+                        st.path("endedAt").asText(), st.path("detail").asText(""));
+            }
+            Instant firstCall = Instant.parse(run.path("firstCallAt").asText());
+            List<String> called = new ArrayList<>();
+            run.path("moves").forEach(m -> called.add(m.path("startedAt").asText()));
+            java.util.Collections.sort(called);
+            System.out.printf("    approved at %s; run started %s; first moves marked ONGOING %s%n", confirmed,
+                    run.path("startedAt").asText(), called.subList(0, Math.min(called.size(), 3)));
             return new double[] {Duration.between(confirmed, lastCall).toMillis() / 1000.0,
-                    Duration.between(confirmed, lastActive).toMillis() / 1000.0, moved};
+                    Duration.between(confirmed, lastActive).toMillis() / 1000.0, moved,
+                    Duration.between(confirmed, firstCall).toMillis() / 1000.0};
         } finally {
             proc.destroy();
             proc.waitFor();
