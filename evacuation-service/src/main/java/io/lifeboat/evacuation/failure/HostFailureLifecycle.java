@@ -239,7 +239,7 @@ public class HostFailureLifecycle {
             return;
         }
         HostView host = hostView(id);
-        Fencer.FenceOutcome outcome = fencer.get().fence(host);
+        Fencer.FenceOutcome outcome = fencer.get().fence(new Fencer.Target(host.sourceId, host.hostId, host.name));
         recordFence(id, fencer.get().name(), outcome);
     }
 

@@ -1,7 +1,5 @@
 package io.lifeboat.evacuation.fencing;
 
-import io.lifeboat.evacuation.inventory.HostView;
-
 /**
  * Confirms a failed host powered off. Recovery starts only after a fencer (or an operator) says so: the old host
  * must not come back and run, or destroy, guests that now run elsewhere (wire-formats.md A.1 pitfalls).
@@ -11,7 +9,11 @@ public interface Fencer {
     /** The fencer's name in the audit trail, e.g. {@code ovirt-engine} or {@code redfish}. */
     String name();
 
-    FenceOutcome fence(HostView host);
+    FenceOutcome fence(Target host);
+
+    /** The host to fence, as its source names it. */
+    record Target(String sourceId, String hostId, String name) {
+    }
 
     /** What fencing achieved. */
     record FenceOutcome(Result result, String detail) {

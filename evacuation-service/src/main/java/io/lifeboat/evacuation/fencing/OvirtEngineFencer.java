@@ -1,6 +1,5 @@
 package io.lifeboat.evacuation.fencing;
 
-import io.lifeboat.evacuation.inventory.HostView;
 import io.lifeboat.evacuation.platform.CloudCallException;
 import io.lifeboat.evacuation.platform.CloudCalls;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
@@ -27,11 +26,11 @@ public final class OvirtEngineFencer implements Fencer {
     }
 
     @Override
-    public FenceOutcome fence(HostView host) {
+    public FenceOutcome fence(Target host) {
         try {
-            OvirtApi.Host h = engine.host(host.hostId).orElse(null);
+            OvirtApi.Host h = engine.host(host.hostId()).orElse(null);
             if (h == null) {
-                return FenceOutcome.unavailable("the engine does not know host " + host.name);
+                return FenceOutcome.unavailable("the engine does not know host " + host.name());
             }
             if (!h.powerManagement()) {
                 return FenceOutcome.unavailable("power management is not configured for host " + h.name()

@@ -2,7 +2,6 @@ package io.lifeboat.evacuation.fencing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lifeboat.evacuation.inventory.HostView;
 import io.lifeboat.evacuation.platform.CloudCallException;
 import io.lifeboat.evacuation.platform.CloudCalls;
 
@@ -42,17 +41,17 @@ public final class RedfishFencer implements Fencer {
         return "redfish";
     }
 
-    String systemUrl(HostView host) {
-        return systemUrlTemplate.replace("{host}", host.name).replace("{source}", host.sourceId)
-                .replace("{hostId}", host.hostId);
+    String systemUrl(Target host) {
+        return systemUrlTemplate.replace("{host}", host.name()).replace("{source}", host.sourceId())
+                .replace("{hostId}", host.hostId());
     }
 
     @Override
-    public FenceOutcome fence(HostView host) {
+    public FenceOutcome fence(Target host) {
         String url = systemUrl(host);
         try {
             if (!"Off".equals(powerState(url))) {
-                calls.idempotent("Redfish ForceOff of " + host.name, () -> send("POST", url
+                calls.idempotent("Redfish ForceOff of " + host.name(), () -> send("POST", url
                         + "/Actions/ComputerSystem.Reset", "{\"ResetType\":\"ForceOff\"}"));
             }
             long deadline = System.nanoTime() + powerOffTimeout.toNanos();
