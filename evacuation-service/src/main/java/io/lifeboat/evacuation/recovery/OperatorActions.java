@@ -58,8 +58,32 @@ public class OperatorActions {
 
     // ------------------------------------------------------------------ runs and episodes
 
-    @Transactional(dontRollbackOn = ProblemException.class)
+    /**
+     * What a decision made in a transaction leaves to do after it: a dry run's plan, read from the cloud once the
+     * transaction has ended (no cloud call is made while a transaction holds a connection and its locks).
+     */
+    record Decided(Outcome outcome, RecoveryRun planFor) {
+
+        static Decided done(Outcome outcome) {
+            return new Decided(outcome, null);
+        }
+    }
+
+    /** The outcome, with its dry run's plan read from the cloud, outside any transaction. */
+    private Outcome planned(Decided d) {
+        if (d.planFor() == null) {
+            return d.outcome();
+        }
+        Outcome o = d.outcome();
+        return new Outcome(o.result(), o.episodeId(), o.runId(), o.blockers(), plan(d.planFor()));
+    }
+
     public Outcome approve(UUID runId, String actor, boolean confirmFenced, String reason, boolean dryRun) {
+        return planned(decideApprove(runId, actor, confirmFenced, reason, dryRun));
+    }
+
+    @Transactional(dontRollbackOn = ProblemException.class)
+    Decided decideApprove(UUID runId, String actor, boolean confirmFenced, String reason, boolean dryRun) {
         RecoveryRun run = RecoveryRun.findById(runId);
         if (run == null) {
             throw ProblemException.notFound("run-not-found", "no recovery run " + runId);
@@ -80,7 +104,8 @@ public class OperatorActions {
         if (dryRun) {
             audit.record(actor, "approve-run", target, true, blockers.isEmpty() ? "WOULD_RUN" : "BLOCKED",
                     String.join("; ", blockers));
-            return new Outcome("dry run", run.episodeId, run.id, blockers, blockers.isEmpty() ? plan(run) : List.of());
+            return new Decided(new Outcome("dry run", run.episodeId, run.id, blockers, List.of()),
+                    blockers.isEmpty() ? run : null);
         }
         refuseIfBlocked(actor, "approve-run", target, blockers);
         Instant now = Instant.now();
@@ -90,7 +115,8 @@ public class OperatorActions {
         }
         runs.begin(run, f, "operator:" + actor, now);
         audit.record(actor, "approve-run", target, false, "RUNNING", reason);
-        return new Outcome("approved: the run is running", run.episodeId, run.id, List.of(), List.of());
+        return Decided.done(new Outcome("approved: the run is running", run.episodeId, run.id, List.of(),
+                List.of()));
     }
 
     @Transactional(dontRollbackOn = ProblemException.class)
@@ -184,9 +210,14 @@ public class OperatorActions {
     // ------------------------------------------------------------------ evacuate now
 
     /** Evacuates (OpenStack) or restarts (oVirt) everything of a host now. */
-    @Transactional(dontRollbackOn = ProblemException.class)
     public Outcome evacuateHost(String sourceId, String hostId, String actor, boolean confirmFenced,
                                 String targetHost, String reason, boolean dryRun) {
+        return planned(decideEvacuateHost(sourceId, hostId, actor, confirmFenced, targetHost, reason, dryRun));
+    }
+
+    @Transactional(dontRollbackOn = ProblemException.class)
+    Decided decideEvacuateHost(String sourceId, String hostId, String actor, boolean confirmFenced,
+                               String targetHost, String reason, boolean dryRun) {
         HostView host = host(sourceId, hostId);
         List<String> blockers = new ArrayList<>();
         if (platforms.source(sourceId).isEmpty()) {
@@ -203,9 +234,9 @@ public class OperatorActions {
         if (dryRun) {
             audit.record(actor, "evacuate-host", host.hostKey, true, blockers.isEmpty() ? "WOULD_RUN" : "BLOCKED",
                     String.join("; ", blockers));
-            List<PlannedMove> plan = platforms.source(sourceId).isEmpty() ? List.of()
-                    : plan(transientRun(host, RecoveryRun.Kind.HOST, actor, target, open.map(f -> f.id).orElse(null)));
-            return new Outcome("dry run", open.map(f -> f.id).orElse(null), null, blockers, plan);
+            return new Decided(new Outcome("dry run", open.map(f -> f.id).orElse(null), null, blockers, List.of()),
+                    platforms.source(sourceId).isEmpty() ? null : transientRun(host, RecoveryRun.Kind.HOST, actor,
+                            target, open.map(f -> f.id).orElse(null)));
         }
         refuseIfBlocked(actor, "evacuate-host", host.hostKey, blockers);
         Instant now = Instant.now();
@@ -221,7 +252,7 @@ public class OperatorActions {
         runs.begin(run, f, "operator:" + actor, now);
         audit.record(actor, "evacuate-host", host.hostKey, false, "RUNNING", "run " + run.id
                 + (reason == null ? "" : ": " + reason));
-        return new Outcome("running", f.id, run.id, List.of(), List.of());
+        return Decided.done(new Outcome("running", f.id, run.id, List.of(), List.of()));
     }
 
     private HostFailure openByOperator(HostView host, String actor, Instant now) {
@@ -242,9 +273,28 @@ public class OperatorActions {
     }
 
     /** Evacuates one VM (OpenStack) or starts it on another host (oVirt), optionally to a target host. */
-    @Transactional(dontRollbackOn = ProblemException.class)
+    /** The VM's plan is read from the cloud first, outside any transaction; then the action is decided in one. */
     public Outcome evacuateVm(String sourceId, String vmId, String actor, boolean confirmFenced, String targetHost,
                               String reason, boolean dryRun) {
+        VmOnHost at = locate(sourceId, vmId);
+        List<PlannedMove> plan = List.of();
+        String unreadable = null;
+        if (platforms.source(sourceId).isPresent()) {
+            try {
+                plan = planVm(at.host(), at.vm(), targetHost == null || targetHost.isBlank() ? null
+                        : targetOf(at.host(), targetHost));
+            } catch (CloudCallException e) {
+                unreadable = "cannot read the VM from the cloud: " + e.getMessage();
+            }
+        }
+        return decideEvacuateVm(sourceId, vmId, actor, confirmFenced, targetHost, reason, dryRun, plan, unreadable);
+    }
+
+    record VmOnHost(VmView vm, HostView host) {
+    }
+
+    @Transactional
+    VmOnHost locate(String sourceId, String vmId) {
         VmView vm = VmView.findById(sourceId + "/" + vmId);
         if (vm == null || vm.removed) {
             throw ProblemException.notFound("vm-not-found", "no VM " + sourceId + "/" + vmId + " in the inventory");
@@ -260,6 +310,22 @@ public class OperatorActions {
             throw ProblemException.conflict("host-unknown", "the host of VM " + vm.name + " (" + hostKey + ") is not"
                     + " in the inventory");
         }
+        return new VmOnHost(vm, host);
+    }
+
+    /** The target's host id, as {@link #resolveTarget} names it (its blockers are found again in the decision). */
+    @Transactional
+    String targetOf(HostView failed, String targetHost) {
+        return resolveTarget(failed, targetHost, new ArrayList<>());
+    }
+
+    @Transactional(dontRollbackOn = ProblemException.class)
+    Outcome decideEvacuateVm(String sourceId, String vmId, String actor, boolean confirmFenced, String targetHost,
+                             String reason, boolean dryRun, List<PlannedMove> plan, String unreadable) {
+        VmOnHost at = locate(sourceId, vmId);
+        VmView vm = at.vm();
+        HostView host = at.host();
+        String hostKey = host.hostKey;
         List<String> blockers = new ArrayList<>();
         if (platforms.source(sourceId).isEmpty()) {
             blockers.add("source " + sourceId + " is not configured for recovery");
@@ -271,15 +337,10 @@ public class OperatorActions {
             blockers.add("host " + host.name + " is not fenced: confirm it is powered off (confirmFenced=true)");
         }
         String target = resolveTarget(host, targetHost, blockers);
-        List<PlannedMove> plan = List.of();
-        if (platforms.source(sourceId).isPresent()) {
-            try {
-                plan = planVm(host, vm, target);
-                plan.stream().filter(p -> p.state() == MoveState.SKIPPED).forEach(p -> blockers.add(p.reason()));
-            } catch (CloudCallException e) {
-                blockers.add("cannot read the VM from the cloud: " + e.getMessage());
-            }
+        if (unreadable != null) {
+            blockers.add(unreadable);
         }
+        plan.stream().filter(p -> p.state() == MoveState.SKIPPED).forEach(p -> blockers.add(p.reason()));
         if (dryRun) {
             audit.record(actor, "evacuate-vm", vm.vmKey, true, blockers.isEmpty() ? "WOULD_RUN" : "BLOCKED",
                     String.join("; ", blockers));
