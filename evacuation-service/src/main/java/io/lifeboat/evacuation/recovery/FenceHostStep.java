@@ -8,6 +8,9 @@ import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.util.UUID;
 
 /**
  * The host is fenced before a run starts (the episode's lifecycle does it). On oVirt this step confirms it to the
@@ -23,8 +26,6 @@ class FenceHostStep implements Step {
     @Inject
     AuditLog audit;
 
-    @Inject
-    PrepareInstanceListStep planning;
 
     @Override
     public RecoveryStep name() {
@@ -35,7 +36,7 @@ class FenceHostStep implements Step {
     @Override
     public boolean run(RecoveryRun run, Attempt attempt) {
         if ("OVIRT".equals(run.platform)) {
-            HostFailure f = run.episodeId == null ? null : planning.episode(run.episodeId);
+            HostFailure f = run.episodeId == null ? null : episode(run.episodeId);
             if (f != null && !"ovirt-engine".equals(f.fencedBy)) {
                 String hostId = HostKey.parse(run.hostKey).hostId();
                 OvirtApi api = platforms.ovirt(run.sourceId);
@@ -48,5 +49,10 @@ class FenceHostStep implements Step {
             }
         }
         return true;
+    }
+
+    @Transactional
+    HostFailure episode(UUID id) {
+        return HostFailure.findById(id);
     }
 }

@@ -55,7 +55,8 @@ class NovaEvacuateMover implements Mover {
             return false;   // another worker or replica has it
         }
         InstanceMove ongoing = moves.move(moveId);
-        MoveTransitions.Outcome o = moves.callOnce(run, src, ongoing, "to " + (target == null ? "the scheduler's choice" : target), () -> {
+        String where = "to " + (target == null ? "the scheduler's choice" : target);
+        MoveTransitions.Outcome o = moves.callOnce(run, src, ongoing, where, () -> {
             if (ongoing.resetFirst && ongoing.attempt == 1) {
                 nova.resetState(ongoing.vmId, "error");
             }
@@ -99,7 +100,8 @@ class NovaEvacuateMover implements Mover {
             if (!moved) {
                 boolean landed = accepted || landed(nova, run, failedHost, m);
                 if (landed && "ERROR".equals(s.status())) {
-                    moves.attemptFailed(run, src, moveId, "ended in ERROR" + (s.fault() == null ? "" : ": " + s.fault()));
+                    moves.attemptFailed(run, src, moveId, "ended in ERROR"
+                            + (s.fault() == null ? "" : ": " + s.fault()));
                     return true;
                 }
                 if (!landed && Instant.now().isAfter(m.calledAt.plus(src.pollInterval().multipliedBy(2)))) {
@@ -114,8 +116,9 @@ class NovaEvacuateMover implements Mover {
             }
         }
         if (Instant.now().isAfter(m.calledAt.plus(src.instanceTimeout()))) {
-            moves.end(run, moveId, MoveState.FAILED, null, "not ACTIVE on another host " + src.instanceTimeout().toSeconds()
-                    + " s after the evacuate call (status " + s.status() + ", task " + s.taskState() + ")");
+            moves.end(run, moveId, MoveState.FAILED, null, "not ACTIVE on another host "
+                    + src.instanceTimeout().toSeconds() + " s after the evacuate call (status " + s.status()
+                    + ", task " + s.taskState() + ")");
             return true;
         }
         return false;

@@ -3,7 +3,6 @@ package io.lifeboat.evacuation.recovery;
 import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.evacuation.config.EvacuationConfig;
-import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,13 +12,7 @@ import java.util.Optional;
 
 /** oVirt: migrate a VM paused on a storage error to a host of its cluster that sees the storage, and see it resume. */
 @ApplicationScoped
-class OvirtMigrateMover implements Mover {
-
-    @Inject
-    Platforms platforms;
-
-    @Inject
-    MoveTransitions moves;
+class OvirtMigrateMover extends OvirtMover {
 
     @Inject
     PausedVmMigrations pausedVms;
@@ -34,15 +27,14 @@ class OvirtMigrateMover implements Mover {
         if (m.state != MoveState.PENDING) {
             return m.state == MoveState.ONGOING;
         }
-        Optional<OvirtApi.Vm> vm = api.vm(m.vmId);
+        Optional<OvirtApi.Vm> vm = engineVm(api, run, m, MoveState.SKIPPED);
         if (vm.isEmpty()) {
-            moves.end(run, moveId, MoveState.SKIPPED, null, "the engine no longer has this VM");
             return false;
         }
         OvirtApi.Vm v = vm.get();
         if (!"paused".equals(v.status()) || !pausedOn.equals(v.hostId())) {
             moves.end(run, moveId, MoveState.SKIPPED, null, "no longer paused on this host (" + v.status() + " on "
-                    + (v.hostId() == null ? "no host" : OvirtStartMover.hostName(api, v.hostId())) + ")");
+                    + (v.hostId() == null ? "no host" : hostName(api, v.hostId())) + ")");
             return false;
         }
         String target = m.requestedTarget;
@@ -58,7 +50,7 @@ class OvirtMigrateMover implements Mover {
         }
         InstanceMove ongoing = moves.move(moveId);
         String to = target;
-        return moves.callOnce(run, src, ongoing, "paused on a storage error; to " + OvirtStartMover.hostName(api, to),
+        return moves.callOnce(run, src, ongoing, "paused on a storage error; to " + hostName(api, to),
                 () -> api.migrate(ongoing.vmId, to)) != MoveTransitions.Outcome.REFUSED;
     }
 
@@ -72,14 +64,14 @@ class OvirtMigrateMover implements Mover {
         if (m.state != MoveState.ONGOING) {
             return true;
         }
-        Optional<OvirtApi.Vm> vm = api.vm(m.vmId);
+        Optional<OvirtApi.Vm> vm = engineVm(api, run, m, MoveState.FAILED);
         if (vm.isEmpty()) {
-            moves.end(run, moveId, MoveState.FAILED, null, "the engine no longer has this VM");
             return true;
         }
         OvirtApi.Vm v = vm.get();
         if (v.hostId() != null && !pausedOn.equals(v.hostId()) && "up".equals(v.status())) {
-            moves.end(run, moveId, MoveState.SUCCEEDED, OvirtStartMover.hostName(api, v.hostId()), "resumed after the migration");
+            moves.end(run, moveId, MoveState.SUCCEEDED, hostName(api, v.hostId()),
+                    "resumed after the migration");
             return true;
         }
         if (Instant.now().isAfter(m.calledAt.plus(src.instanceTimeout()))) {

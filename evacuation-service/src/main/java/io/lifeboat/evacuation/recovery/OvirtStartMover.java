@@ -3,7 +3,6 @@ package io.lifeboat.evacuation.recovery;
 import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.evacuation.config.EvacuationConfig;
-import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,13 +12,7 @@ import java.util.Optional;
 
 /** oVirt: start one VM of the failed host elsewhere, once the engine shows it down, and see it up. */
 @ApplicationScoped
-class OvirtStartMover implements Mover {
-
-    @Inject
-    Platforms platforms;
-
-    @Inject
-    MoveTransitions moves;
+class OvirtStartMover extends OvirtMover {
 
     @Override
     public boolean begin(Context c, long moveId) {
@@ -31,9 +24,8 @@ class OvirtStartMover implements Mover {
         if (m.state != MoveState.PENDING) {
             return m.state == MoveState.ONGOING;
         }
-        Optional<OvirtApi.Vm> vm = api.vm(m.vmId);
+        Optional<OvirtApi.Vm> vm = engineVm(api, run, m, MoveState.SKIPPED);
         if (vm.isEmpty()) {
-            moves.end(run, moveId, MoveState.SKIPPED, null, "the engine no longer has this VM");
             return false;
         }
         OvirtApi.Vm v = vm.get();
@@ -52,8 +44,9 @@ class OvirtStartMover implements Mover {
             return false;
         }
         InstanceMove ongoing = moves.move(moveId);
-        return moves.callOnce(run, src, ongoing, "on " + (target == null ? "the engine's choice" : hostName(api, target)),
-                () -> api.start(ongoing.vmId, target)) != MoveTransitions.Outcome.REFUSED;
+        String where = "on " + (target == null ? "the engine's choice" : hostName(api, target));
+        return moves.callOnce(run, src, ongoing, where, () -> api.start(ongoing.vmId, target))
+                != MoveTransitions.Outcome.REFUSED;
     }
 
     @Override
@@ -65,9 +58,8 @@ class OvirtStartMover implements Mover {
         if (m.state != MoveState.ONGOING) {
             return true;
         }
-        Optional<OvirtApi.Vm> vm = api.vm(m.vmId);
+        Optional<OvirtApi.Vm> vm = engineVm(api, run, m, MoveState.FAILED);
         if (vm.isEmpty()) {
-            moves.end(run, moveId, MoveState.FAILED, null, "the engine no longer has this VM");
             return true;
         }
         OvirtApi.Vm v = vm.get();
@@ -86,9 +78,5 @@ class OvirtStartMover implements Mover {
             return true;
         }
         return false;
-    }
-
-    static String hostName(OvirtApi api, String hostId) {
-        return api.host(hostId).map(OvirtApi.Host::name).orElse(hostId);
     }
 }

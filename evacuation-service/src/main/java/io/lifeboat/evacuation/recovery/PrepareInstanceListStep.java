@@ -64,8 +64,9 @@ public class PrepareInstanceListStep implements Step {
             Map<String, String> hostNames = new HashMap<>();
             api.hosts().forEach(h -> hostNames.put(h.id(), h.name()));
             Map<String, VmView> known = new LinkedHashMap<>();
-            HostFailure ep = run.episodeId == null ? null : episode(run.episodeId);
-            Instant since = (ep == null ? Instant.now() : ep.firstSignalAt).minus(RecoveryPlanner.DOWN_WITH_HOST_SLACK);
+            HostFailure f = run.episodeId == null ? null : episode(run.episodeId);
+            Instant firstSignal = f == null ? Instant.now() : f.firstSignalAt;
+            Instant since = firstSignal.minus(RecoveryPlanner.DOWN_WITH_HOST_SLACK);
             for (VmView v : views(run.hostKey, since)) {
                 known.put(v.vmId, v);
             }
@@ -75,8 +76,6 @@ public class PrepareInstanceListStep implements Step {
             for (VmView v : known.values()) {
                 candidates.put(v, api.vm(v.vmId));
             }
-            HostFailure f = run.episodeId == null ? null : episode(run.episodeId);
-            Instant firstSignal = f == null ? Instant.now() : f.firstSignalAt;
             Instant fencedAt = f == null || f.fencedAt == null ? Instant.now() : f.fencedAt;
             return RecoveryPlanner.ovirt(run.sourceId, hostId, candidates, hostNames, firstSignal,
                     fencedAt.plus(src.engineHaWait()), run.targetHost);

@@ -35,9 +35,9 @@ import java.util.concurrent.Executors;
  * The recovery engine: claims RUNNING runs (a lease per run, so that two replicas never run the same one) and walks
  * each through the steps of its flow ({@link RecoveryFlows}), one {@link Step} at a time, each attempt recorded
  * ({@link StepLog}), a failing step retried with a backoff a bounded number of times, the whole run bounded by its
- * deadline. Every step is persisted before the next starts, so a restarted service, or another replica once this one's lease
- * has lapsed, resumes a run where it stopped. A move is marked ONGOING before its cloud call and is checked, never
- * called blindly, after a crash: no instance is evacuated twice.
+ * deadline. Every step is persisted before the next starts, so a restarted service, or another replica once this
+ * one's lease has lapsed, resumes a run where it stopped. A move is marked ONGOING before its cloud call and is
+ * checked, never called blindly, after a crash: no instance is evacuated twice.
  */
 @ApplicationScoped
 public class RecoveryExecutor {

@@ -17,7 +17,8 @@ import static io.lifeboat.common.recovery.RecoveryStep.VERIFY;
  * no step chooses its successor.
  *
  * <pre>
- * OpenStack, host or one VM   FENCE_HOST → FORCE_SERVICE_DOWN → PREPARE_INSTANCE_LIST → EVACUATE_INSTANCES → VERIFY
+ * OpenStack, host or one VM   FENCE_HOST → FORCE_SERVICE_DOWN → PREPARE_INSTANCE_LIST → EVACUATE_INSTANCES
+ *                             → VERIFY
  * oVirt, host or one VM       FENCE_HOST → PREPARE_INSTANCE_LIST → START_VMS → VERIFY
  * oVirt, storage (paused VMs) MIGRATE_PAUSED_VMS → VERIFY, and back to MIGRATE_PAUSED_VMS while a move is open
  * </pre>

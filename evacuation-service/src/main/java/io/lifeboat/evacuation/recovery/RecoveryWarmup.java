@@ -9,6 +9,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.UUID;
 
 /**
@@ -48,7 +49,7 @@ public class RecoveryWarmup {
             moves.noteCall(NONE);
             steps.progress(NONE);
             planning.views("-", Instant.EPOCH);
-            planning.sourceViews("-", new java.util.HashMap<>());
+            planning.sourceViews("-", new HashMap<>());
             reads();
             LOG.debugf("recovery queries prepared in %d ms", (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException ex) {
