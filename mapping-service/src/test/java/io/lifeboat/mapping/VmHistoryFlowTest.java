@@ -202,6 +202,33 @@ class VmHistoryFlowTest {
                 .body("disks[0].lunWwid", equalTo("3600507680c8081b2e8cc000000000001"));
     }
 
+    /**
+     * New intervals are written with COPY's text format, where a backslash, tab, newline or carriage return in a value
+     * would otherwise split or shift columns: a Nova fault message is a multi-line traceback, and names are free text.
+     */
+    @Test
+    void textThatCopyMustEscapeIsStoredAsItCame() {
+        VmKey key = VmKey.of(SRC, UUID.randomUUID().toString());
+        String name = "web\\01\tcopy «é» 'q' \\N";
+        String detail = "No valid host was found.\nTraceback (most recent call last):\r\n\t  File \"x\\y.py\"\n\\N";
+        VmState base = vm(key, "h-copy", VmStatus.ERROR, "3600507680c8081b2e8dd000000000001", T);
+        VmState state = new VmState(base.vm(), base.platform(), name, base.cluster(), base.host(), base.status(),
+                base.platformStatus(), detail, base.ipAddresses(), base.memoryBytes(), base.cpu(), base.disks(),
+                base.ha(), base.placement(), base.storageErrorResume(), base.watchdog(), base.deletion(),
+                base.metadata(), base.tags(), base.nova(), base.observedAt());
+        kafka.publish(EventEnvelope.create(SOURCE, state));
+        String lineage = "/api/v1/vms/" + key.source() + "/" + key.vmId() + "/lineage";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get(lineage).then().statusCode(200)
+                .body("placements", hasSize(1)));
+        given().get(lineage).then()
+                .body("placements[0].vmName", equalTo(name))
+                .body("placements[0].statusDetail", equalTo(detail))
+                .body("placements[0].hostName", equalTo("h-copy"))
+                .body("placements[0].vcpus", equalTo(2))
+                .body("disks[0].lunWwid", equalTo("3600507680c8081b2e8dd000000000001"))
+                .body("disks[0].until", nullValue());
+    }
+
     private static double duplicates() {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith("lifeboat_pipeline_records_total{")

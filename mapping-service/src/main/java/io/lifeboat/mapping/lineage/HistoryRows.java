@@ -2,13 +2,14 @@ package io.lifeboat.mapping.lineage;
 
 import io.lifeboat.common.inventory.VmDisk;
 import io.lifeboat.common.inventory.VmState;
+import io.lifeboat.service.jdbc.CopyRows;
+import io.lifeboat.service.jdbc.KeyLookups;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import java.util.Set;
 
 /**
  * The VM and disk interval rows as {@link VmHistory} plays a batch on them: read in one query per table, written in
- * JDBC batches (which the driver turns into multi-row statements, {@code reWriteBatchedInserts}).
+ * a few statements: new intervals with {@code COPY}, closes and extensions with one {@code update ... from unnest}.
  */
 final class HistoryRows {
 
@@ -169,7 +170,7 @@ final class HistoryRows {
         Map<String, VmRow> vms = new HashMap<>();
         Map<String, Map<String, DiskRow>> disks = new HashMap<>();
         Object[] keys = vmKeys.toArray();
-        try (PreparedStatement ps = c.prepareStatement("select id, vm_key, vm_name, host_key, cluster_id, status,"
+        try (PreparedStatement ps = KeyLookups.prepare(c, "select id, vm_key, vm_name, host_key, cluster_id, status,"
                 + " platform_status, status_detail, deletion_state, reclaim_at, ip_addresses, cpu_topology,"
                 + " memory_bytes, valid_from, last_seen_at from vm_interval where vm_key = any(?) and valid_to is null"
                 + " for update")) {
@@ -197,7 +198,7 @@ final class HistoryRows {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("select id, vm_key, disk_id, lun_id, storage_type, size_bytes,"
+        try (PreparedStatement ps = KeyLookups.prepare(c, "select id, vm_key, disk_id, lun_id, storage_type, size_bytes,"
                 + " disk_name, iface, storage_domain, valid_from, last_seen_at from vm_disk_interval where"
                 + " vm_key = any(?) and valid_to is null")) {
             // Not locked: a VM's disk rows are written only by whoever holds its open VM row's lock (taken just
@@ -260,83 +261,30 @@ final class HistoryRows {
     }
 
     static void insertVms(Connection c, List<VmRow> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
+        CopyRows copy = new CopyRows();
+        for (VmRow r : rows) {
+            copy.value(r.vmKey).value(r.sourceId).value(r.vmName).value(r.hostKey).value(r.hostName)
+                    .value(r.clusterId).value(r.clusterName).value(r.status).value(r.platformStatus)
+                    .value(r.statusDetail).value(r.deletionState).value(r.reclaimAt).value(r.ipAddresses)
+                    .value(r.vcpus).value(r.cpuTopology).value(r.memoryBytes).value(r.validFrom).value(r.validTo)
+                    .value(r.lastSeenAt).value(r.eventId).endRow();
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into vm_interval (vm_key, source_id, vm_name, host_key,"
-                + " host_name, cluster_id, cluster_name, status, platform_status, status_detail, deletion_state,"
-                + " reclaim_at, ip_addresses, vcpus, cpu_topology, memory_bytes, valid_from, valid_to, last_seen_at,"
-                + " event_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (VmRow r : rows) {
-                ps.setString(1, r.vmKey);
-                ps.setString(2, r.sourceId);
-                ps.setString(3, r.vmName);
-                ps.setString(4, r.hostKey);
-                ps.setString(5, r.hostName);
-                ps.setString(6, r.clusterId);
-                ps.setString(7, r.clusterName);
-                ps.setString(8, r.status);
-                ps.setString(9, r.platformStatus);
-                ps.setString(10, r.statusDetail);
-                ps.setString(11, r.deletionState);
-                ps.setTimestamp(12, timestamp(r.reclaimAt));
-                ps.setString(13, r.ipAddresses);
-                if (r.vcpus == null) {
-                    ps.setNull(14, Types.INTEGER);
-                } else {
-                    ps.setInt(14, r.vcpus);
-                }
-                ps.setString(15, r.cpuTopology);
-                if (r.memoryBytes == null) {
-                    ps.setNull(16, Types.BIGINT);
-                } else {
-                    ps.setLong(16, r.memoryBytes);
-                }
-                ps.setTimestamp(17, timestamp(r.validFrom));
-                ps.setTimestamp(18, timestamp(r.validTo));
-                ps.setTimestamp(19, timestamp(r.lastSeenAt));
-                ps.setString(20, r.eventId);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        copy.into(c, "vm_interval (vm_key, source_id, vm_name, host_key, host_name, cluster_id, cluster_name, status,"
+                + " platform_status, status_detail, deletion_state, reclaim_at, ip_addresses, vcpus, cpu_topology,"
+                + " memory_bytes, valid_from, valid_to, last_seen_at, event_id)");
     }
 
     static void insertDisks(Connection c, List<DiskRow> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
+        CopyRows copy = new CopyRows();
+        for (DiskRow r : rows) {
+            copy.value(r.vmKey).value(r.sourceId).value(r.diskId).value(r.diskName).value(r.sizeBytes).value(r.iface)
+                    .value(r.storageType).value(r.storageDomain).value(r.bootable).value(r.lunId).value(r.lunWwid)
+                    .value(r.lunVendor).value(r.lunProduct).value(r.lunSerial).value(r.validFrom).value(r.validTo)
+                    .value(r.lastSeenAt).value(r.eventId).endRow();
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into vm_disk_interval (vm_key, source_id, disk_id,"
-                + " disk_name, size_bytes, iface, storage_type, storage_domain, bootable, lun_id, lun_wwid,"
-                + " lun_vendor, lun_product, lun_serial, valid_from, valid_to, last_seen_at, event_id)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (DiskRow r : rows) {
-                ps.setString(1, r.vmKey);
-                ps.setString(2, r.sourceId);
-                ps.setString(3, r.diskId);
-                ps.setString(4, r.diskName);
-                if (r.sizeBytes == null) {
-                    ps.setNull(5, Types.BIGINT);
-                } else {
-                    ps.setLong(5, r.sizeBytes);
-                }
-                ps.setString(6, r.iface);
-                ps.setString(7, r.storageType);
-                ps.setString(8, r.storageDomain);
-                ps.setBoolean(9, r.bootable);
-                ps.setString(10, r.lunId);
-                ps.setString(11, r.lunWwid);
-                ps.setString(12, r.lunVendor);
-                ps.setString(13, r.lunProduct);
-                ps.setString(14, r.lunSerial);
-                ps.setTimestamp(15, timestamp(r.validFrom));
-                ps.setTimestamp(16, timestamp(r.validTo));
-                ps.setTimestamp(17, timestamp(r.lastSeenAt));
-                ps.setString(18, r.eventId);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        copy.into(c, "vm_disk_interval (vm_key, source_id, disk_id, disk_name, size_bytes, iface, storage_type,"
+                + " storage_domain, bootable, lun_id, lun_wwid, lun_vendor, lun_product, lun_serial, valid_from,"
+                + " valid_to, last_seen_at, event_id)");
     }
 
     static String ips(VmState s) {
@@ -346,10 +294,6 @@ final class HistoryRows {
 
     static String topology(VmState s) {
         return s.cpu() == null ? null : s.cpu().sockets() + "x" + s.cpu().cores() + "x" + s.cpu().threads();
-    }
-
-    private static Timestamp timestamp(Instant t) {
-        return t == null ? null : Timestamp.from(t);
     }
 
     private static Instant instant(Timestamp t) {

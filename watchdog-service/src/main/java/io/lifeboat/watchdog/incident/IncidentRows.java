@@ -1,6 +1,7 @@
 package io.lifeboat.watchdog.incident;
 
 import io.lifeboat.common.incident.IncidentKind;
+import io.lifeboat.service.jdbc.KeyLookups;
 import io.lifeboat.watchdog.inventory.VmRef;
 
 import java.sql.Connection;
@@ -51,7 +52,7 @@ final class IncidentRows {
 
     private static void select(Connection c, String where, Instant since, Collection<String> a, Collection<String> b,
                                Map<UUID, Incident> out) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from incident where " + where)) {
+        try (PreparedStatement ps = KeyLookups.prepare(c, "select " + COLUMNS + " from incident where " + where)) {
             ps.setTimestamp(1, Timestamp.from(since));
             ps.setArray(2, c.createArrayOf("varchar", a.toArray()));
             if (b != null) {
@@ -142,7 +143,7 @@ final class IncidentRows {
     /** The VMs not removed whose id or domain name is one of these. */
     static List<VmRef> refs(Connection c, Collection<String> lowerIds, Collection<String> names) throws SQLException {
         List<VmRef> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select vm_key, source_id, vm_id, name, domain_name, host_key,"
+        try (PreparedStatement ps = KeyLookups.prepare(c, "select vm_key, source_id, vm_id, name, domain_name, host_key,"
                 + " host_name from vm_ref where not removed and (lower(vm_id) = any(?) or domain_name = any(?))")) {
             ps.setArray(1, c.createArrayOf("varchar", lowerIds.toArray()));
             ps.setArray(2, c.createArrayOf("varchar", names.toArray()));
