@@ -373,6 +373,16 @@ public class ControlResource {
                 m.put("networkReachable", s.networkReachable);
                 hosts.add(m);
             }
+            Map<String, List<Map<String, Object>>> evacuations = new LinkedHashMap<>();
+            for (var mig : r.migrations()) {
+                if ("evacuation".equals(mig.migrationType)) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("from", mig.sourceCompute);
+                    e.put("to", mig.destCompute);
+                    e.put("status", mig.status);
+                    evacuations.computeIfAbsent(mig.serverId, k -> new ArrayList<>()).add(e);
+                }
+            }
             List<Map<String, Object>> servers = new ArrayList<>();
             for (NovaServer s : r.servers()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -386,6 +396,8 @@ public class ControlResource {
                 m.put("metadata", s.metadata);
                 m.put("tags", s.tags);
                 m.put("flavorExtraSpecs", r.flavor(s.flavorId).map(f -> f.extraSpecs()).orElse(Map.of()));
+                // every evacuation of the server, in order: where from, where to (null: not placed), done or failed
+                m.put("evacuations", evacuations.getOrDefault(s.id, List.of()));
                 m.put("lunWwids", s.volumeIds.stream().map(v -> r.volume(v).map(vol -> vol.metadata.get("volume_wwn"))
                         .orElse(null)).filter(java.util.Objects::nonNull).map(u -> "3" + u.toLowerCase()).toList());
                 servers.add(m);
