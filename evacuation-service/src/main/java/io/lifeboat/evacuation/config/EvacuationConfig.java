@@ -40,6 +40,13 @@ public interface EvacuationConfig {
     @WithDefault("30s")
     Duration runLease();
 
+    /**
+     * Runs this replica executes at once (one thread each, named {@code lifeboat-recovery-run}); a run beyond them
+     * waits for the next tick, unclaimed, so another replica may take it.
+     */
+    @WithDefault("32")
+    int maxConcurrentRuns();
+
     /** This replica's name in run leases and the audit trail; the host name when unset. */
     Optional<String> instanceName();
 

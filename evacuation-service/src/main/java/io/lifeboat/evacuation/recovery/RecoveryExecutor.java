@@ -28,8 +28,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The recovery engine: claims RUNNING runs (a lease per run, so that two replicas never run the same one) and walks
@@ -73,11 +78,7 @@ public class RecoveryExecutor {
 
     private final Map<RecoveryStep, Step> steps = new EnumMap<>(RecoveryStep.class);
 
-    private final ExecutorService runThreads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "lifeboat-recovery-run");
-        t.setDaemon(true);
-        return t;
-    });
+    private ExecutorService runThreads;
     private final Set<UUID> executing = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     private String me;
@@ -93,7 +94,19 @@ public class RecoveryExecutor {
     }
 
     @PostConstruct
-    void indexSteps() {
+    void init() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        // Bounded: a run beyond max-concurrent-runs is refused here and waits for a later tick, unclaimed.
+        runThreads = new ThreadPoolExecutor(0, config.maxConcurrentRuns(), 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "lifeboat-recovery-run-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        indexSteps();
+    }
+
+    private void indexSteps() {
         allSteps.forEach(s -> steps.put(s.name(), s));
         for (RecoveryStep s : RecoveryStep.values()) {
             if (!steps.containsKey(s)) {
@@ -115,15 +128,21 @@ public class RecoveryExecutor {
         }
         for (UUID id : claimable()) {
             if (executing.add(id)) {
-                runThreads.submit(() -> {
-                    try {
-                        execute(id);
-                    } catch (RuntimeException e) {
-                        LOG.warnf(e, "run %s: execution stopped", id);
-                    } finally {
-                        executing.remove(id);
-                    }
-                });
+                try {
+                    runThreads.execute(() -> {
+                        try {
+                            execute(id);
+                        } catch (RuntimeException e) {
+                            LOG.warnf(e, "run %s: execution stopped", id);
+                        } finally {
+                            executing.remove(id);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    executing.remove(id);
+                    LOG.warnf("run %s waits: this replica already executes %d runs (max-concurrent-runs)", id,
+                            config.maxConcurrentRuns());
+                }
             }
         }
     }
@@ -151,7 +170,6 @@ public class RecoveryExecutor {
     // ------------------------------------------------------------------ the steps
 
     void execute(UUID id) {
-        long backoff = 1000;
         int failures = 0;
         RecoveryStep failing = null;
         while (!stopping && claim(id)) {
@@ -180,38 +198,40 @@ public class RecoveryExecutor {
                 stepLog.endStep(attempt, StepAttempt.Outcome.DONE, step == RecoveryStep.PREPARE_INSTANCE_LIST
                         || next == RecoveryStep.VERIFY ? stepLog.progress(id) : null);
                 advance(id, step, next, null);
-                backoff = 1000;
                 failures = 0;
             } catch (CloudCallException | IllegalStateException e) {
                 stepLog.endStep(attempt, StepAttempt.Outcome.FAILED, e.getMessage());
                 failures = step == failing ? failures + 1 : 1;
                 failing = step;
-                int limit = platforms.source(run.sourceId).map(EvacuationConfig.Source::stepAttempts).orElse(5);
-                if (failures >= limit) {
+                RunLimits limits = limits(run);
+                Optional<Duration> wait = limits.retryAfter(failures);
+                if (wait.isEmpty()) {
                     LOG.errorf("run %s: step %s failed %d times, giving up: %s", id, step, failures, e.getMessage());
                     giveUp(id, "step " + step + " failed " + failures + " times; last: " + e.getMessage());
                     return;
                 }
-                LOG.warnf("run %s: step %s failed (%d of %d), will retry: %s", id, step, failures, limit,
-                        e.getMessage());
-                advance(id, step, step, "step " + step + " failed (" + failures + " of " + limit + "), retrying: "
-                        + e.getMessage());
-                CloudCalls.sleep(backoff + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 4 + 1));
-                backoff = Math.min(backoff * 2, 30_000);
+                LOG.warnf("run %s: step %s failed (%d of %d), will retry: %s", id, step, failures,
+                        limits.stepAttempts(), e.getMessage());
+                advance(id, step, step, "step " + step + " failed (" + failures + " of " + limits.stepAttempts()
+                        + "), retrying: " + e.getMessage());
+                long ms = wait.get().toMillis();
+                CloudCalls.sleep(ms + ThreadLocalRandom.current().nextLong(ms / 4 + 1));   // jitter: replicas apart
             }
         }
     }
 
+    private RunLimits limits(RecoveryRun run) {
+        return RunLimits.of(platforms.source(run.sourceId));
+    }
+
     /** A run past its deadline ends FAILED (see {@link #giveUp}); true when it did. */
     private boolean pastDeadline(RecoveryRun run) {
-        Duration deadline = platforms.source(run.sourceId).map(EvacuationConfig.Source::runDeadline)
-                .orElse(Duration.ofMinutes(30));
-        Instant since = run.startedAt != null ? run.startedAt : run.createdAt;
-        if (since == null || Instant.now().isBefore(since.plus(deadline))) {
+        RunLimits limits = limits(run);
+        if (!limits.pastDeadline(run.startedAt != null ? run.startedAt : run.createdAt, Instant.now())) {
             return false;
         }
-        LOG.errorf("run %s: deadline of %d s passed, giving up", run.id, deadline.toSeconds());
-        giveUp(run.id, "the run's deadline of " + deadline.toSeconds() + " s passed");
+        LOG.errorf("run %s: deadline of %d s passed, giving up", run.id, limits.deadline().toSeconds());
+        giveUp(run.id, "the run's deadline of " + limits.deadline().toSeconds() + " s passed");
         return true;
     }
 
