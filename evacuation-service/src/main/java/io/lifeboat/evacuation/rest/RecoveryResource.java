@@ -6,6 +6,7 @@ import io.lifeboat.evacuation.audit.AuditEntry;
 import io.lifeboat.evacuation.failure.HostFailure;
 import io.lifeboat.evacuation.recovery.InstanceMove;
 import io.lifeboat.evacuation.recovery.OperatorActions;
+import io.lifeboat.evacuation.recovery.OperatorEvacuations;
 import io.lifeboat.evacuation.recovery.RecoveryRun;
 import io.lifeboat.evacuation.recovery.StepAttempt;
 import io.lifeboat.service.rest.ProblemException;
@@ -55,6 +56,9 @@ public class RecoveryResource {
 
     @Inject
     OperatorActions actions;
+
+    @Inject
+    OperatorEvacuations evacuations;
 
     @Inject
     SecurityIdentity identity;
@@ -260,7 +264,7 @@ public class RecoveryResource {
                                                 ActionRequest body, @Context UriInfo uri) {
         boolean dryRun = dryRun(uri);
         ActionRequest b = body(body);
-        return actions.evacuateHost(source, host, actor(), b.fenced(), b.targetHost(), b.reason(), dryRun);
+        return evacuations.evacuateHost(source, host, actor(), b.fenced(), b.targetHost(), b.reason(), dryRun);
     }
 
     @POST
@@ -274,7 +278,7 @@ public class RecoveryResource {
                                               ActionRequest body, @Context UriInfo uri) {
         boolean dryRun = dryRun(uri);
         ActionRequest b = body(body);
-        return actions.evacuateVm(source, vmId, actor(), b.fenced(), b.targetHost(), b.reason(), dryRun);
+        return evacuations.evacuateVm(source, vmId, actor(), b.fenced(), b.targetHost(), b.reason(), dryRun);
     }
 
     // ------------------------------------------------------------------ helpers
