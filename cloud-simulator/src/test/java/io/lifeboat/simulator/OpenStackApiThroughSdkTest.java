@@ -389,6 +389,22 @@ class OpenStackApiThroughSdkTest {
     }
 
     @Test
+    void settingsAnswerWithEveryTimingAsSet() {
+        String before = given().contentType(ContentType.JSON).body(Map.of())
+                .put("/sim/v1/sources/" + SOURCE + "/settings").then().statusCode(200).extract().asString();
+        given().contentType(ContentType.JSON).body(Map.of("evacuationDuration", "PT7S"))
+                .put("/sim/v1/sources/" + SOURCE + "/settings").then().statusCode(200)
+                .body("evacuationDuration", org.hamcrest.Matchers.notNullValue())
+                .body("evacuationDuration", org.hamcrest.Matchers.not(equalTo(
+                        io.restassured.path.json.JsonPath.from(before).get("evacuationDuration"))));
+        Object original = io.restassured.path.json.JsonPath.from(before).get("evacuationDuration");
+        given().contentType(ContentType.JSON).body(Map.of("evacuationDuration", original))   // as it was answered
+                .put("/sim/v1/sources/" + SOURCE + "/settings").then().statusCode(200)
+                .body("evacuationDuration", equalTo(io.restassured.path.json.JsonPath.from(before)
+                        .get("evacuationDuration")));
+    }
+
+    @Test
     void tokensAreCheckedAndUnknownMicroversionsRefused() {
         given().header("X-Auth-Token", "forged").get(nova() + "/servers/detail").then().statusCode(401);
         given().header("X-Auth-Token", os.getToken().getId()).header("OpenStack-API-Version", "compute 2.999")

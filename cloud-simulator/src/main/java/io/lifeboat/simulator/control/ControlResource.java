@@ -191,7 +191,7 @@ public class ControlResource {
         if (s != null) {
             r.setTimings(s.serviceDownTime(), s.evacuationDuration(), s.reclaimInterval());
         }
-        return new SourceSettings(null, r.serviceDownTime(), null, r.reclaimInterval());
+        return new SourceSettings(null, r.serviceDownTime(), r.evacuationDuration(), r.reclaimInterval());
     }
 
     @POST

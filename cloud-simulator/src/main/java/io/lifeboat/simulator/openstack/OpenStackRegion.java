@@ -100,6 +100,11 @@ public final class OpenStackRegion {
         }
     }
 
+    /** How long an accepted evacuation stays in REBUILD before the server is ACTIVE on its new host. */
+    public synchronized Duration evacuationDuration() {
+        return evacuationDuration;
+    }
+
     public synchronized Duration reclaimInterval() {
         return reclaimInterval;
     }
