@@ -25,16 +25,17 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The recovery engine: claims RUNNING runs (a lease per run, so that two replicas never run the same one) and walks
@@ -95,7 +96,7 @@ public class RecoveryExecutor {
 
     @PostConstruct
     void init() {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger n = new AtomicInteger();
         // Bounded: a run beyond max-concurrent-runs is refused here and waits for a later tick, unclaimed.
         runThreads = new ThreadPoolExecutor(0, config.maxConcurrentRuns(), 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
