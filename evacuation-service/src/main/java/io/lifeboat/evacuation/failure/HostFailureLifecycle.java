@@ -8,7 +8,6 @@ import io.lifeboat.common.id.SourceId;
 import io.lifeboat.common.inventory.HostStatus;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
-import io.lifeboat.evacuation.fencing.Fencer;
 import io.lifeboat.evacuation.inventory.HostView;
 import io.lifeboat.service.outbox.Outbox;
 import io.lifeboat.evacuation.platform.Platforms;
@@ -41,9 +40,6 @@ public class HostFailureLifecycle {
 
     private static final Logger LOG = Logger.getLogger(HostFailureLifecycle.class);
     private static final String SYSTEM = "system";
-    /** How long one replica holds a fence attempt before another may try. */
-    private static final Duration FENCE_CLAIM = Duration.ofMinutes(3);
-    private static final int FENCE_ATTEMPTS = 3;
 
     @Inject
     EvacuationConfig config;
@@ -65,6 +61,9 @@ public class HostFailureLifecycle {
 
     @Inject
     MeterRegistry metrics;
+
+    @Inject
+    EpisodeFencing fencing;
 
     // ------------------------------------------------------------------ signals from the inventory
 
@@ -152,7 +151,7 @@ public class HostFailureLifecycle {
         }
         switch (f.phase) {
             case SUSPECTED -> confirmIfDue(id);
-            case CONFIRMED -> fence(id);
+            case CONFIRMED -> fencing.fence(id);
             case FENCED -> runs.startRecovery(id);
             default -> {
                 // AWAITING_APPROVAL waits for an operator; RECOVERING for its run.
@@ -194,7 +193,7 @@ public class HostFailureLifecycle {
      * More than the threshold share of the source's hosts with an unfenced open episode: a partition, not host
      * failures. Every such episode waits for an operator, and one alert is published (peers.md: RHOSO InstanceHA).
      */
-    private boolean partitionGuard(HostFailure f, Instant now) {
+    boolean partitionGuard(HostFailure f, Instant now) {
         if (f.partition) {
             return true;
         }
@@ -227,84 +226,8 @@ public class HostFailureLifecycle {
         return true;
     }
 
-    /** Fences outside any transaction (a BMC may take a minute), after claiming the attempt. */
-    void fence(UUID id) {
-        Optional<Fencer> fencer = claimFence(id);
-        if (fencer == null) {
-            return;
-        }
-        if (fencer.isEmpty()) {
-            awaitOperator(id, "no fencer can confirm this host powered off: an operator must confirm it (approve the"
-                    + " run with confirmFenced) before anything is recovered");
-            return;
-        }
-        HostView host = hostView(id);
-        Fencer.FenceOutcome outcome = fencer.get().fence(new Fencer.Target(host.sourceId, host.hostId, host.name));
-        recordFence(id, fencer.get().name(), outcome);
-    }
-
-    /** Null when another replica holds the attempt, or nothing is to be done. */
-    @Transactional
-    Optional<Fencer> claimFence(UUID id) {
-        Instant now = Instant.now();
-        HostFailure f = HostFailure.findById(id);
-        if (f == null || f.phase != HostFailurePhase.CONFIRMED || partitionGuard(f, now)) {
-            return null;
-        }
-        if (platforms.source(f.sourceId).isEmpty()) {
-            awaitOperatorNow(f, "source " + f.sourceId + " is not configured for recovery", now);
-            return null;
-        }
-        int claimed = em.createQuery("update HostFailure f set f.nextAttemptAt = :until where f.id = :id and"
-                        + " (f.nextAttemptAt is null or f.nextAttemptAt <= :now)")
-                .setParameter("until", now.plus(FENCE_CLAIM)).setParameter("id", id).setParameter("now", now)
-                .executeUpdate();
-        if (claimed == 0) {
-            return null;
-        }
-        return platforms.fencer(f.sourceId);
-    }
-
-    @Transactional
-    HostView hostView(UUID id) {
-        return HostView.findById(((HostFailure) HostFailure.findById(id)).hostKey);
-    }
-
-    @Transactional
-    void recordFence(UUID id, String fencer, Fencer.FenceOutcome outcome) {
-        Instant now = Instant.now();
-        HostFailure f = HostFailure.findById(id);
-        if (f == null || f.phase != HostFailurePhase.CONFIRMED) {
-            return;
-        }
-        audit.record(fencer, "fence", f.hostKey, false, outcome.result().name(), outcome.detail());
-        switch (outcome.result()) {
-            case FENCED -> markFenced(f, fencer, outcome.detail(), now);
-            case UNAVAILABLE -> awaitOperatorNow(f, "fencing unavailable (" + fencer + "): " + outcome.detail()
-                    + "; an operator must confirm the host powered off", now);
-            case FAILED -> {
-                f.fenceAttempts++;
-                if (f.fenceAttempts >= FENCE_ATTEMPTS) {
-                    awaitOperatorNow(f, "fencing failed " + f.fenceAttempts + " times (" + fencer + "): "
-                            + outcome.detail() + "; an operator must confirm the host powered off", now);
-                } else {
-                    f.nextAttemptAt = now.plusSeconds(5L << f.fenceAttempts);
-                    f.reason = "fencing attempt " + f.fenceAttempts + " failed: " + outcome.detail();
-                    f.updatedAt = now;
-                }
-            }
-        }
-    }
-
-    @Transactional
-    void awaitOperator(UUID id, String reason) {
-        HostFailure f = HostFailure.findById(id);
-        if (f != null && f.phase == HostFailurePhase.CONFIRMED) {
-            awaitOperatorNow(f, reason, Instant.now());
-        }
-    }
-
-    private void awaitOperatorNow(HostFailure f, String reason, Instant now) {
+    /** Waits for an operator: the run is created AWAITING_APPROVAL with the reason. */
+    void awaitOperatorNow(HostFailure f, String reason, Instant now) {
         transition(f, HostFailurePhase.AWAITING_APPROVAL, SYSTEM, reason, now);
         runs.createAwaitingApproval(f, reason);
     }
