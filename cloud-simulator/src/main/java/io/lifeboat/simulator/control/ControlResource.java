@@ -1,10 +1,6 @@
 package io.lifeboat.simulator.control;
 
-import io.lifeboat.simulator.openstack.NovaServer;
-import io.lifeboat.simulator.openstack.NovaService;
 import io.lifeboat.simulator.openstack.OpenStackRegion;
-import io.lifeboat.simulator.ovirt.OvHost;
-import io.lifeboat.simulator.ovirt.OvVm;
 import io.lifeboat.simulator.ovirt.OvirtEngine;
 import io.lifeboat.simulator.topology.Topology;
 import io.lifeboat.simulator.topology.TopologySpec;
@@ -254,7 +250,7 @@ public class ControlResource {
     @Operation(summary = "Ground truth: what really runs where, and each host's real condition")
     public Map<String, Object> truth(@PathParam("source") String source) {
         var ovirt = simulation.ovirt(source);
-        return ovirt.isPresent() ? ovirtTruth(ovirt.get()) : openstackTruth(region(source));
+        return ovirt.isPresent() ? GroundTruth.of(ovirt.get()) : GroundTruth.of(region(source));
     }
 
     @GET
@@ -315,95 +311,5 @@ public class ControlResource {
     private static String ovirtHostId(OvirtEngine e, String idOrName) {
         return e.hosts().stream().filter(h -> h.id.equals(idOrName) || h.name.equals(idOrName)).map(h -> h.id)
                 .findFirst().orElseThrow(() -> SimulatedFault.notFound("no host '" + idOrName + "' in " + e.sourceId));
-    }
-
-    private static Map<String, Object> ovirtTruth(OvirtEngine e) {
-        synchronized (e) {
-            List<Map<String, Object>> hosts = new ArrayList<>();
-            for (OvHost h : e.hosts()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", h.id);
-                m.put("name", h.name);
-                m.put("sanHostName", h.sanHostName);
-                m.put("engineStatus", h.status);
-                m.put("poweredOn", h.poweredOn);
-                m.put("storageReachable", h.storageReachable);
-                m.put("networkReachable", h.networkReachable);
-                m.put("powerManagementEnabled", h.powerManagementEnabled);
-                hosts.add(m);
-            }
-            List<Map<String, Object>> vms = new ArrayList<>();
-            for (OvVm vm : e.vms()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", vm.id);
-                m.put("name", vm.name);
-                m.put("engineStatus", vm.status);
-                m.put("engineHostId", vm.hostId);
-                m.put("runsOnHostId", e.truthHostOf(vm));
-                m.put("lastHostId", vm.lastHostId);
-                m.put("ha", vm.haEnabled);
-                m.put("pinned", vm.pinned());
-                m.put("affinity", vm.affinity);
-                m.put("lunWwids", vm.disks.stream().filter(d -> d.disk().lun != null)
-                        .map(d -> d.disk().lun.wwid()).toList());
-                vms.add(m);
-            }
-            List<Map<String, Object>> domains = new ArrayList<>();
-            e.storageDomains().stream().filter(sd -> sd.block()).forEach(sd -> domains.add(Map.of("id", sd.id(),
-                    "name", sd.name(), "lunWwids", sd.luns().stream().map(l -> l.wwid()).toList())));
-            return Map.of("source", e.sourceId, "platform", "ovirt", "hosts", hosts, "vms", vms,
-                    "blockStorageDomains", domains);
-        }
-    }
-
-    private static Map<String, Object> openstackTruth(OpenStackRegion r) {
-        synchronized (r) {
-            Instant now = r.now();
-            List<Map<String, Object>> hosts = new ArrayList<>();
-            for (NovaService s : r.services()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("host", s.host);
-                m.put("sanHostName", s.sanHostName);
-                m.put("serviceState", s.state(now, r.serviceDownTime()));
-                m.put("serviceStatus", s.status);
-                m.put("forcedDown", s.forcedDown);
-                m.put("reserved", s.reserved);
-                m.put("poweredOn", s.poweredOn);
-                m.put("storageReachable", s.storageReachable);
-                m.put("networkReachable", s.networkReachable);
-                hosts.add(m);
-            }
-            Map<String, List<Map<String, Object>>> evacuations = new LinkedHashMap<>();
-            for (var mig : r.migrations()) {
-                if ("evacuation".equals(mig.migrationType)) {
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("from", mig.sourceCompute);
-                    e.put("to", mig.destCompute);
-                    e.put("status", mig.status);
-                    evacuations.computeIfAbsent(mig.serverId, k -> new ArrayList<>()).add(e);
-                }
-            }
-            List<Map<String, Object>> servers = new ArrayList<>();
-            for (NovaServer s : r.servers()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", s.id);
-                m.put("name", s.name);
-                m.put("vmState", s.vmState);
-                m.put("taskState", s.taskState);
-                m.put("host", s.host);
-                m.put("running", s.running);
-                m.put("deleted", s.deleted);
-                m.put("metadata", s.metadata);
-                m.put("tags", s.tags);
-                m.put("flavorExtraSpecs", r.flavor(s.flavorId).map(f -> f.extraSpecs()).orElse(Map.of()));
-                // every evacuation of the server, in order: where from, where to (null: not placed), done or failed
-                m.put("evacuations", evacuations.getOrDefault(s.id, List.of()));
-                m.put("lunWwids", s.volumeIds.stream().map(v -> r.volume(v).map(vol -> vol.metadata.get("volume_wwn"))
-                        .orElse(null)).filter(java.util.Objects::nonNull).map(u -> "3" + u.toLowerCase()).toList());
-                servers.add(m);
-            }
-            return Map.of("source", r.sourceId, "platform", "openstack", "hosts", hosts, "servers", servers,
-                    "leftoverDomains", r.leftoverDomains());
-        }
     }
 }
