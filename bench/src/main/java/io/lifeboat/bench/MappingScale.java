@@ -12,6 +12,7 @@ import io.lifeboat.common.inventory.VmStatus;
 import io.lifeboat.common.topic.Topic;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ConsumerGroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -148,8 +150,8 @@ final class MappingScale {
      * A backlog: the mapping-service's process is stopped (SIGSTOP) while the events are written and the other
      * services consume them (the bench waits for their groups to commit the end); a plain consumer reads and decodes
      * the backlog on the then idle stack, three times, the fastest counting; the process is
-     * continued (SIGCONT) and timed from its first applied batch (its consumers rejoin their group first: the broker
-     * dropped them while the process was stopped) until it has applied the backlog. Local stack only.
+     * continued (SIGCONT) and timed from the moment its group is stable again with every partition assigned (the
+     * broker dropped its consumers while the process was stopped) until it has applied the backlog. Local stack only.
      */
     private static double[] drain(String kafka, String mapping, int events) throws Exception {
         String port = URI.create(mapping).getPort() + "";
@@ -193,12 +195,11 @@ final class MappingScale {
         }
         signal(service, "CONT");
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-        // Timed from the first batch applied: the rejoin of the group after the stop is not ingestion.
-        double first;
-        while ((first = metric(mapping, "lifeboat_mapping_vm_observations_total")) <= before) {
-            check(deadline);
-            Thread.sleep(100);   // each poll renders all metrics in the service measured: not too often
-        }
+        // Timed from the moment the group is stable again with every partition of the topic assigned: the rejoin after
+        // the stop is not ingestion. (Timing from the first applied batch measured the rebalance too: consumers woken
+        // after the broker dropped them apply a batch or two of their old assignment, then stop for the rebalance.)
+        groupStable(kafka, topic, deadline);
+        double first = metric(mapping, "lifeboat_mapping_vm_observations_total");
         long t1 = System.nanoTime();
         double now;
         while ((now = metric(mapping, "lifeboat_mapping_vm_observations_total")) < before + events) {
@@ -236,6 +237,24 @@ final class MappingScale {
                     }
                     Thread.sleep(200);
                 }
+            }
+        }
+    }
+
+    /** Waits until the mapping-service's group is stable and its members own every partition of the topic. */
+    private static void groupStable(String kafka, String topic, long deadline) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            while (true) {
+                ConsumerGroupDescription g = admin.describeConsumerGroups(List.of("lifeboat-mapping")).all().get()
+                        .get("lifeboat-mapping");
+                long owned = g.members().stream().flatMap(m -> m.assignment().topicPartitions().stream())
+                        .filter(tp -> tp.topic().equals(topic)).distinct().count();
+                if (g.state() == ConsumerGroupState.STABLE && owned == partitions) {
+                    return;
+                }
+                check(deadline);
+                Thread.sleep(20);
             }
         }
     }

@@ -109,11 +109,13 @@ final class ConsumerChannel<T> implements Runnable {
                 Batch batch = new Batch(polled);
                 long t0 = System.nanoTime();
                 decode(batch);
+                long decoded = System.nanoTime();
                 if (!complete(batch)) {
                     LOG.infof("%s: stopping; the batch in hand (%d records) is left uncommitted for the next start",
                             name, batch.items.size());
                     break;
                 }
+                long applied = System.nanoTime();
                 commit(batch);
                 if (!c.paused().isEmpty()) {
                     c.resume(c.paused());
@@ -121,10 +123,12 @@ final class ConsumerChannel<T> implements Runnable {
                 ctx.metrics().batch(handler.channel(), System.nanoTime() - t0, batch.applied, batch.duplicates);
                 if (LOG.isDebugEnabled()) {
                     long oldest = batch.items.stream().mapToLong(i -> i.record.timestamp()).min().orElse(0);
-                    LOG.debugf("%s: batch of %d (%s): %d applied, %d duplicates, %d poison in %d ms; oldest record"
-                                    + " written %d ms ago", name, batch.items.size(), batch.nextOffsets, batch.applied,
-                            batch.duplicates, batch.poison.size(), (System.nanoTime() - t0) / 1_000_000,
-                            System.currentTimeMillis() - oldest);
+                    long end = System.nanoTime();
+                    LOG.debugf("%s: batch of %d (%s): %d applied, %d duplicates, %d poison in %d ms (decode %d, apply"
+                                    + " %d, commit %d); oldest record written %d ms ago", name, batch.items.size(),
+                            batch.nextOffsets, batch.applied, batch.duplicates, batch.poison.size(),
+                            (end - t0) / 1_000_000, (decoded - t0) / 1_000_000, (applied - decoded) / 1_000_000,
+                            (end - applied) / 1_000_000, System.currentTimeMillis() - oldest);
                 }
                 state.progress();
             }
