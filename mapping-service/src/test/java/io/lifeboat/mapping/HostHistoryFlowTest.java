@@ -184,6 +184,46 @@ class HostHistoryFlowTest {
                 .body("type", equalTo("urn:lifeboat:problem:not-found"));
     }
 
+    /**
+     * A host nobody saw is a 404 for its VMs and its unmap plan: an operator's typo must not read as "nothing to
+     * unmap", and publishing a plan for it stores and publishes nothing.
+     */
+    @Test
+    void aHostLifeboatNeverSawIsA404NeverAnEmptyPlan() throws Exception {
+        for (String path : List.of("/unmap-plan", "/unmap-plans", "/vms")) {
+            given().get("/api/v1/hosts/ovirt-flow/never-seen" + path).then()
+                    .statusCode(404).contentType("application/problem+json")
+                    .body("type", equalTo("urn:lifeboat:problem:host-not-found"))
+                    .body("detail", equalTo("Lifeboat has never seen host ovirt-flow/never-seen (neither in a"
+                            + " source's host inventory nor as the host of a VM)"));
+        }
+        given().auth().preemptive().basic("operator", "operator").post("/api/v1/hosts/ovirt-flow/never-seen/unmap-plans")
+                .then().statusCode(404).body("type", equalTo("urn:lifeboat:problem:host-not-found"));
+        try (java.sql.Connection c = io.lifeboat.testsupport.TestInfrastructure.get().jdbc();
+             java.sql.ResultSet rs = c.createStatement().executeQuery(
+                     "select count(*) from mapping.unmap_plan where host_key = 'ovirt-flow/never-seen'")) {
+            rs.next();
+            org.assertj.core.api.Assertions.assertThat(rs.getInt(1)).isZero();
+        }
+    }
+
+    /** NUL reached PostgreSQL from any text parameter and came back as a 500; now it is a 400 naming the parameter. */
+    @Test
+    void controlCharactersAndOverlongParametersAreRefusedNamingTheParameter() {
+        given().urlEncodingEnabled(false).get("/api/v1/export?cluster=a%00b").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:lifeboat:problem:invalid-parameter"))
+                .body("detail", equalTo("query parameter 'cluster' contains the control character U+0000 at"
+                        + " position 1; control characters are not accepted"));
+        given().urlEncodingEnabled(false).get("/api/v1/hosts/ovirt-flow/a%0Ab/history").then()
+                .statusCode(400)
+                .body("detail", equalTo("path parameter 'hostId' contains the control character U+000A at position"
+                        + " 1; control characters are not accepted"));
+        given().queryParam("q", "x".repeat(256)).get("/api/v1/search").then()
+                .statusCode(400)
+                .body("detail", equalTo("query parameter 'q' is 256 characters long; at most 255 are accepted"));
+    }
+
     private static HostState state(HostKey host, HostStatus status, String platformStatus, Instant at) {
         return new HostState(host, SourceKind.OVIRT, "hv-" + host.hostId().substring(0, 6),
                 new ClusterRef("c1", "prod-a"), status, platformStatus, null, null, null, true, null, at);

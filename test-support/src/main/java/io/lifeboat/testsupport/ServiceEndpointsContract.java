@@ -43,6 +43,32 @@ public abstract class ServiceEndpointsContract {
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 
+    /** The users the API fuzz tries for each operation, in order (user, password). */
+    protected List<String[]> users() {
+        return List.of(new String[] {"operator", "operator"}, new String[] {"agent", "agent"},
+                new String[] {"viewer", "viewer"});
+    }
+
+    /**
+     * Every operation of the OpenAPI document, with a fixed corpus of bad parameters (NUL and other control
+     * characters, strings longer than any column, malformed numbers and times, traversal), bad bodies (truncated JSON,
+     * wrong types, NUL in a string, a 1 MB string, invalid UTF-8, the wrong media type), no credentials and a wrong
+     * password: never a 5xx, and every error problem+json with a type the README lists.
+     */
+    @Test
+    void everyOperationAnswersBadInputWithADocumentedProblemAndNeverA5xx() {
+        ApiFuzzer fuzzer = new ApiFuzzer(users());
+        int operations = fuzzer.run();
+        System.out.printf("API fuzz: %d operations, %d requests, %d answers breaking the promise%n", operations,
+                fuzzer.requests(), fuzzer.failures().size());
+        assertThat(fuzzer.documented()).contains("urn:lifeboat:problem:invalid-parameter",
+                "urn:lifeboat:problem:unauthorized");
+        assertThat(operations).as("operations in the OpenAPI document").isGreaterThanOrEqualTo(3);
+        assertThat(fuzzer.requests()).as("requests sent").isGreaterThan(operations * 10);
+        assertThat(fuzzer.failures()).as("answers that break the API's promise (%d of %d requests)",
+                fuzzer.failures().size(), fuzzer.requests()).isEmpty();
+    }
+
     @Test
     void flywayBuiltTheSchema() throws Exception {
         List<String> versions = new ArrayList<>();

@@ -72,6 +72,15 @@ public class HostHistory {
                 : HostInterval.list(q + " and sourceId = ?2 order by hostName", t, sourceId);
     }
 
+    /**
+     * Whether Lifeboat ever saw this host: in a source's host inventory, or as the host of a VM (a hypervisor that only
+     * Nova's servers name). A host it never saw is a 404, never an empty answer an operator could take for "nothing".
+     */
+    public boolean known(HostKey host) {
+        return HostInterval.find("hostKey", host.toString()).page(0, 1).firstResultOptional().isPresent()
+                || VmInterval.find("hostKey", host.toString()).page(0, 1).firstResultOptional().isPresent();
+    }
+
     /** A host's intervals, newest first. */
     public List<HostInterval> history(HostKey host) {
         return HostInterval.list("hostKey = ?1 order by validFrom desc", host.toString());

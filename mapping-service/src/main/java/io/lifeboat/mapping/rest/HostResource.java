@@ -70,7 +70,7 @@ public class HostResource {
     public List<MappingViews.Placement> vmsOnHost(@PathParam("source") String source,
                                                   @PathParam("hostId") String hostId,
                                                   @QueryParam("asOf") String asOf) {
-        HostKey host = HostKey.parse(source + "/" + hostId);
+        HostKey host = known(source, hostId);
         Instant t = TimeParam.parse("asOf", asOf, Instant.now());
         return VmInterval.<VmInterval>list("hostKey = ?1 and validFrom <= ?2 and (validTo is null or validTo > ?2)"
                 + " order by vmName", host.toString(), t).stream().map(MappingViews.Placement::of).toList();
@@ -86,7 +86,7 @@ public class HostResource {
     @Operation(summary = "The unmap plan of a host as of a time: format=json|csv|svc")
     public Response unmapPlan(@PathParam("source") String source, @PathParam("hostId") String hostId,
                               @QueryParam("asOf") String asOf, @QueryParam("format") String format) {
-        HostKey host = HostKey.parse(source + "/" + hostId);
+        HostKey host = known(source, hostId);
         Instant t = asOf == null || asOf.isBlank() ? planner.defaultAsOf(host) : TimeParam.parse("asOf", asOf, null);
         return MappingResource.render(planner.plan(host, t, "query:" + identity.getPrincipal().getName()), format);
     }
@@ -97,7 +97,7 @@ public class HostResource {
     @Operation(summary = "Build, store and publish an unmap plan on the unmap-plans topic (operator)")
     public Response publishPlan(@PathParam("source") String source, @PathParam("hostId") String hostId,
                                 @QueryParam("asOf") String asOf) {
-        HostKey host = HostKey.parse(source + "/" + hostId);
+        HostKey host = known(source, hostId);
         Instant t = asOf == null || asOf.isBlank() ? planner.defaultAsOf(host) : TimeParam.parse("asOf", asOf, null);
         UnmapPlan plan = planner.publishFor(host, t, "operator:" + identity.getPrincipal().getName() + ":"
                 + java.util.UUID.randomUUID());
@@ -108,7 +108,17 @@ public class HostResource {
     @Path("/{source}/{hostId}/unmap-plans")
     @Operation(summary = "Plans published for a host, newest first")
     public List<UnmapPlan> storedPlans(@PathParam("source") String source, @PathParam("hostId") String hostId) {
-        return planner.stored(HostKey.parse(source + "/" + hostId));
+        return planner.stored(known(source, hostId));
+    }
+
+    /** The host named by the path, if Lifeboat ever saw it; else a 404 (a typo must not read as "nothing there"). */
+    private HostKey known(String source, String hostId) {
+        HostKey host = HostKey.parse(source + "/" + hostId);
+        if (!history.known(host)) {
+            throw ProblemException.notFound("host-not-found", "Lifeboat has never seen host " + host
+                    + " (neither in a source's host inventory nor as the host of a VM)");
+        }
+        return host;
     }
 
 }

@@ -1,6 +1,12 @@
 package io.lifeboat.service.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.vertx.http.runtime.security.HttpAuthenticator;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -65,11 +71,46 @@ public class ProblemMappers {
                 .entity(p.withInstance(uri.getPath())).build();
     }
 
+    /**
+     * No credentials, or credentials that are not valid: 401 with the challenge of the configured mechanism (basic or
+     * bearer) and a problem body. Needs {@code quarkus.http.auth.proactive=false}, which every service sets, so that
+     * authentication happens here rather than before the request reaches the application (which answered an empty 401).
+     */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Uni<Response> unauthorized(RoutingContext ctx, UriInfo uri) {
+        Problem p = Problem.of("unauthorized", "Unauthorized", 401, "this operation needs credentials: none were"
+                + " given, or they are not valid").withInstance(uri.getPath());
+        HttpAuthenticator authenticator = ctx.get(HttpAuthenticator.class.getName());
+        if (authenticator == null) {
+            return Uni.createFrom().item(Response.status(401).type(Problem.MEDIA_TYPE).entity(p).build());
+        }
+        return authenticator.getChallenge(ctx).map(challenge -> {
+            Response.ResponseBuilder r = Response.status(401).type(Problem.MEDIA_TYPE).entity(p);
+            if (challenge != null && challenge.headerName != null) {
+                r.header(challenge.headerName.toString(), challenge.headerContent);
+            }
+            return r.build();
+        });
+    }
+
+    /** Authenticated, but without a role the operation needs. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(Problem.of("forbidden", "Forbidden", 403, "the caller's roles do not allow this operation"),
+                uri);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             return unexpected(e, uri);
+        }
+        if (status == 404 && e.getCause() != null && !(e.getCause() instanceof WebApplicationException)) {
+            // JAX-RS answers 404 when a path or query parameter cannot be converted to its type (limit=abc): the
+            // resource exists, the request is wrong.
+            return respond(Problem.of("invalid-parameter", "Bad request", 400, "a parameter cannot be read as the"
+                    + " type the operation expects: " + e.getCause().getMessage()), uri);
         }
         Response.StatusType st = e.getResponse().getStatusInfo();
         String slug = switch (status) {
@@ -77,9 +118,13 @@ public class ProblemMappers {
             case 403 -> "forbidden";
             case 404 -> "not-found";
             case 405 -> "method-not-allowed";
+            case 400 -> "bad-request";
             case 406 -> "not-acceptable";
+            case 409 -> "conflict";
+            case 413 -> "payload-too-large";
+            case 414 -> "uri-too-long";
             case 415 -> "unsupported-media-type";
-            default -> "http-" + status;
+            default -> "http-error";
         };
         return respond(Problem.of(slug, st.getReasonPhrase(), status, e.getMessage()), uri);
     }

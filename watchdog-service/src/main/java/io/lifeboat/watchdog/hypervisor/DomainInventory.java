@@ -59,7 +59,13 @@ public class DomainInventory {
             String[] p = l.split("\\s+");
             if (p.length > 3) {
                 throw new IllegalArgumentException("line " + (n + 1) + ": expected '<uuid> <name> [state]', got '"
-                        + l + "'");
+                        + shown(l) + "'");
+            }
+            for (String token : p) {
+                String problem = io.lifeboat.service.rest.InputGuard.problem(token);
+                if (problem != null) {
+                    throw new IllegalArgumentException("line " + (n + 1) + ": '" + shown(token) + "' " + problem);
+                }
             }
             if (UUID.matcher(p[0]).matches()) {
                 out.add(new Seen(p[0].toLowerCase(), p.length > 1 ? p[1] : null, p.length > 2 ? p[2] : null, null,
@@ -67,10 +73,14 @@ public class DomainInventory {
             } else if (p.length == 1) {
                 out.add(new Seen(null, p[0], null, null, null, null));
             } else {
-                throw new IllegalArgumentException("line " + (n + 1) + ": '" + p[0] + "' is not a domain UUID");
+                throw new IllegalArgumentException("line " + (n + 1) + ": '" + shown(p[0]) + "' is not a domain UUID");
             }
         }
         return out;
+    }
+
+    private static String shown(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
     }
 
     /** Replaces what is known of the hypervisor's domains with this listing; updates the VMs' XML facts. */

@@ -1,0 +1,231 @@
+package io.lifeboat.testsupport;
+
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * Walks every operation of a running service's OpenAPI document with a fixed corpus of bad inputs and records every
+ * answer that breaks the API's promise: a 5xx, or an error that is not {@code application/problem+json} with a type
+ * from the README's list (between the {@code problem-types} markers) and a {@code status} equal to the HTTP status.
+ */
+public final class ApiFuzzer {
+
+    /** Bad values for every path and query parameter. */
+    static final List<String> VALUES = List.of("\u0000", "a\u0000b", "\u0001", "a\nb", "\r\n", "\u007f", "\u0085",
+            "x".repeat(256), "x".repeat(1500), "abc", "1.5", "99999999999", "-1", "0", "", " ", "../../etc/passwd",
+            "yes", "2026-13-45T99:00:00Z", "%", "%00", "\u00e9\u4e2d\ud83d\ude00", "true", "null", "<script>",
+            "a/b", "'; drop table x; --");
+
+    /** Bad bodies for every operation that takes one. */
+    static final List<byte[]> BODIES = List.of(bytes("{\"a\":"), bytes("\"s\""), bytes("{\"reason\": 5}"),
+            bytes("null"), bytes("{\"reason\":\"a\\u0000b\"}"), bytes("{\"reason\":\"" + "x".repeat(1_000_000) + "\"}"),
+            new byte[] {(byte) 0xff, (byte) 0xfe, '{'}, bytes("[{\"x\":[[[[[[[[[[[[]]]]]]]]]]]]}]"));
+
+    /** Users tried in this order for each operation: the first that is allowed to call it fuzzes it. */
+    private final List<String[]> users;
+    private final Set<String> documented;
+    private final List<String> failures = new ArrayList<>();
+    private int requests;
+
+    public ApiFuzzer(List<String[]> users) {
+        this.users = users;
+        this.documented = documentedProblemTypes();
+    }
+
+    public List<String> failures() {
+        return failures;
+    }
+
+    public int requests() {
+        return requests;
+    }
+
+    public Set<String> documented() {
+        return documented;
+    }
+
+    /** Fuzzes every operation of the OpenAPI document at {@code /q/openapi}; returns the number of operations. */
+    @SuppressWarnings("unchecked")
+    public int run() {
+        Map<String, Object> paths = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath()
+                .getMap("paths");
+        int operations = 0;
+        for (Map.Entry<String, Object> path : paths.entrySet()) {
+            for (Map.Entry<String, Object> op : ((Map<String, Object>) path.getValue()).entrySet()) {
+                String method = op.getKey().toUpperCase();
+                if (!List.of("GET", "POST", "PUT", "DELETE", "PATCH").contains(method)) {
+                    continue;
+                }
+                operations++;
+                Map<String, Object> operation = (Map<String, Object>) op.getValue();
+                List<Map<String, Object>> params = (List<Map<String, Object>>) operation.getOrDefault("parameters",
+                        List.of());
+                Map<String, Object> body = (Map<String, Object>) operation.get("requestBody");
+                String mediaType = body == null ? null : ((Map<String, Object>) body.getOrDefault("content",
+                        Map.of("application/json", Map.of()))).keySet().stream().findFirst().orElse("application/json");
+                fuzz(method, path.getKey(), params, mediaType);
+            }
+        }
+        return operations;
+    }
+
+    private void fuzz(String method, String template, List<Map<String, Object>> params, String mediaType) {
+        boolean hasBody = mediaType != null;
+        boolean json = hasBody && mediaType.contains("json");
+        byte[] emptyBody = hasBody ? bytes(json ? "{}" : "x") : null;
+        String type = hasBody ? mediaType : "application/json";
+        String baseline = uri(template, params, null, null);
+        String[] user = users.get(users.size() - 1);
+        for (String[] u : users) {
+            int status = send(method, baseline, u, emptyBody, type).statusCode();
+            if (status != 401 && status != 403) {
+                user = u;
+                break;
+            }
+        }
+        for (Map<String, Object> p : params) {
+            String name = (String) p.get("name");
+            for (String v : VALUES) {
+                String uri = uri(template, params, name, v);
+                check(method, uri, name + "=" + shown(v), send(method, uri, user, emptyBody, type));
+            }
+        }
+        Response anonymous = send(method, baseline, null, emptyBody, type);
+        check(method, baseline, "no credentials", anonymous);
+        if (anonymous.statusCode() != 401) {
+            failures.add(method + " " + template + " without credentials: " + anonymous.statusCode() + ", not 401");
+        }
+        check(method, baseline, "wrong password", send(method, baseline, new String[] {user[0], "wrong"}, emptyBody,
+                type));
+        if (hasBody) {
+            for (byte[] b : BODIES) {
+                check(method, baseline, "body " + shown(new String(b, 0, Math.min(b.length, 30),
+                        StandardCharsets.UTF_8)), send(method, baseline, user, b, type));
+            }
+            check(method, baseline, "body as application/xml", send(method, baseline, user, bytes("<a/>"),
+                    "application/xml"));
+        }
+    }
+
+    private Response send(String method, String uri, String[] user, byte[] body, String type) {
+        requests++;
+        RequestSpecification spec = given().urlEncodingEnabled(false);
+        if (user != null) {
+            spec = spec.auth().preemptive().basic(user[0], user[1]);
+        }
+        if (body != null) {
+            spec = spec.contentType(type).body(body);
+        }
+        return spec.request(method, uri);
+    }
+
+    private void check(String method, String uri, String what, Response r) {
+        int status = r.statusCode();
+        String where = method + " " + abbreviate(uri) + " (" + what + "): " + status;
+        if (status >= 500) {
+            failures.add(where + " " + abbreviate(r.asString()));
+            return;
+        }
+        if (status < 400) {
+            return;
+        }
+        String type = r.contentType();
+        if (type == null || !type.startsWith("application/problem+json")) {
+            failures.add(where + " with content type '" + type + "', not problem+json: " + abbreviate(r.asString()));
+            return;
+        }
+        JsonPath json;
+        try {
+            json = r.jsonPath();
+        } catch (RuntimeException e) {
+            failures.add(where + " with a body that is not JSON: " + abbreviate(r.asString()));
+            return;
+        }
+        String problemType = json.getString("type");
+        if (problemType == null || !documented.contains(problemType)) {
+            failures.add(where + " with a problem type the README does not list: " + problemType);
+        }
+        if (json.getInt("status") != status) {
+            failures.add(where + " but its problem says status " + json.getInt("status"));
+        }
+    }
+
+    /** The path with every path parameter set ({@code fuzz-1} unless it is {@code target}), and {@code target}'s value. */
+    private static String uri(String template, List<Map<String, Object>> params, String target, String value) {
+        String path = template;
+        StringBuilder query = new StringBuilder();
+        for (Map<String, Object> p : params) {
+            String name = (String) p.get("name");
+            boolean isTarget = name.equals(target);
+            if ("path".equals(p.get("in"))) {
+                path = path.replace("{" + name + "}", encode(isTarget ? value : "fuzz-1"));
+            } else if (isTarget && "query".equals(p.get("in"))) {
+                query.append(query.isEmpty() ? "?" : "&").append(encode(name)).append('=').append(encode(value));
+            }
+        }
+        return path + query;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The problem types listed in the README, as full type URIs. */
+    static Set<String> documentedProblemTypes() {
+        Path readme = Path.of("..", "README.md");
+        String text;
+        try {
+            text = Files.readString(readme);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + readme.toAbsolutePath(), e);
+        }
+        int start = text.indexOf("<!-- problem-types -->");
+        int end = text.indexOf("<!-- /problem-types -->");
+        if (start < 0 || end < start) {
+            throw new IllegalStateException("the README has no problem-types list");
+        }
+        Set<String> types = new LinkedHashSet<>();
+        for (String line : text.substring(start, end).split("\n")) {
+            if (!line.startsWith("| `")) {
+                continue;
+            }
+            Matcher m = Pattern.compile("`([a-z0-9-]+)`").matcher(line.substring(0, line.indexOf('|', 1)));
+            while (m.find()) {
+                types.add("urn:lifeboat:problem:" + m.group(1));
+            }
+        }
+        return types;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String shown(String v) {
+        StringBuilder b = new StringBuilder();
+        for (char c : (v.length() > 24 ? v.substring(0, 24) + "…(" + v.length() + ")" : v).toCharArray()) {
+            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return "'" + b + "'";
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 160 ? s.substring(0, 160) + "…" : s;
+    }
+}
