@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +28,9 @@ public final class LocalStack {
     private PostgresNode postgres;
     private KafkaNode kafka;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private Supervisor supervisor;
+    private String javaCommand;
+    private String classpath;
 
     private LocalStack(StackLayout layout) {
         this.layout = layout;
@@ -61,8 +65,9 @@ public final class LocalStack {
         Files.writeString(layout.run().resolve("stack.pid"), Long.toString(ProcessHandle.current().pid()));
         Files.deleteIfExists(layout.run().resolve("ready"));
 
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String classpath = classpath();
+        javaCommand = ProcessHandle.current().info().command().orElse("java");
+        String java = javaCommand;
+        classpath = classpath();
 
         step("PostgreSQL");
         postgres = PostgresNode.start(layout);
@@ -98,7 +103,84 @@ public final class LocalStack {
         }
         String summary = summary((System.nanoTime() - t0) / 1_000_000);
         System.out.println(summary);
+        supervise();
         Files.writeString(layout.run().resolve("ready"), summary);
+    }
+
+    /** What runs where, for {@code ./lifeboat status}; Kafka and PostgreSQL restartable on request. */
+    private void supervise() {
+        List<Supervisor.Component> components = new ArrayList<>();
+        components.add(new Supervisor.Component() {
+            public String name() {
+                return "postgres";
+            }
+
+            public OptionalLong pid() {
+                return postmasterPid();
+            }
+
+            public String address() {
+                return layout.jdbcUrl();
+            }
+
+            public String restart() throws Exception {
+                try {
+                    postgres.close();
+                } catch (Exception e) {
+                    // what is left of a server that died: nothing to stop
+                }
+                postgres = PostgresNode.start(layout);
+                return "PostgreSQL " + postgres.version() + ", pid " + postmasterPid().orElse(-1);
+            }
+        });
+        components.add(new Supervisor.Component() {
+            public String name() {
+                return "kafka";
+            }
+
+            public OptionalLong pid() {
+                return OptionalLong.of(kafka.pid());
+            }
+
+            public String address() {
+                return layout.kafkaBootstrap();
+            }
+
+            public String restart() throws Exception {
+                kafka.close();
+                kafka = KafkaNode.start(layout, javaCommand, classpath);
+                return "Kafka broker, pid " + kafka.pid();
+            }
+        });
+        for (AppNode a : apps) {
+            components.add(new Supervisor.Component() {
+                public String name() {
+                    return a.app().name();
+                }
+
+                public OptionalLong pid() {
+                    return OptionalLong.of(a.pid());
+                }
+
+                public String address() {
+                    return a.baseUrl();
+                }
+            });
+        }
+        supervisor = new Supervisor(layout.run(), components);
+        Thread t = new Thread(supervisor, "lifeboat-supervisor");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The PostgreSQL server's process, from its data directory's lock file. */
+    private OptionalLong postmasterPid() {
+        try {
+            String first = Files.readAllLines(layout.home().resolve("postgres").resolve("postmaster.pid")).get(0);
+            return OptionalLong.of(Long.parseLong(first.strip()));
+        } catch (Exception e) {
+            return OptionalLong.empty();
+        }
     }
 
     /**
@@ -239,11 +321,20 @@ public final class LocalStack {
         sb.append(String.format("%n  Try: curl -u viewer:viewer http://localhost:%d/api/v1/sources     (users viewer/viewer,"
                 + " operator/operator)%n       curl http://localhost:%d/sim/v1/sources%n",
                 layout.apps().get(1).port(), layout.apps().get(0).port()));
-        sb.append(String.format("%n  Logs: %s/*.log    Stop: ./lifeboat down (or Ctrl-C here)%n", layout.logs()));
+        sb.append(String.format("%n  Logs: %s/*.log    Stop: ./lifeboat down%s%n", layout.logs(),
+                detached() ? "" : " (or Ctrl-C here)"));
         return sb.toString();
     }
 
+    /** Started by {@code ./lifeboat up -d}: no terminal to press Ctrl-C in. */
+    private static boolean detached() {
+        return "1".equals(System.getenv("LIFEBOAT_DETACHED"));
+    }
+
     private void stop() {
+        if (supervisor != null) {
+            supervisor.stop();
+        }
         try {
             for (int i = apps.size() - 1; i >= 0; i--) {
                 apps.get(i).close();
