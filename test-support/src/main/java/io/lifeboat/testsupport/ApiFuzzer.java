@@ -29,7 +29,8 @@ public final class ApiFuzzer {
     /** Bad values for every path and query parameter. */
     static final List<String> VALUES = List.of("\u0000", "a\u0000b", "\u0001", "a\nb", "\r\n", "\u007f", "\u0085",
             "x".repeat(256), "x".repeat(1500), "x".repeat(1_000_000), "abc", "1.5", "99999999999", "-1", "0", "",
-            " ", "../../etc/passwd", "yes", "2026-13-45T99:00:00Z", "%", "%00", "\u00e9\u4e2d\ud83d\ude00", "true", "null", "<script>",
+            " ", "../../etc/passwd", "yes", "2026-13-45T99:00:00Z", "%", "%00", "\u00e9\u4e2d\ud83d\ude00", "true",
+            "null", "<script>",
             "a/b", "'; drop table x; --");
 
     /** Bad bodies for every operation that takes one. */
@@ -166,7 +167,7 @@ public final class ApiFuzzer {
         }
     }
 
-    /** The path with every path parameter set ({@code fuzz-1} unless it is {@code target}), and {@code target}'s value. */
+    /** The path with every path parameter set ({@code fuzz-1} unless it is {@code target}), and target's value. */
     private static String uri(String template, List<Map<String, Object>> params, String target, String value) {
         String path = template;
         StringBuilder query = new StringBuilder();
