@@ -156,6 +156,23 @@ class FaultInjectionTest {
                 .then().statusCode(400).body("error_code", equalTo("access_denied"));
     }
 
+    /** A fault answers with the host it changed (a few hundred bytes); the whole ground truth only when asked. */
+    @Test
+    void aFaultAnswersWithTheHostItChangedAndTheWholeTruthOnRequest() {
+        String answer = given().contentType(ContentType.JSON).body(Map.of("mode", "POWER_LOSS"))
+                .post("/sim/v1/sources/ovirt-1/hosts/hv1-1-01/fail").then().statusCode(200)
+                .body("source", equalTo("ovirt-1"))
+                .body("host.name", equalTo("hv1-1-01"))
+                .body("host.poweredOn", equalTo(false))
+                .body("groundTruth", equalTo("/sim/v1/sources/ovirt-1/truth"))
+                .extract().asString();
+        org.assertj.core.api.Assertions.assertThat(answer.length()).isLessThan(1000);
+        given().post("/sim/v1/sources/ovirt-1/hosts/hv1-1-01/recover?detail=full").then().statusCode(200)
+                .body("hosts.find { it.name == 'hv1-1-01' }.poweredOn", equalTo(true))
+                .body("vms.size()", org.hamcrest.Matchers.greaterThan(10));
+        given().post("/sim/v1/sources/ovirt-1/hosts/hv1-1-01/recover?detail=yes").then().statusCode(400);
+    }
+
     @Test
     void controlApiRejectsBadRequests() {
         given().contentType(ContentType.JSON).body(Map.of("mode", "EXPLODE"))

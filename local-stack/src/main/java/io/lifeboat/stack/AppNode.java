@@ -34,7 +34,7 @@ final class AppNode implements AutoCloseable {
         }
         // Serial GC: five JVMs share two cores here, and none of them needs a parallel collector.
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + app.heap(), "-XX:+UseSerialGC",
-                "-Dquarkus.http.port=" + app.port()));
+                "-Dquarkus.http.port=" + app.port(), "-Dquarkus.http.host=" + bindAddress()));
         if (app.configFile() != null) {
             cmd.add("-Dquarkus.config.locations=" + layout.config().resolve(app.configFile()).toUri());
         }
@@ -44,6 +44,10 @@ final class AppNode implements AutoCloseable {
                 .directory(layout.project().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // The URLs the generated config files refer to, so that they follow the ports of this start.
+        pb.environment().put("LIFEBOAT_SIMULATOR_URL", layout.simulatorUrl());
+        pb.environment().put("LIFEBOAT_WATCHDOG_URL", "http://localhost:" + layout.apps().stream()
+                .filter(a -> a.name().equals("watchdog-service")).findFirst().orElseThrow().port());
         if (app.usesInfrastructure()) {
             pb.environment().put("LIFEBOAT_KAFKA", layout.kafkaBootstrap());
             pb.environment().put("LIFEBOAT_DB_URL", layout.jdbcUrl());
@@ -51,6 +55,15 @@ final class AppNode implements AutoCloseable {
             pb.environment().put("LIFEBOAT_DB_PASSWORD", PostgresNode.ROLE);
         }
         return new AppNode(app, pb.start(), log);
+    }
+
+    /**
+     * Where the applications listen: loopback, so that the built-in users and the simulator's control API are not
+     * reachable from the network; {@code LIFEBOAT_BIND=0.0.0.0} opens them on purpose.
+     */
+    static String bindAddress() {
+        String bind = System.getenv("LIFEBOAT_BIND");
+        return bind == null || bind.isBlank() ? "127.0.0.1" : bind.strip();
     }
 
     StackLayout.App app() {

@@ -101,7 +101,10 @@ public final class LocalStack {
         for (AppNode a : apps) {
             a.processWatch();
         }
-        String summary = summary((System.nanoTime() - t0) / 1_000_000);
+        long servicesReady = (System.nanoTime() - t0) / 1_000_000;
+        String inventory = noWait() ? String.format("  First inventory: not waited for (--no-wait).%n")
+                : FirstInventory.await(layout, postgres, Duration.ofSeconds(180));
+        String summary = summary(servicesReady) + System.lineSeparator() + inventory;
         System.out.println(summary);
         supervise();
         Files.writeString(layout.run().resolve("ready"), summary);
@@ -193,9 +196,10 @@ public final class LocalStack {
         writeSimulatorConfig();
         Path sources = layout.config().resolve("collector-sources.properties");
         if (Files.exists(sources)) {
+            warnIfStale(sources);
             return;
         }
-        String sim = layout.simulatorUrl();
+        String sim = "${LIFEBOAT_SIMULATOR_URL}";   // set by the stack at each start: follows LIFEBOAT_SIMULATOR_PORT
         Files.writeString(sources, String.join("\n",
                 "# The collector's sources on the local stack: the cloud-simulator's oVirt engine and OpenStack region.",
                 "# Edit to add your own (see README, Collector); this file is kept across restarts.",
@@ -222,9 +226,10 @@ public final class LocalStack {
     private void writeEvacuationConfig() throws IOException {
         Path sources = layout.config().resolve("evacuation-sources.properties");
         if (Files.exists(sources)) {
+            warnIfStale(sources);
             return;
         }
-        String sim = layout.simulatorUrl();
+        String sim = "${LIFEBOAT_SIMULATOR_URL}";
         Files.writeString(sources, String.join("\n",
                 "# The evacuation-service's sources on the local stack (see README, The evacuation-service).",
                 "# This file is kept across restarts: delete it to get the default back.",
@@ -252,16 +257,35 @@ public final class LocalStack {
     private void writeSimulatorConfig() throws IOException {
         Path file = layout.config().resolve("simulator.properties");
         if (Files.exists(file)) {
+            warnIfStale(file);
             return;
         }
-        int watchdog = layout.apps().stream().filter(a -> a.name().equals("watchdog-service")).findFirst()
-                .orElseThrow().port();
         Files.writeString(file, String.join("\n",
                 "# The cloud-simulator on the local stack: each simulated hypervisor's agent sends its libvirt events and",
                 "# domain listings to the watchdog-service, as the README's agent pipe would. Kept across restarts.",
-                "simulator.libvirt.sink-url=http://localhost:" + watchdog,
+                "simulator.libvirt.sink-url=${LIFEBOAT_WATCHDOG_URL}",
                 "simulator.libvirt.listing-interval=20s",
                 ""));
+    }
+
+    /**
+     * A config file kept from an earlier start may name ports of that start (files written before the URLs became
+     * {@code ${LIFEBOAT_SIMULATOR_URL}} and {@code ${LIFEBOAT_WATCHDOG_URL}}): says so rather than failing later.
+     */
+    private void warnIfStale(Path file) throws IOException {
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        layout.apps().forEach(a -> ports.add(a.port()));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("https?://localhost:(\\d+)")
+                .matcher(Files.readString(file));
+        while (m.find()) {
+            int port = Integer.parseInt(m.group(1));
+            if (!ports.contains(port)) {
+                System.err.println("lifeboat: " + file + " names port " + port + ", which no component of this stack"
+                        + " listens on (a LIFEBOAT_*_PORT changed?); delete the file to get the default back, which"
+                        + " follows the ports of each start");
+                return;
+            }
+        }
     }
 
     private void step(String what) {
@@ -318,12 +342,21 @@ public final class LocalStack {
             sb.append(String.format("  %-20s %-44s %s%n", a.app().name(), a.baseUrl(),
                     "/q/health UP, /q/swagger-ui, /q/metrics, pid " + a.pid()));
         }
-        sb.append(String.format("%n  Try: curl -u viewer:viewer http://localhost:%d/api/v1/sources     (users viewer/viewer,"
-                + " operator/operator)%n       curl http://localhost:%d/sim/v1/sources%n",
+        String bind = AppNode.bindAddress();
+        sb.append(String.format("%n  HTTP listeners on %s%s.%n  Built-in users (local stack only): viewer/viewer,"
+                + " operator/operator; agent/agent on the watchdog-service.%n", bind,
+                bind.equals("127.0.0.1") ? " (loopback; LIFEBOAT_BIND=0.0.0.0 opens them)" : ""));
+        sb.append(String.format("  Try: curl -u viewer:viewer http://localhost:%d/api/v1/sources%n"
+                + "       curl http://localhost:%d/sim/v1/sources%n",
                 layout.apps().get(1).port(), layout.apps().get(0).port()));
         sb.append(String.format("%n  Logs: %s/*.log    Stop: ./lifeboat down%s%n", layout.logs(),
                 detached() ? "" : " (or Ctrl-C here)"));
         return sb.toString();
+    }
+
+    /** {@code ./lifeboat up --no-wait}: ready when the services are, without waiting for the first inventory. */
+    private static boolean noWait() {
+        return "1".equals(System.getenv("LIFEBOAT_NO_WAIT"));
     }
 
     /** Started by {@code ./lifeboat up -d}: no terminal to press Ctrl-C in. */

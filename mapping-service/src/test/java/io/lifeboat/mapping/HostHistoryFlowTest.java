@@ -198,7 +198,8 @@ class HostHistoryFlowTest {
                             + " source's host inventory nor as the host of a VM)"));
         }
         given().auth().preemptive().basic("operator", "operator")
-                .post("/api/v1/hosts/ovirt-flow/never-seen/unmap-plans").then().statusCode(404).body("type", equalTo("urn:lifeboat:problem:host-not-found"));
+                .post("/api/v1/hosts/ovirt-flow/never-seen/unmap-plans").then()
+                .statusCode(404).body("type", equalTo("urn:lifeboat:problem:host-not-found"));
         try (java.sql.Connection c = io.lifeboat.testsupport.TestInfrastructure.get().jdbc();
              java.sql.ResultSet rs = c.createStatement().executeQuery(
                      "select count(*) from mapping.unmap_plan where host_key = 'ovirt-flow/never-seen'")) {

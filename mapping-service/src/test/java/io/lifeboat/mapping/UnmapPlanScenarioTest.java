@@ -134,6 +134,16 @@ class UnmapPlanScenarioTest {
                 .extract().jsonPath().getList("vm_id", String.class)).containsOnlyElementsOf(ovirtBefore.values()
                 .stream().filter(v -> ovirtHostId.equals(v.get("engineHostId"))).map(v -> (String) v.get("id"))
                 .toList());
+        // Numbers are JSON numbers, with the values the CSV gives for the same disk.
+        java.util.Map<String, Object> row = given().queryParam("format", "json").queryParam("source", "ovirt-1")
+                .get("/api/v1/export").then().statusCode(200).extract().jsonPath().getMap("[0]");
+        assertThat(row.get("vcpus")).isInstanceOf(Integer.class);
+        assertThat(row.get("ram_mib")).isInstanceOf(Integer.class);
+        assertThat(row.get("disk_size_bytes")).isInstanceOf(Number.class);
+        String csvRow = java.util.Arrays.stream(lines).filter(l -> l.contains((String) row.get("disk_id")))
+                .findFirst().orElseThrow();
+        assertThat(csvRow).contains("," + row.get("vcpus") + ",").contains("," + row.get("ram_mib") + ",")
+                .contains("," + row.get("disk_size_bytes") + ",");
     }
 
     @Test

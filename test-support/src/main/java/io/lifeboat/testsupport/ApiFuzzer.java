@@ -36,7 +36,8 @@ public final class ApiFuzzer {
     /** Bad bodies for every operation that takes one. */
     static final List<byte[]> BODIES = List.of(bytes("{\"a\":"), bytes("\"s\""), bytes("{\"reason\": 5}"),
             bytes("null"), bytes("{\"reason\":\"a\\u0000b\"}"), bytes("{\"reason\":\"" + "x".repeat(1_000_000) + "\"}"),
-            new byte[] {(byte) 0xff, (byte) 0xfe, '{'}, bytes("[{\"x\":[[[[[[[[[[[[]]]]]]]]]]]]}]"));
+            new byte[] {(byte) 0xff, (byte) 0xfe, '{'}, bytes("[{\"x\":[[[[[[[[[[[[]]]]]]]]]]]]}]"),
+            bytes("{\"unexpected\": 1, \"reason\": \"x\"}"), new byte[11 * 1024 * 1024]);
 
     /** Users tried in this order for each operation: the first that is allowed to call it fuzzes it. */
     private final List<String[]> users;
@@ -114,6 +115,9 @@ public final class ApiFuzzer {
         }
         check(method, baseline, "wrong password", send(method, baseline, new String[] {user[0], "wrong"}, emptyBody,
                 type));
+        for (String[] other : users) {
+            check(method, baseline, "as " + other[0], send(method, baseline, other, emptyBody, type));
+        }
         if (hasBody) {
             for (byte[] b : BODIES) {
                 check(method, baseline, "body " + shown(new String(b, 0, Math.min(b.length, 30),

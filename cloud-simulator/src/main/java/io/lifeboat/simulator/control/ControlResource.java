@@ -14,6 +14,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -110,7 +111,7 @@ public class ControlResource {
     @Path("/sources/{source}/hosts/{host}/fail")
     @Operation(summary = "Fail a host: power loss, storage path loss, or a network partition")
     public Map<String, Object> fail(@PathParam("source") String source, @PathParam("host") String host,
-                                    HostFailure failure) {
+                                    @QueryParam("detail") String detail, HostFailure failure) {
         if (failure == null || failure.mode() == null) {
             throw SimulatedFault.badRequest("'mode' is required: POWER_LOSS, STORAGE_LOSS or NETWORK_PARTITION");
         }
@@ -130,20 +131,43 @@ public class ControlResource {
                 case NETWORK_PARTITION -> r.networkPartition(host);
             }
         }
-        return truth(source);
+        return answer(source, host, detail);
+    }
+
+    /**
+     * What a fault or recovery changed: the host as the ground truth now has it, and where the rest is; the whole
+     * ground truth of the source with {@code ?detail=full} (it is kilobytes: every host and VM).
+     */
+    private Map<String, Object> answer(String source, String host, String detail) {
+        Map<String, Object> truth = truth(source);
+        if ("full".equals(detail)) {
+            return truth;
+        }
+        if (detail != null) {
+            throw SimulatedFault.badRequest("'detail' is 'full' or absent");
+        }
+        Object hostEntry = truth.get("hosts") instanceof List<?> hosts ? hosts.stream()
+                .filter(h -> h instanceof Map<?, ?> m && (host.equals(m.get("name")) || host.equals(m.get("id"))))
+                .findFirst().orElse(null) : null;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", source);
+        out.put("host", hostEntry);
+        out.put("groundTruth", "/sim/v1/sources/" + source + "/truth");
+        return out;
     }
 
     @POST
     @Path("/sources/{source}/hosts/{host}/recover")
     @Operation(summary = "Undo every fault of a host")
-    public Map<String, Object> recover(@PathParam("source") String source, @PathParam("host") String host) {
+    public Map<String, Object> recover(@PathParam("source") String source, @PathParam("host") String host,
+                                       @QueryParam("detail") String detail) {
         var ovirt = simulation.ovirt(source);
         if (ovirt.isPresent()) {
             ovirt.get().recover(ovirtHostId(ovirt.get(), host));
         } else {
             region(source).recover(host);
         }
-        return truth(source);
+        return answer(source, host, detail);
     }
 
     /** Whether the engine has power management for the host (oVirt): without it the engine cannot fence it. */

@@ -32,6 +32,9 @@ public class InventoryExport {
             "vcpus", "cpu_topology", "ram_mib", "disk_id", "disk_name", "disk_size_bytes", "disk_interface",
             "storage_type", "lun_wwid", "lun_id"};
 
+    /** Columns that are numbers: JSON numbers in the JSON export (CSV has no types). */
+    static final java.util.Set<String> NUMERIC = java.util.Set.of("vcpus", "ram_mib", "disk_size_bytes");
+
     @Inject
     AgroalDataSource ds;
 
@@ -62,7 +65,12 @@ public class InventoryExport {
         long rows = stream(f, values -> {
             g.writeStartObject();
             for (int i = 0; i < COLUMNS.length; i++) {
-                if (values[i] != null) {
+                if (values[i] == null) {
+                    continue;
+                }
+                if (NUMERIC.contains(COLUMNS[i])) {
+                    g.writeNumberField(COLUMNS[i], Long.parseLong(values[i]));
+                } else {
                     g.writeStringField(COLUMNS[i], values[i]);
                 }
             }
