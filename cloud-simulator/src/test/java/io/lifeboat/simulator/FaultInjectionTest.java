@@ -171,6 +171,12 @@ class FaultInjectionTest {
                 .body("hosts.find { it.name == 'hv1-1-01' }.poweredOn", equalTo(true))
                 .body("vms.size()", org.hamcrest.Matchers.greaterThan(10));
         given().post("/sim/v1/sources/ovirt-1/hosts/hv1-1-01/recover?detail=yes").then().statusCode(400);
+        String someHost = given().get("/sim/v1/sources/openstack-1/truth").then().extract().path("hosts[0].host");
+        given().contentType(ContentType.JSON).body(Map.of("mode", "POWER_LOSS"))
+                .post("/sim/v1/sources/openstack-1/hosts/" + someHost + "/fail").then().statusCode(200)
+                .body("host.host", equalTo(someHost)).body("host.poweredOn", equalTo(false));
+        given().post("/sim/v1/sources/openstack-1/hosts/" + someHost + "/recover").then().statusCode(200)
+                .body("host.poweredOn", equalTo(true));
     }
 
     @Test

@@ -147,7 +147,8 @@ public class ControlResource {
             throw SimulatedFault.badRequest("'detail' is 'full' or absent");
         }
         Object hostEntry = truth.get("hosts") instanceof List<?> hosts ? hosts.stream()
-                .filter(h -> h instanceof Map<?, ?> m && (host.equals(m.get("name")) || host.equals(m.get("id"))))
+                .filter(h -> h instanceof Map<?, ?> m && (host.equals(m.get("name")) || host.equals(m.get("id"))
+                        || host.equals(m.get("host"))))
                 .findFirst().orElse(null) : null;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("source", source);
