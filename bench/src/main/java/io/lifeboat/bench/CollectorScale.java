@@ -95,8 +95,8 @@ final class CollectorScale {
     }
 
     private static void post(String url, String json, String auth) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
+        HttpRequest.Builder b = SimulatorToken.authorize(HttpRequest.newBuilder(URI.create(url)), url)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());

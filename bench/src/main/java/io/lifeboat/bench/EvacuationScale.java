@@ -248,8 +248,8 @@ final class EvacuationScale {
     }
 
     private static void post(String url, String json, String user) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
+        HttpRequest.Builder b = SimulatorToken.authorize(HttpRequest.newBuilder(URI.create(url)), url)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         if (user != null) {
             b.header("Authorization", auth(user));
         }
@@ -260,7 +260,7 @@ final class EvacuationScale {
     }
 
     private static void put(String url, String json) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+        HttpResponse<String> r = HTTP.send(SimulatorToken.authorize(HttpRequest.newBuilder(URI.create(url)), url)
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {

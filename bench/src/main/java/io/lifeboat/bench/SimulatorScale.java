@@ -111,7 +111,7 @@ final class SimulatorScale {
     }
 
     private static void post(String url, String json) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+        HttpResponse<String> r = HTTP.send(SimulatorToken.authorize(HttpRequest.newBuilder(URI.create(url)), url)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {

@@ -44,6 +44,9 @@ final class AppNode implements AutoCloseable {
                 .directory(layout.project().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (app.name().equals("cloud-simulator")) {
+            pb.environment().put("SIMULATOR_CONTROL_TOKEN", layout.simulatorToken());
+        }
         // The URLs the generated config files refer to, so that they follow the ports of this start.
         pb.environment().put("LIFEBOAT_SIMULATOR_URL", layout.simulatorUrl());
         pb.environment().put("LIFEBOAT_WATCHDOG_URL", "http://localhost:" + layout.apps().stream()

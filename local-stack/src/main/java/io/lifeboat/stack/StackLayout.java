@@ -70,6 +70,31 @@ record StackLayout(Path home, Path project, int kafkaPort, int kafkaControllerPo
         return home.resolve("config");
     }
 
+    /**
+     * The credential of the simulator's control API on this stack: made at the first start, kept in
+     * {@code <home>/simulator-control.token} (owner-only), read by the README's demos and the benchmarks.
+     */
+    String simulatorToken() {
+        java.nio.file.Path file = home().resolve("simulator-control.token");
+        try {
+            if (!java.nio.file.Files.exists(file)) {
+                byte[] random = new byte[24];
+                new java.security.SecureRandom().nextBytes(random);
+                java.nio.file.Files.createDirectories(home());
+                java.nio.file.Files.writeString(file, java.util.HexFormat.of().formatHex(random) + "\n");
+                try {
+                    java.nio.file.Files.setPosixFilePermissions(file,
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: the file stays as created
+                }
+            }
+            return java.nio.file.Files.readString(file).strip();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read or create " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     String simulatorUrl() {
         return apps.stream().filter(a -> a.name().equals("cloud-simulator")).findFirst()
                 .map(a -> "http://localhost:" + a.port()).orElseThrow();

@@ -22,6 +22,14 @@ public interface SimulatorConfig {
     /** The hypervisors' libvirt side: guest events and domain listings, pushed as an agent on each host would. */
     Libvirt libvirt();
 
+    /** The control API ({@code /sim/v1}). */
+    Control control();
+
+    interface Control {
+        /** When set, every request that changes the simulated world needs {@code Authorization: Bearer <token>}. */
+        java.util.Optional<String> token();
+    }
+
     interface Libvirt {
         /**
          * Where each simulated hypervisor's agent sends its events and domain listings: a watchdog-service base URL
