@@ -346,6 +346,8 @@ public final class LocalStack {
         sb.append(String.format("%n  HTTP listeners on %s%s.%n  Built-in users (local stack only): viewer/viewer,"
                 + " operator/operator; agent/agent on the watchdog-service.%n", bind,
                 bind.equals("127.0.0.1") ? " (loopback; LIFEBOAT_BIND=0.0.0.0 opens them)" : ""));
+        sb.append(String.format("  Simulator control API (changes): -H \"Authorization: Bearer $(cat %s)\"%n",
+                layout.home().resolve("simulator-control.token")));
         sb.append(String.format("  Try: curl -u viewer:viewer http://localhost:%d/api/v1/sources%n"
                 + "       curl http://localhost:%d/sim/v1/sources%n",
                 layout.apps().get(1).port(), layout.apps().get(0).port()));
