@@ -45,9 +45,26 @@ public final class ApiFuzzer {
     private final List<String> failures = new ArrayList<>();
     private int requests;
 
+    /** Bad values put in place of each string of a well-formed body, one at a time. */
+    static final List<String> FIELD_VALUES = List.of("\u0000", "a\u0000b", "\u0001", "x".repeat(100_000), "", " ");
+
+    /** Well-formed bodies per operation ("POST /api/v1/events"), whose string fields are replaced one at a time. */
+    private final Map<String, List<String>> templates;
+    private int accepted;
+
     public ApiFuzzer(List<String[]> users) {
+        this(users, Map.of());
+    }
+
+    public ApiFuzzer(List<String[]> users, Map<String, List<String>> templates) {
         this.users = users;
+        this.templates = templates;
         this.documented = documentedProblemTypes();
+    }
+
+    /** Requests with a mutated well-formed body that the service accepted (2xx). */
+    public int accepted() {
+        return accepted;
     }
 
     public List<String> failures() {
@@ -125,6 +142,56 @@ public final class ApiFuzzer {
             }
             check(method, baseline, "body as application/xml", send(method, baseline, user, bytes("<a/>"),
                     "application/xml"));
+            for (String wellFormed : templates.getOrDefault(method + " " + template, List.of())) {
+                fuzzFields(method, baseline, user, type, wellFormed);
+            }
+        }
+    }
+
+    /** Each string leaf of the template, replaced by each of {@link #FIELD_VALUES} in turn. */
+    private void fuzzFields(String method, String uri, String[] user, String type, String template) {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> paths = new ArrayList<>();
+        try {
+            leaves(mapper.readTree(template), "", paths);
+            for (String leaf : paths) {
+                for (String v : FIELD_VALUES) {
+                    com.fasterxml.jackson.databind.JsonNode body = mapper.readTree(template);
+                    replace(body, leaf, v);
+                    Response r = send(method, uri, user, mapper.writeValueAsBytes(body), type);
+                    if (r.statusCode() < 300) {
+                        accepted++;
+                    }
+                    check(method, uri, leaf + "=" + shown(v), r);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a JSON template: " + template, e);
+        }
+    }
+
+    private static void leaves(com.fasterxml.jackson.databind.JsonNode n, String path, List<String> out) {
+        if (n.isTextual()) {
+            out.add(path);
+        }
+        if (n.isObject()) {
+            n.fieldNames().forEachRemaining(f -> leaves(n.get(f), path + "/" + f, out));
+        }
+        if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                leaves(n.get(i), path + "/" + i, out);
+            }
+        }
+    }
+
+    private static void replace(com.fasterxml.jackson.databind.JsonNode root, String path, String value) {
+        int cut = path.lastIndexOf('/');
+        com.fasterxml.jackson.databind.JsonNode parent = cut == 0 ? root : root.at(path.substring(0, cut));
+        String last = path.substring(cut + 1);
+        if (parent instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            o.put(last, value);
+        } else if (parent instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            a.set(Integer.parseInt(last), com.fasterxml.jackson.databind.node.TextNode.valueOf(value));
         }
     }
 

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,9 +56,19 @@ public abstract class ServiceEndpointsContract {
      * wrong types, NUL in a string, a 1 MB string, invalid UTF-8, the wrong media type), no credentials and a wrong
      * password: never a 5xx, and every error problem+json with a type the README lists.
      */
+    /**
+     * Well-formed bodies of operations whose body the OpenAPI document does not describe field by field (e.g. a raw
+     * JSON array), keyed "METHOD /path/{template}": the fuzz replaces each of their strings with bad values.
+     */
+    protected Map<String, List<String>> bodyTemplates() {
+        return Map.of();
+    }
+
     @Test
-    void everyOperationAnswersBadInputWithADocumentedProblemAndNeverA5xx() {
-        ApiFuzzer fuzzer = new ApiFuzzer(users());
+    void everyOperationAnswersBadInputWithADocumentedProblemAndNeverA5xx() throws Exception {
+        awaitNoConsumerLag();
+        long deadLettersBefore = deadLetters();
+        ApiFuzzer fuzzer = new ApiFuzzer(users(), bodyTemplates());
         int operations = fuzzer.run();
         System.out.printf("API fuzz: %d operations, %d requests, %d answers breaking the promise%n", operations,
                 fuzzer.requests(), fuzzer.failures().size());
@@ -67,6 +78,43 @@ public abstract class ServiceEndpointsContract {
         assertThat(fuzzer.requests()).as("requests sent").isGreaterThan(operations * 10);
         assertThat(fuzzer.failures()).as("answers that break the API's promise (%d of %d requests)",
                 fuzzer.failures().size(), fuzzer.requests()).isEmpty();
+        // Nothing the API accepted is refused later by the service's own consumers.
+        awaitNoConsumerLag();
+        assertThat(deadLetters()).as("records in the dead-letter topics after the fuzz (%d mutated bodies accepted)",
+                fuzzer.accepted()).isEqualTo(deadLettersBefore);
+    }
+
+    /** Records in every dead-letter topic of the test broker. */
+    private static long deadLetters() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = TestInfrastructure.get().admin()) {
+            java.util.Set<String> dlqs = admin.listTopics().names().get().stream().filter(t -> t.endsWith(".dlq"))
+                    .collect(java.util.stream.Collectors.toSet());
+            if (dlqs.isEmpty()) {
+                return 0;
+            }
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new java.util.HashMap<>();
+            admin.describeTopics(dlqs).allTopicNames().get().forEach((name, d) -> d.partitions().forEach(p ->
+                    latest.put(new org.apache.kafka.common.TopicPartition(name, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+        }
+    }
+
+    /** Waits until the service's consumers have nothing left to read (its lifeboat_pipeline_lag gauges are 0). */
+    private static void awaitNoConsumerLag() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(250)).until(() -> consumerLag() == 0);
+    }
+
+    private static long consumerLag() {
+        long lag = 0;
+        for (String line : given().get("/q/metrics").asString().split("\n")) {
+            if (line.startsWith("lifeboat_pipeline_lag")) {
+                lag += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return lag;
     }
 
     @Test

@@ -15,21 +15,25 @@ public final class RawEventLimits {
     }
 
     public static Optional<String> check(LibvirtRawEvent e) {
+        var io = e.ioError();
         return first(
-                over("hypervisor", e.hypervisor(), 255),
-                over("host", e.host() == null ? null : e.host().toString(), 300),
-                over("domainUuid", e.domainUuid(), 64),
-                over("domainName", e.domainName(), 255),
-                over("lifecycleType", e.lifecycleType(), 32),
-                over("lifecycleDetail", e.lifecycleDetail(), 64),
-                over("watchdogAction", e.watchdogAction(), 16),
-                over("ioError.srcPath", e.ioError() == null ? null : e.ioError().srcPath(), 255),
-                over("ioError.devAlias", e.ioError() == null ? null : e.ioError().devAlias(), 64),
-                over("ioError.action", e.ioError() == null ? null : e.ioError().action(), 16),
-                over("ioError.reason", e.ioError() == null ? null : e.ioError().reason(), 64),
-                over("rawLine", e.rawLine(), 4096),
-                nul("hypervisor", e.hypervisor()), nul("domainName", e.domainName()),
-                nul("domainUuid", e.domainUuid()), nul("rawLine", e.rawLine()));
+                field("hypervisor", e.hypervisor(), 255),
+                field("host", e.host() == null ? null : e.host().toString(), 300),
+                field("domainUuid", e.domainUuid(), 64),
+                field("domainName", e.domainName(), 255),
+                field("lifecycleType", e.lifecycleType(), 32),
+                field("lifecycleDetail", e.lifecycleDetail(), 64),
+                field("watchdogAction", e.watchdogAction(), 16),
+                field("ioError.srcPath", io == null ? null : io.srcPath(), 255),
+                field("ioError.devAlias", io == null ? null : io.devAlias(), 64),
+                field("ioError.action", io == null ? null : io.action(), 16),
+                field("ioError.reason", io == null ? null : io.reason(), 64),
+                field("rawLine", e.rawLine(), 4096));
+    }
+
+    /** Every text field: not longer than its column, and no NUL (PostgreSQL text cannot hold one). */
+    private static Optional<String> field(String name, String value, int max) {
+        return over(name, value, max).or(() -> nul(name, value));
     }
 
     @SafeVarargs
