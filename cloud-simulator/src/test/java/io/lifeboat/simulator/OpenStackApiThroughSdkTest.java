@@ -394,7 +394,7 @@ class OpenStackApiThroughSdkTest {
                 .put("/sim/v1/sources/" + SOURCE + "/settings").then().statusCode(200).extract().asString();
         given().contentType(ContentType.JSON).body(Map.of("evacuationDuration", "PT7S"))
                 .put("/sim/v1/sources/" + SOURCE + "/settings").then().statusCode(200)
-                .body("evacuationDuration", org.hamcrest.Matchers.notNullValue())
+                .body("evacuationDuration", equalTo("PT7S"))                       // in the unit it was given
                 .body("evacuationDuration", org.hamcrest.Matchers.not(equalTo(
                         io.restassured.path.json.JsonPath.from(before).get("evacuationDuration"))));
         Object original = io.restassured.path.json.JsonPath.from(before).get("evacuationDuration");

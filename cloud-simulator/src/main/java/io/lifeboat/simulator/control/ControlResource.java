@@ -1,5 +1,6 @@
 package io.lifeboat.simulator.control;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import io.lifeboat.simulator.openstack.OpenStackRegion;
 import io.lifeboat.simulator.ovirt.OvirtEngine;
 import io.lifeboat.simulator.topology.Topology;
@@ -14,8 +15,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
@@ -59,8 +60,11 @@ public class ControlResource {
     }
 
     /** Timing settings; each null field is left as it is. */
-    public record SourceSettings(Boolean haRestart, Duration serviceDownTime, Duration evacuationDuration,
-                                 Duration reclaimInterval) {
+    /** Timings are ISO-8601 durations both ways ({@code "PT7S"}), so an answer reads as what was set. */
+    public record SourceSettings(Boolean haRestart,
+                                 @JsonFormat(shape = JsonFormat.Shape.STRING) Duration serviceDownTime,
+                                 @JsonFormat(shape = JsonFormat.Shape.STRING) Duration evacuationDuration,
+                                 @JsonFormat(shape = JsonFormat.Shape.STRING) Duration reclaimInterval) {
     }
 
     public record Source(String id, String platform, List<String> endpoints, int hosts, int vms) {
