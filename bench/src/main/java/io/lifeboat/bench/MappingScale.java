@@ -10,18 +10,12 @@ import io.lifeboat.common.inventory.HostRef;
 import io.lifeboat.common.inventory.VmState;
 import io.lifeboat.common.inventory.VmStatus;
 import io.lifeboat.common.topic.Topic;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.ConsumerGroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -169,7 +163,7 @@ final class MappingScale {
         signal(service, "STOP");
         try {
             produce(kafka, events, "bench-drain");
-            othersCaughtUp(kafka, topic);   // the raw read and the drain then run on a quiet stack
+            ConsumerGroups.othersCaughtUp(kafka, topic);   // the raw read and the drain then run on a quiet stack
         } catch (Exception e) {
             signal(service, "CONT");
             throw e;
@@ -198,7 +192,7 @@ final class MappingScale {
         // Timed from the moment the group is stable again with every partition of the topic assigned: the rejoin after
         // the stop is not ingestion. (Timing from the first applied batch measured the rebalance too: consumers woken
         // after the broker dropped them apply a batch or two of their old assignment, then stop for the rebalance.)
-        groupStable(kafka, topic, deadline);
+        ConsumerGroups.stable(kafka, topic, deadline);
         double first = metric(mapping, "lifeboat_mapping_vm_observations_total");
         long t1 = System.nanoTime();
         double now;
@@ -207,56 +201,6 @@ final class MappingScale {
             Thread.sleep(100);   // each poll renders all metrics in the service measured: not too often
         }
         return new double[] {(now - first) / ((System.nanoTime() - t1) / 1e9), raw};
-    }
-
-    /**
-     * Waits until every other consumer group of the topic (the evacuation-service, the watchdog-service) has committed
-     * up to its end: their share of the backlog would otherwise run beside the raw read and the drain.
-     */
-    private static void othersCaughtUp(String kafka, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
-            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<TopicPartition, Long> end = new java.util.HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
-            List<String> groups = admin.listConsumerGroups().all().get().stream().map(g -> g.groupId())
-                    .filter(g -> g.startsWith("lifeboat-") && !g.equals("lifeboat-mapping")).toList();
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            for (String group : groups) {
-                while (true) {
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                            .partitionsToOffsetAndMetadata().get();
-                    boolean consumesTopic = committed.keySet().stream().anyMatch(tp -> tp.topic().equals(topic));
-                    if (!consumesTopic || end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                            && committed.get(e.getKey()).offset() >= e.getValue())) {
-                        break;
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException(group + " did not consume the backlog within 10 minutes");
-                    }
-                    Thread.sleep(200);
-                }
-            }
-        }
-    }
-
-    /** Waits until the mapping-service's group is stable and its members own every partition of the topic. */
-    private static void groupStable(String kafka, String topic, long deadline) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            while (true) {
-                ConsumerGroupDescription g = admin.describeConsumerGroups(List.of("lifeboat-mapping")).all().get()
-                        .get("lifeboat-mapping");
-                long owned = g.members().stream().flatMap(m -> m.assignment().topicPartitions().stream())
-                        .filter(tp -> tp.topic().equals(topic)).distinct().count();
-                if (g.state() == ConsumerGroupState.STABLE && owned == partitions) {
-                    return;
-                }
-                check(deadline);
-                Thread.sleep(20);
-            }
-        }
     }
 
     private static void check(long deadline) {
