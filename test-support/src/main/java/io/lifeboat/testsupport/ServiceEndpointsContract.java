@@ -117,6 +117,34 @@ public abstract class ServiceEndpointsContract {
         return lag;
     }
 
+    /**
+     * Every column that stores a host or VM id or key (or a hypervisor, or an audit target) holds the longest value the
+     * one identifier pattern allows (common {@code Identifiers}), so a valid id is never refused by a database: before,
+     * the evacuation and watchdog services had narrower columns than the collector and dead-lettered long valid ids.
+     */
+    @Test
+    void everyIdentifierColumnHoldsTheLongestValidIdentifier() throws Exception {
+        Map<String, Integer> narrow = new java.util.TreeMap<>();
+        int columns = 0;
+        try (Connection c = TestInfrastructure.get().jdbc();
+             ResultSet rs = c.createStatement().executeQuery("select table_name, column_name,"
+                     + " character_maximum_length from information_schema.columns where table_schema = '" + schema()
+                     + "' and data_type = 'character varying' and (column_name ~ '(^|_)(host|vm)_(key|id)$'"
+                     + " or column_name in ('hypervisor', 'target'))")) {
+            while (rs.next()) {
+                columns++;
+                String column = rs.getString(2);
+                int need = column.endsWith("_id") || column.equals("hypervisor")
+                        ? io.lifeboat.common.id.Identifiers.MAX_ID : io.lifeboat.common.id.Identifiers.MAX_KEY;
+                if (rs.getInt(3) < need) {
+                    narrow.put(rs.getString(1) + "." + column + " (needs " + need + ")", rs.getInt(3));
+                }
+            }
+        }
+        assertThat(columns).as("identifier columns in schema %s", schema()).isPositive();
+        assertThat(narrow).as("identifier columns narrower than the identifier pattern allows").isEmpty();
+    }
+
     @Test
     void flywayBuiltTheSchema() throws Exception {
         List<String> versions = new ArrayList<>();

@@ -3,8 +3,8 @@ package io.lifeboat.common.id;
 /** Parsing shared by the {@code <source>/<local id>} keys. */
 final class ScopedIds {
 
-    /** A local id: printable, no whitespace, no '/', at most 255 characters. */
-    static final String LOCAL_REGEX = "[^/\\s]{1,255}";
+    /** A local id: {@link Identifiers#ID_REGEX}. */
+    static final String LOCAL_REGEX = Identifiers.ID_REGEX;
 
     private ScopedIds() {
     }
@@ -24,20 +24,15 @@ final class ScopedIds {
     }
 
     static String checkLocal(String local, String what, String full) {
-        if (local == null || local.isEmpty()) {
-            throw new IllegalArgumentException("invalid " + what + " '" + full + "': the id after '/' is empty");
-        }
-        if (local.length() > 255) {
-            throw new IllegalArgumentException("invalid " + what + " '" + full + "': the id is longer than 255 characters");
-        }
-        for (int i = 0; i < local.length(); i++) {
-            char c = local.charAt(i);
-            if (c == '/' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-                throw new IllegalArgumentException("invalid " + what + " '" + full
-                        + "': the id must not contain '/', whitespace or control characters");
-            }
-        }
+        Identifiers.idProblem(local).ifPresent(why -> {
+            throw new IllegalArgumentException("invalid " + what + " '" + clip(full) + "': the id after '/' " + why);
+        });
         return local;
+    }
+
+    /** At most 80 characters of an input, for a message (a 1 MB id must not come back in full). */
+    static String clip(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "…";
     }
 
     static SourceId source(String source, String what, String full) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.common.id.Identifiers;
 
 import java.io.IOException;
 import java.util.Iterator;
@@ -12,7 +13,7 @@ import java.util.Set;
 /**
  * Reads an operator action's body strictly (DESIGN.md, "strict at the edges"): a JSON object whose only fields are
  * {@code confirmFenced} (the literal true or false: Jackson would take {@code 1} or {@code "yes"} for true),
- * {@code targetHost} and {@code reason} (strings). A field the action does not know, {@code dryRun} among them (it is
+ * {@code targetHost} (a host id: the one identifier pattern, {@link Identifiers}) and {@code reason} (a string). A field the action does not know, {@code dryRun} among them (it is
  * a query parameter), is refused rather than ignored. Each refusal names the field; the mapper answers 400.
  */
 final class ActionRequestReader extends JsonDeserializer<RecoveryResource.ActionRequest> {
@@ -43,8 +44,15 @@ final class ActionRequestReader extends JsonDeserializer<RecoveryResource.Action
             return ctxt.reportInputMismatch(RecoveryResource.ActionRequest.class,
                     "'confirmFenced' must be the JSON literal true or false; got %s", shown(fenced.toString()));
         }
+        String target = text(ctxt, n, "targetHost");
+        if (target != null) {
+            String why = Identifiers.idProblem(target).orElse(null);
+            if (why != null) {
+                return ctxt.reportInputMismatch(RecoveryResource.ActionRequest.class, "'targetHost' %s", why);
+            }
+        }
         return new RecoveryResource.ActionRequest(fenced == null || fenced.isNull() ? null : fenced.booleanValue(),
-                text(ctxt, n, "targetHost"), text(ctxt, n, "reason"));
+                target, text(ctxt, n, "reason"));
     }
 
     private static String text(DeserializationContext ctxt, JsonNode n, String field) throws IOException {

@@ -1,11 +1,13 @@
 package io.lifeboat.watchdog.ingest;
 
+import io.lifeboat.common.id.Identifiers;
 import io.lifeboat.common.libvirt.LibvirtRawEvent;
 
 import java.util.Optional;
 
 /**
- * The longest value each field of a raw event may have (the {@code raw_event} columns). Checked where events are
+ * The longest value each field of a raw event may have (the {@code raw_event} columns); the hypervisor follows the
+ * one identifier pattern ({@link Identifiers}). Checked where events are
  * accepted (HTTP) and where they are consumed (the topic, which agents write to directly), so that an event is
  * refused with its reason, never accepted and then dead-lettered by the database.
  */
@@ -17,8 +19,9 @@ public final class RawEventLimits {
     public static Optional<String> check(LibvirtRawEvent e) {
         var io = e.ioError();
         return first(
-                field("hypervisor", e.hypervisor(), 255),
-                field("host", e.host() == null ? null : e.host().toString(), 300),
+                e.hypervisor() == null ? Optional.empty()
+                        : Identifiers.idProblem(e.hypervisor()).map(why -> "'hypervisor' " + why),
+                field("host", e.host() == null ? null : e.host().toString(), Identifiers.MAX_KEY),
                 field("domainUuid", e.domainUuid(), 64),
                 field("domainName", e.domainName(), 255),
                 field("lifecycleType", e.lifecycleType(), 32),
