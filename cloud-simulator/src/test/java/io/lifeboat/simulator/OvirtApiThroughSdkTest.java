@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.ovirt.engine.sdk4.builders.Builders.host;
@@ -301,6 +302,20 @@ class OvirtApiThroughSdkTest {
         assertThat(api.hostsService().hostService(host.id()).get().send().host().status()).isEqualTo(HostStatus.DOWN);
         assertThatThrownBy(() -> api.hostsService().hostService(host.id()).fence().fenceType("explode").send())
                 .isInstanceOf(Error.class).hasMessageContaining("Fence type 'explode' is not valid");
+    }
+
+    /** A host whose BMC lost power with it (a total power loss): the engine's fence agent cannot answer either. */
+    @Test
+    void aHostWhoseBmcLostPowerCannotBeFencedByTheEngine() {
+        Host host = api.hostsService().list().send().hosts().stream()
+                .filter(h -> h.powerManagement().enabled()).findFirst().orElseThrow();
+        given().contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("mode", "TOTAL_POWER_LOSS"))
+                .post("/sim/v1/sources/ovirt-1/hosts/" + host.id() + "/fail").then().statusCode(200);
+        assertThatThrownBy(() -> api.hostsService().hostService(host.id()).fence().fenceType("stop").send())
+                .isInstanceOf(Error.class).hasMessageContaining("its fence agent did not respond");
+        given().post("/sim/v1/sources/ovirt-1/hosts/" + host.id() + "/recover").then().statusCode(200);
+        assertThat(api.hostsService().hostService(host.id()).fence().fenceType("status").send().powerManagement()
+                .status().value()).isEqualTo("on");
     }
 
     @Test

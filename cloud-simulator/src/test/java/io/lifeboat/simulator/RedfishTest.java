@@ -85,4 +85,46 @@ class RedfishTest {
                 .body("error.code", equalTo("Base.1.8.ActionParameterMissing"));
         bmc().get("/redfish/v1/Systems/ovirt-1.hv1-1-01").then().statusCode(200).body("PowerState", equalTo("On"));
     }
+
+    /**
+     * As real BMCs: a ForceOff of a chassis already off is refused (409 by default, 400 or 204 when set), and the
+     * PowerState lags the power by the configured interval, then tells the truth.
+     */
+    @Test
+    void aResetOfAnOffChassisIsRefusedAndThePowerStateLagsThePower() {
+        String system = "/redfish/v1/Systems/openstack-1.cmp1-a02";
+        try {
+            given().contentType(ContentType.JSON).body(Map.of("powerStateLag", "PT30S")).put("/sim/v1/redfish")
+                    .then().statusCode(200).body("powerStateLag", equalTo("PT30S")).body("resetWhenOff", equalTo(409));
+            given().contentType(ContentType.JSON).body(Map.of("mode", "POWER_LOSS"))
+                    .post("/sim/v1/sources/openstack-1/hosts/cmp1-a02/fail").then().statusCode(200);
+            bmc().get(system).then().statusCode(200).body("PowerState", equalTo("On"));   // the sensor lags
+            bmc().contentType(ContentType.JSON).body(Map.of("ResetType", "ForceOff"))
+                    .post(system + "/Actions/ComputerSystem.Reset").then().statusCode(409)
+                    .body("error.code", equalTo("Base.1.8.ActionNotSupported"));
+            given().contentType(ContentType.JSON).body(Map.of("powerStateLag", "PT0S", "resetWhenOff", 204))
+                    .put("/sim/v1/redfish").then().statusCode(200);
+            bmc().get(system).then().statusCode(200).body("PowerState", equalTo("Off"));
+            bmc().contentType(ContentType.JSON).body(Map.of("ResetType", "ForceOff"))
+                    .post(system + "/Actions/ComputerSystem.Reset").then().statusCode(204);
+            given().contentType(ContentType.JSON).body(Map.of("resetWhenOff", 500)).put("/sim/v1/redfish")
+                    .then().statusCode(400);
+        } finally {
+            given().contentType(ContentType.JSON).body(Map.of("powerStateLag", "PT0S", "resetWhenOff", 409))
+                    .put("/sim/v1/redfish").then().statusCode(200);
+        }
+    }
+
+    /** A total power loss takes the BMC with the host: it answers nothing until the power is back. */
+    @Test
+    void aTotalPowerLossLeavesABmcThatAnswersNothing() {
+        given().contentType(ContentType.JSON).body(Map.of("mode", "TOTAL_POWER_LOSS"))
+                .post("/sim/v1/sources/ovirt-1/hosts/hv1-1-02/fail").then().statusCode(200)
+                .body("host.poweredOn", equalTo(false)).body("host.bmcPowered", equalTo(false));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bmc().get("/redfish/v1/Systems/ovirt-1.hv1-1-02"))
+                .isInstanceOf(java.io.IOException.class);
+        given().post("/sim/v1/sources/ovirt-1/hosts/hv1-1-02/recover").then().statusCode(200)
+                .body("host.bmcPowered", equalTo(true));
+        bmc().get("/redfish/v1/Systems/ovirt-1.hv1-1-02").then().statusCode(200).body("PowerState", equalTo("On"));
+    }
 }

@@ -100,8 +100,29 @@ public final class ApiFuzzer {
                         Map.of("application/json", Map.of()))).keySet().stream().findFirst().orElse("application/json");
                 fuzz(method, path.getKey(), params, mediaType);
             }
+            methodNotAllowed(path.getKey(), ((Map<String, Object>) path.getValue()).keySet());
         }
         return operations;
+    }
+
+    /**
+     * Every method the path does not serve: a 405 problem (with a body the README's list covers), as the operator,
+     * who may call anything, so that the answer is about the method and not about a role.
+     */
+    private void methodNotAllowed(String template, Set<String> served) {
+        String uri = template.replaceAll("\\{[^}]+}", "fuzz-1");
+        for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH")) {
+            if (served.contains(method.toLowerCase())) {
+                continue;
+            }
+            Response r = send(method, uri, users.get(0), method.equals("GET") || method.equals("DELETE") ? null
+                    : bytes("{}"), "application/json");
+            check(method, uri, "a method the path does not serve", r);
+            if (r.statusCode() != 405) {
+                failures.add(method + " " + abbreviate(uri) + " (a method the path does not serve): "
+                        + r.statusCode() + ", not 405");
+            }
+        }
     }
 
     private void fuzz(String method, String template, List<Map<String, Object>> params, String mediaType) {

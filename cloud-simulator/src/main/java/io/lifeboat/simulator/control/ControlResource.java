@@ -3,6 +3,7 @@ package io.lifeboat.simulator.control;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import io.lifeboat.simulator.openstack.OpenStackRegion;
 import io.lifeboat.simulator.ovirt.OvirtEngine;
+import io.lifeboat.simulator.redfish.BmcBehaviour;
 import io.lifeboat.simulator.topology.Topology;
 import io.lifeboat.simulator.topology.TopologySpec;
 import io.lifeboat.simulator.world.ApiTraffic;
@@ -48,13 +49,17 @@ public class ControlResource {
     Simulation simulation;
 
     @Inject
+    BmcBehaviour bmcs;
+
+    @Inject
     io.lifeboat.simulator.libvirt.Hypervisors hypervisors;
 
     @Inject
     ApiTraffic traffic;
 
     /** How a host fails. */
-    public enum FailureMode { POWER_LOSS, STORAGE_LOSS, NETWORK_PARTITION }
+    /** TOTAL_POWER_LOSS: the host and its BMC lose power (a PDU, a rack): the BMC answers nothing. */
+    public enum FailureMode { POWER_LOSS, TOTAL_POWER_LOSS, STORAGE_LOSS, NETWORK_PARTITION }
 
     public record HostFailure(FailureMode mode) {
     }
@@ -117,13 +122,16 @@ public class ControlResource {
     public Map<String, Object> fail(@PathParam("source") String source, @PathParam("host") String host,
                                     @QueryParam("detail") String detail, HostFailure failure) {
         if (failure == null || failure.mode() == null) {
-            throw SimulatedFault.badRequest("'mode' is required: POWER_LOSS, STORAGE_LOSS or NETWORK_PARTITION");
+            throw SimulatedFault.badRequest("'mode' is required: POWER_LOSS, TOTAL_POWER_LOSS, STORAGE_LOSS or"
+                    + " NETWORK_PARTITION");
         }
+        boolean poweredBefore = poweredOn(source, host);
         var ovirt = simulation.ovirt(source);
         if (ovirt.isPresent()) {
             String id = ovirtHostId(ovirt.get(), host);
             switch (failure.mode()) {
                 case POWER_LOSS -> ovirt.get().powerLoss(id);
+                case TOTAL_POWER_LOSS -> ovirt.get().totalPowerLoss(id);
                 case STORAGE_LOSS -> ovirt.get().storageLoss(id);
                 case NETWORK_PARTITION -> ovirt.get().networkPartition(id);
             }
@@ -131,11 +139,55 @@ public class ControlResource {
             OpenStackRegion r = region(source);
             switch (failure.mode()) {
                 case POWER_LOSS -> r.powerLoss(host);
+                case TOTAL_POWER_LOSS -> r.totalPowerLoss(host);
                 case STORAGE_LOSS -> r.storageLoss(host);
                 case NETWORK_PARTITION -> r.networkPartition(host);
             }
         }
+        powerChanged(source, host, poweredBefore);
         return answer(source, host, detail);
+    }
+
+    /** The BMC sees the power change now (its PowerState may lag it: {@link BmcBehaviour}). */
+    private void powerChanged(String source, String host, boolean before) {
+        if (poweredOn(source, host) != before) {
+            bmcs.powerChanged(source + "." + bmcHostName(source, host), before);
+        }
+    }
+
+    private boolean poweredOn(String source, String host) {
+        var ovirt = simulation.ovirt(source);
+        if (ovirt.isPresent()) {
+            String id = ovirtHostId(ovirt.get(), host);
+            return ovirt.get().hosts().stream().filter(h -> h.id.equals(id)).findFirst().orElseThrow().poweredOn;
+        }
+        return region(source).services().stream().filter(s -> s.host.equals(host)).findFirst()
+                .orElseThrow(() -> SimulatedFault.notFound("no host '" + host + "' in " + source)).poweredOn;
+    }
+
+    /** The name in the host's BMC id ({@code <source>.<host name>}). */
+    private String bmcHostName(String source, String host) {
+        var ovirt = simulation.ovirt(source);
+        if (ovirt.isPresent()) {
+            String id = ovirtHostId(ovirt.get(), host);
+            return ovirt.get().hosts().stream().filter(h -> h.id.equals(id)).findFirst().orElseThrow().name;
+        }
+        return host;
+    }
+
+    @PUT
+    @Path("/redfish")
+    @Operation(summary = "How the BMCs behave: powerStateLag (ISO-8601 duration the PowerState lags the power),"
+            + " resetWhenOff (409, 400 or 204: the answer to ForceOff of a chassis already off)")
+    public BmcBehaviour.Settings redfish(BmcBehaviour.Settings settings) {
+        return bmcs.update(settings);
+    }
+
+    @GET
+    @Path("/redfish")
+    @Operation(summary = "How the BMCs behave")
+    public BmcBehaviour.Settings redfishSettings() {
+        return bmcs.settings();
     }
 
     /**
@@ -166,12 +218,14 @@ public class ControlResource {
     @Operation(summary = "Undo every fault of a host")
     public Map<String, Object> recover(@PathParam("source") String source, @PathParam("host") String host,
                                        @QueryParam("detail") String detail) {
+        boolean poweredBefore = poweredOn(source, host);
         var ovirt = simulation.ovirt(source);
         if (ovirt.isPresent()) {
             ovirt.get().recover(ovirtHostId(ovirt.get(), host));
         } else {
             region(source).recover(host);
         }
+        powerChanged(source, host, poweredBefore);
         return answer(source, host, detail);
     }
 

@@ -32,6 +32,7 @@ final class GroundTruth {
                 m.put("sanHostName", h.sanHostName);
                 m.put("engineStatus", h.status);
                 m.put("poweredOn", h.poweredOn);
+                m.put("bmcPowered", h.bmcPowered);
                 m.put("storageReachable", h.storageReachable);
                 m.put("networkReachable", h.networkReachable);
                 m.put("powerManagementEnabled", h.powerManagementEnabled);
@@ -74,6 +75,7 @@ final class GroundTruth {
                 m.put("forcedDown", s.forcedDown);
                 m.put("reserved", s.reserved);
                 m.put("poweredOn", s.poweredOn);
+                m.put("bmcPowered", s.bmcPowered);
                 m.put("storageReachable", s.storageReachable);
                 m.put("networkReachable", s.networkReachable);
                 hosts.add(m);

@@ -28,6 +28,8 @@ public final class NovaService {
     public boolean poweredOn = true;
     public boolean networkReachable = true;
     public boolean storageReachable = true;
+    /** Whether the host's BMC has power: not after a total power loss (host and BMC), so nothing can fence it. */
+    public boolean bmcPowered = true;
     Instant lastHeartbeat;
 
     public NovaService(int intId, String uuid, String host, String hypervisorHostname, int hypervisorIntId,

@@ -180,6 +180,12 @@ public final class OpenStackRegion {
         }
     }
 
+    /** The host and its BMC lose power (a PDU or a whole rack): as a power loss, and the BMC answers nothing. */
+    public synchronized void totalPowerLoss(String host) {
+        requireService(host).bmcPowered = false;
+        powerLoss(host);
+    }
+
     /** The host keeps running, but its heartbeats no longer reach Nova. */
     public synchronized void networkPartition(String host) {
         NovaService s = requireService(host);
@@ -211,6 +217,7 @@ public final class OpenStackRegion {
         NovaService s = requireService(host);
         boolean wasOff = !s.poweredOn;
         s.poweredOn = true;
+        s.bmcPowered = true;
         s.networkReachable = true;
         s.storageReachable = true;
         s.lastHeartbeat = now();

@@ -20,6 +20,8 @@ public final class OvHost {
     public boolean poweredOn = true;
     public boolean storageReachable = true;
     public boolean networkReachable = true;
+    /** Whether the host's BMC has power: not after a total power loss (host and BMC), so nothing can fence it. */
+    public boolean bmcPowered = true;
 
     public OvHost(String id, String name, String address, String clusterId, String sanHostName, int cpuCores,
                   long memoryBytes, boolean powerManagementEnabled) {

@@ -171,6 +171,15 @@ public final class OvirtEngine {
                 + " and then will be fenced.");
     }
 
+    /**
+     * The host and its BMC lose power (a PDU or a whole rack): as a power loss, and no fence agent answers either, so
+     * the engine's power management fails like any other fencer's.
+     */
+    public synchronized void totalPowerLoss(String hostId) {
+        requireHost(hostId).bmcPowered = false;
+        powerLoss(hostId);
+    }
+
     /** The host keeps running but the engine cannot reach it: same view as a power loss, but the VMs still run. */
     public synchronized void networkPartition(String hostId) {
         OvHost h = requireHost(hostId);
@@ -217,6 +226,7 @@ public final class OvirtEngine {
         OvHost h = requireHost(hostId);
         boolean wasOff = !h.poweredOn;
         h.poweredOn = true;
+        h.bmcPowered = true;
         h.networkReachable = true;
         boolean storageBack = !h.storageReachable;
         h.storageReachable = true;
@@ -448,6 +458,10 @@ public final class OvirtEngine {
         if (!h.powerManagementEnabled) {
             throw SimulatedFault.conflict("Cannot fence Host. Power Management is not enabled for Host " + h.name
                     + ".");
+        }
+        if (!h.bmcPowered) {
+            throw SimulatedFault.conflict("Cannot fence Host " + h.name + ": its fence agent did not respond (the"
+                    + " power management status is unknown).");
         }
     }
 

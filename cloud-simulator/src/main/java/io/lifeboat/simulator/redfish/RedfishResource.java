@@ -29,6 +29,10 @@ import java.util.Optional;
  * Each simulated hypervisor's BMC as a Redfish service: {@code /redfish/v1/Systems/<source>.<host>} with its
  * {@code PowerState}, and {@code Actions/ComputerSystem.Reset} (On, ForceOff, GracefulShutdown, ForceRestart) to fence
  * it. ForceOff is a real power-off: the platform then loses the host as with a power loss.
+ * <p>
+ * As real BMCs do ({@link BmcBehaviour}): a ForceOff or GracefulShutdown of a chassis already off is refused (409 by
+ * default), the reported {@code PowerState} may lag the power, and a BMC without power (a total power loss) answers
+ * nothing ({@link UnpoweredBmcs}).
  */
 @Path("/redfish/v1")
 @Tag(name = "Redfish BMCs (simulated)")
@@ -42,6 +46,9 @@ public class RedfishResource {
 
     @Inject
     SimulatorConfig config;
+
+    @Inject
+    BmcBehaviour behaviour;
 
     /** A BMC: the host, its power, and how to switch it. */
     private record Bmc(String id, String name, boolean poweredOn, Runnable off, Runnable on) {
@@ -72,11 +79,10 @@ public class RedfishResource {
     @Path("/Systems/{id}")
     public Response system(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @PathParam("id") String id) {
         authenticate(auth);
-        Bmc b = find(id).orElseThrow(() -> new RedfishError(404, "Base.1.8.ResourceMissingAtURI",
-                "The resource at the URI /redfish/v1/Systems/" + id + " was not found."));
+        Bmc b = reachable(id);
         String base = "/redfish/v1/Systems/" + b.id();
         ObjectNode o = JSON.createObjectNode().put("@odata.id", base).put("Id", b.id()).put("Name", b.name())
-                .put("PowerState", b.poweredOn() ? "On" : "Off");
+                .put("PowerState", behaviour.reportedPower(b.id(), b.poweredOn()) ? "On" : "Off");
         o.putObject("Status").put("State", "Enabled").put("Health", "OK");
         ObjectNode reset = o.putObject("Actions").putObject("#ComputerSystem.Reset");
         reset.put("target", base + "/Actions/ComputerSystem.Reset");
@@ -90,8 +96,7 @@ public class RedfishResource {
     public Response reset(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @PathParam("id") String id,
                           String body) {
         authenticate(auth);
-        Bmc b = find(id).orElseThrow(() -> new RedfishError(404, "Base.1.8.ResourceMissingAtURI",
-                "The resource at the URI /redfish/v1/Systems/" + id + " was not found."));
+        Bmc b = reachable(id);
         String type;
         try {
             JsonNode n = JSON.readTree(body == null ? "" : body);
@@ -103,6 +108,18 @@ public class RedfishResource {
             throw new RedfishError(400, "Base.1.8.ActionParameterMissing", "The action ComputerSystem.Reset requires"
                     + " the parameter ResetType to be present in the request body.");
         }
+        if (!RESET_TYPES.contains(type)) {
+            throw new RedfishError(400, "Base.1.8.ActionParameterValueNotInList", "The value " + type
+                    + " for the parameter ResetType in the action ComputerSystem.Reset is not in the list of"
+                    + " acceptable values " + RESET_TYPES + ".");
+        }
+        boolean wasOn = b.poweredOn();
+        if (!wasOn && ("ForceOff".equals(type) || "GracefulShutdown".equals(type))
+                && behaviour.resetWhenOff() != 204) {
+            // What many BMCs answer for a chassis already off: the host IS off, but the call says it failed.
+            throw new RedfishError(behaviour.resetWhenOff(), "Base.1.8.ActionNotSupported", "The requested power"
+                    + " operation " + type + " cannot be performed because the system is already powered off.");
+        }
         switch (type) {
             case "ForceOff", "GracefulShutdown" -> b.off().run();
             case "On" -> b.on().run();
@@ -110,11 +127,19 @@ public class RedfishResource {
                 b.off().run();
                 b.on().run();
             }
-            default -> throw new RedfishError(400, "Base.1.8.ActionParameterValueNotInList", "The value " + type
-                    + " for the parameter ResetType in the action ComputerSystem.Reset is not in the list of"
-                    + " acceptable values " + RESET_TYPES + ".");
+            default -> throw new IllegalStateException(type);
+        }
+        boolean isOn = find(id).map(Bmc::poweredOn).orElse(wasOn);
+        if (isOn != wasOn) {
+            behaviour.powerChanged(b.id(), wasOn);
         }
         return Response.noContent().build();
+    }
+
+    /** The BMC; one without power never gets here: {@link UnpoweredBmcs} drops its connections first. */
+    private Bmc reachable(String id) {
+        return find(id).orElseThrow(() -> new RedfishError(404, "Base.1.8.ResourceMissingAtURI",
+                "The resource at the URI /redfish/v1/Systems/" + id + " was not found."));
     }
 
     private List<Bmc> bmcs() {

@@ -56,6 +56,21 @@ public interface SimulatorConfig {
         /** Its password. */
         @WithDefault("lifeboat")
         String password();
+
+        /**
+         * How long a BMC keeps reporting the old {@code PowerState} after the power changed (BMCs poll their sensors;
+         * a fencer that reads at the wrong moment sees On for a host already off). Changed at run time with
+         * {@code PUT /sim/v1/redfish}.
+         */
+        @WithDefault("0s")
+        java.time.Duration powerStateLag();
+
+        /**
+         * The status a BMC answers to {@code ForceOff} or {@code GracefulShutdown} of a chassis already off: 409 as
+         * many BMCs do (some answer 400), or 204 for one that takes it as done.
+         */
+        @WithDefault("409")
+        int resetWhenOff();
     }
 
     interface Topology {
@@ -135,6 +150,21 @@ public interface SimulatorConfig {
         /** Its password. */
         @WithDefault("lifeboat")
         String password();
+
+        /**
+         * How long a BMC keeps reporting the old {@code PowerState} after the power changed (BMCs poll their sensors;
+         * a fencer that reads at the wrong moment sees On for a host already off). Changed at run time with
+         * {@code PUT /sim/v1/redfish}.
+         */
+        @WithDefault("0s")
+        java.time.Duration powerStateLag();
+
+        /**
+         * The status a BMC answers to {@code ForceOff} or {@code GracefulShutdown} of a chassis already off: 409 as
+         * many BMCs do (some answer 400), or 204 for one that takes it as done.
+         */
+        @WithDefault("409")
+        int resetWhenOff();
     }
 
     interface OpenStack {

@@ -129,6 +129,13 @@ public interface EvacuationConfig {
         /** How power-off is confirmed; default: the engine for oVirt, none for OpenStack. */
         Optional<FencerKind> fencer();
 
+        /**
+         * An escalation chain, e.g. {@code redfish,ovirt}: tried in order, each with its own timeout, until one
+         * confirms the power-off; every attempt is audited; when none can, an operator must confirm it. Takes the
+         * place of {@code fencer} when set.
+         */
+        Optional<List<FencerKind>> fencers();
+
         /** The Redfish fencer. */
         Redfish redfish();
 

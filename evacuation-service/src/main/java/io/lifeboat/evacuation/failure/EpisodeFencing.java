@@ -3,6 +3,7 @@ package io.lifeboat.evacuation.failure;
 import io.lifeboat.common.failure.HostFailurePhase;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.fencing.Fencer;
+import io.lifeboat.evacuation.fencing.FencingChain;
 import io.lifeboat.evacuation.inventory.HostView;
 import io.lifeboat.evacuation.platform.Platforms;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,14 +13,17 @@ import jakarta.transaction.Transactional;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.UUID;
 
 /**
  * The FENCE step of an episode: one replica claims the attempt (so that two never fence the same host at once), the
- * source's fencer powers the host off and confirms it outside any transaction (a BMC may take a minute), and the
- * outcome moves the episode: FENCED; or, when no fencer can confirm it, AWAITING_APPROVAL for an operator; a failed
- * attempt is tried again after a backoff, {@value #FENCE_ATTEMPTS} times in all.
+ * source's escalation chain of fencers (e.g. Redfish, then the oVirt engine) is tried in order outside any
+ * transaction (a BMC may take a minute), each attempt audited as it ends, until one confirms the power-off. The
+ * outcome moves the episode: FENCED by that fencer; AWAITING_APPROVAL for an operator when no fencer of the chain can
+ * fence the host (all unavailable: no BMC, a BMC that does not answer); when one failed, the chain is tried again
+ * after a backoff, {@value #FENCE_ATTEMPTS} times in all, and then an operator is asked.
  */
 @ApplicationScoped
 public class EpisodeFencing {
@@ -42,23 +46,23 @@ public class EpisodeFencing {
 
     /** Fences outside any transaction (a BMC may take a minute), after claiming the attempt. */
     public void fence(UUID id) {
-        Optional<Fencer> fencer = claimFence(id);
-        if (fencer == null) {
+        List<Fencer> chain = claimFence(id);
+        if (chain == null) {
             return;
         }
-        if (fencer.isEmpty()) {
+        if (chain.isEmpty()) {
             awaitOperator(id, "no fencer can confirm this host powered off: an operator must confirm it (approve the"
                     + " run with confirmFenced) before anything is recovered");
             return;
         }
         HostView host = hostView(id);
-        Fencer.FenceOutcome outcome = fencer.get().fence(new Fencer.Target(host.sourceId, host.hostId, host.name));
-        recordFence(id, fencer.get().name(), outcome);
+        Fencer.Target target = new Fencer.Target(host.sourceId, host.hostId, host.name);
+        recordFence(id, FencingChain.run(chain, target, (fencer, outcome) -> auditAttempt(id, fencer, outcome)));
     }
 
     /** Null when another replica holds the attempt, or nothing is to be done. */
     @Transactional
-    Optional<Fencer> claimFence(UUID id) {
+    List<Fencer> claimFence(UUID id) {
         Instant now = Instant.now();
         HostFailure f = HostFailure.findById(id);
         if (f == null || f.phase != HostFailurePhase.CONFIRMED || lifecycle.partitionGuard(f, now)) {
@@ -75,7 +79,7 @@ public class EpisodeFencing {
         if (claimed == 0) {
             return null;
         }
-        return platforms.fencer(f.sourceId);
+        return platforms.fencers(f.sourceId);
     }
 
     @Transactional
@@ -83,28 +87,38 @@ public class EpisodeFencing {
         return HostView.findById(((HostFailure) HostFailure.findById(id)).hostKey);
     }
 
+    /** Each fencer's try is in the audit trail as soon as it ends, with the BMC's or engine's answers. */
     @Transactional
-    void recordFence(UUID id, String fencer, Fencer.FenceOutcome outcome) {
+    void auditAttempt(UUID id, String fencer, Fencer.FenceOutcome outcome) {
+        HostFailure f = HostFailure.findById(id);
+        if (f != null) {
+            audit.record(fencer, "fence", f.hostKey, false, outcome.result().name(), outcome.detail());
+        }
+    }
+
+    @Transactional
+    void recordFence(UUID id, List<FencingChain.Attempt> attempts) {
         Instant now = Instant.now();
         HostFailure f = HostFailure.findById(id);
         if (f == null || f.phase != HostFailurePhase.CONFIRMED) {
             return;
         }
-        audit.record(fencer, "fence", f.hostKey, false, outcome.result().name(), outcome.detail());
-        switch (outcome.result()) {
-            case FENCED -> lifecycle.markFenced(f, fencer, outcome.detail(), now);
-            case UNAVAILABLE -> lifecycle.awaitOperatorNow(f, "fencing unavailable (" + fencer + "): "
-                    + outcome.detail() + "; an operator must confirm the host powered off", now);
-            case FAILED -> {
-                f.fenceAttempts++;
-                if (f.fenceAttempts >= FENCE_ATTEMPTS) {
-                    lifecycle.awaitOperatorNow(f, "fencing failed " + f.fenceAttempts + " times (" + fencer + "): "
-                            + outcome.detail() + "; an operator must confirm the host powered off", now);
-                } else {
-                    f.nextAttemptAt = now.plusSeconds(5L << f.fenceAttempts);
-                    f.reason = "fencing attempt " + f.fenceAttempts + " failed: " + outcome.detail();
-                    f.updatedAt = now;
-                }
+        FencingChain.Attempt last = attempts.get(attempts.size() - 1);
+        String tried = attempts.stream().map(FencingChain.Attempt::toString).collect(Collectors.joining("; then "));
+        if (last.fenced()) {
+            lifecycle.markFenced(f, last.fencer(), last.outcome().detail(), now);
+        } else if (attempts.stream().allMatch(a -> a.outcome().result() == Fencer.FenceOutcome.Result.UNAVAILABLE)) {
+            lifecycle.awaitOperatorNow(f, "no fencer could fence the host (" + tried + "); an operator must"
+                    + " confirm the host powered off", now);
+        } else {
+            f.fenceAttempts++;
+            if (f.fenceAttempts >= FENCE_ATTEMPTS) {
+                lifecycle.awaitOperatorNow(f, "fencing failed " + f.fenceAttempts + " times (" + tried + "); an"
+                        + " operator must confirm the host powered off", now);
+            } else {
+                f.nextAttemptAt = now.plusSeconds(5L << f.fenceAttempts);
+                f.reason = "fencing attempt " + f.fenceAttempts + " failed: " + tried;
+                f.updatedAt = now;
             }
         }
     }

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +33,7 @@ public class Platforms {
     MeterRegistry metrics;
 
     private final Map<String, Object> clients = new ConcurrentHashMap<>();
-    private final Map<String, Optional<Fencer>> fencers = new ConcurrentHashMap<>();
+    private final Map<String, List<Fencer>> fencers = new ConcurrentHashMap<>();
 
     /** The source's configuration, when it is configured and enabled for recovery. */
     public Optional<EvacuationConfig.Source> source(String sourceId) {
@@ -62,21 +63,29 @@ public class Platforms {
                 s.passwordFile()), calls(id, s)));
     }
 
-    /** The source's fencer; empty when it has none, so every failure there waits for an operator. */
-    public Optional<Fencer> fencer(String sourceId) {
-        return fencers.computeIfAbsent(sourceId, id -> source(id).flatMap(s -> {
-            EvacuationConfig.FencerKind kind = s.fencer().orElse(s.kind() == EvacuationConfig.Kind.OVIRT
-                    ? EvacuationConfig.FencerKind.OVIRT : EvacuationConfig.FencerKind.NONE);
-            return switch (kind) {
-                case NONE -> Optional.empty();
-                case OVIRT -> Optional.of(new OvirtEngineFencer(ovirt(id), s.redfish().powerOffTimeout()));
-                case REDFISH -> Optional.of(new RedfishFencer(s.redfish().systemUrl().orElseThrow(() ->
-                        new IllegalStateException("lifeboat.evacuation.sources." + id + ".redfish.system-url is"
-                                + " required for the redfish fencer")), s.redfish().username().orElse(null),
-                        password(id, s.redfish().password(), s.redfish().passwordFile()),
-                        s.redfish().powerOffTimeout(), calls(id, s)));
-            };
-        }));
+    /**
+     * The source's fencers in the order they are tried ({@code fencers}, else the one {@code fencer}, else the
+     * platform's default); empty when it has none, so every failure there waits for an operator.
+     */
+    public List<Fencer> fencers(String sourceId) {
+        return fencers.computeIfAbsent(sourceId, id -> source(id).map(s -> {
+            List<EvacuationConfig.FencerKind> kinds = s.fencers().orElse(List.of(s.fencer().orElse(
+                    s.kind() == EvacuationConfig.Kind.OVIRT ? EvacuationConfig.FencerKind.OVIRT
+                            : EvacuationConfig.FencerKind.NONE)));
+            List<Fencer> chain = new java.util.ArrayList<>();
+            for (EvacuationConfig.FencerKind kind : kinds) {
+                switch (kind) {
+                    case NONE -> { }
+                    case OVIRT -> chain.add(new OvirtEngineFencer(ovirt(id), s.redfish().powerOffTimeout()));
+                    case REDFISH -> chain.add(new RedfishFencer(s.redfish().systemUrl().orElseThrow(() ->
+                            new IllegalStateException("lifeboat.evacuation.sources." + id + ".redfish.system-url"
+                                    + " is required for the redfish fencer")), s.redfish().username().orElse(null),
+                            password(id, s.redfish().password(), s.redfish().passwordFile()),
+                            s.redfish().powerOffTimeout(), calls(id, s)));
+                }
+            }
+            return List.copyOf(chain);
+        }).orElse(List.of()));
     }
 
     private CloudCalls calls(String id, EvacuationConfig.Source s) {

@@ -1,0 +1,146 @@
+package io.lifeboat.evacuation.fencing;
+
+import io.lifeboat.evacuation.platform.CloudCalls;
+import io.lifeboat.testsupport.SimulatorProcess;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Redfish fencer against the simulator's BMCs as real ones behave (reference/peers.md, "Fencing pitfalls"): the
+ * proof of a fence is the PowerState read after the reset, never the reset's answer; a BMC that lost power with its
+ * host answers nothing; and an escalation chain moves on from a fencer that cannot fence to the next, and stops at
+ * the first that did. Expectations come from the simulator's ground truth ({@code poweredOn}).
+ */
+class RedfishFencerTest {
+
+    private static final String OS = "openstack-1";
+
+    private static String sim() {
+        return SimulatorProcess.get().url();
+    }
+
+    private static RedfishFencer fencer(String systemUrl) {
+        return new RedfishFencer(systemUrl, "admin", "lifeboat", Duration.ofSeconds(30),
+                new CloudCalls(OS, 2, new SimpleMeterRegistry()));
+    }
+
+    private static RedfishFencer simulatorFencer() {
+        return fencer(sim() + "/redfish/v1/Systems/{source}.{host}");
+    }
+
+    private static Fencer.Target target(String host) {
+        return new Fencer.Target(OS, host, host);
+    }
+
+    private static boolean poweredOn(String host) {
+        return given().get(sim() + "/sim/v1/sources/" + OS + "/truth").then().statusCode(200).extract().jsonPath()
+                .getBoolean("hosts.find { it.host == '" + host + "' }.poweredOn");
+    }
+
+    private static void fail(String host, String mode) {
+        given().contentType(ContentType.JSON).body(Map.of("mode", mode))
+                .post(sim() + "/sim/v1/sources/" + OS + "/hosts/" + host + "/fail").then().statusCode(200);
+    }
+
+    private static void bmcs(String lag, int resetWhenOff) {
+        given().contentType(ContentType.JSON).body(Map.of("powerStateLag", lag, "resetWhenOff", resetWhenOff))
+                .put(sim() + "/sim/v1/redfish").then().statusCode(200);
+    }
+
+    @AfterEach
+    void restore() {
+        bmcs("PT0S", 409);
+        for (String host : List.of("cmp1-a01", "cmp1-a02", "cmp1-a03", "cmp1-a04")) {
+            given().post(sim() + "/sim/v1/sources/" + OS + "/hosts/" + host + "/recover").then().statusCode(200);
+        }
+    }
+
+    /**
+     * The host lost power just before the fence; the BMC still reports On (its sensor lags), refuses the ForceOff of
+     * a chassis already off, and only a later PowerState read says Off. A fencer that trusted the reset's answer would
+     * never fence it; this one reads again and fences, with every BMC answer in its detail. Both refusals seen in the
+     * field, 409 and 400.
+     */
+    @Test
+    void aResetRefusedBecauseTheHostWentOffMeanwhileIsFencedByThePowerStateReadAfterIt() {
+        for (int refusal : new int[] {409, 400}) {
+            bmcs("PT4S", refusal);
+            fail("cmp1-a02", "POWER_LOSS");
+            Fencer.FenceOutcome o = simulatorFencer().fence(target("cmp1-a02"));
+            assertThat(o.result()).as("%s: %s", refusal, o.detail()).isEqualTo(Fencer.FenceOutcome.Result.FENCED);
+            assertThat(o.detail()).contains("GET PowerState → 200 On", "POST Reset ForceOff → " + refusal
+                    + " The requested power operation ForceOff cannot be performed because the system is already"
+                    + " powered off.", "GET PowerState → 200 Off");
+            assertThat(poweredOn("cmp1-a02")).isFalse();
+            restore();
+        }
+    }
+
+    /** A host that is up but cut off (BMC On): the ForceOff is taken (204) and the next reads say Off. */
+    @Test
+    void aPartitionedHostIsPoweredOffThroughItsBmc() {
+        fail("cmp1-a02", "NETWORK_PARTITION");
+        assertThat(poweredOn("cmp1-a02")).isTrue();
+        Fencer.FenceOutcome o = simulatorFencer().fence(target("cmp1-a02"));
+        assertThat(o.result()).as(o.detail()).isEqualTo(Fencer.FenceOutcome.Result.FENCED);
+        assertThat(o.detail()).contains("GET PowerState → 200 On", "POST Reset ForceOff → 204",
+                "GET PowerState → 200 Off");
+        assertThat(poweredOn("cmp1-a02")).isFalse();
+    }
+
+    /** The host and its BMC lost power together: the BMC answers nothing, so this fencer cannot fence: UNAVAILABLE. */
+    @Test
+    void aBmcThatLostPowerWithItsHostLeavesTheFencerUnavailable() {
+        fail("cmp1-a03", "TOTAL_POWER_LOSS");
+        Fencer.FenceOutcome o = simulatorFencer().fence(target("cmp1-a03"));
+        assertThat(o.result()).as(o.detail()).isEqualTo(Fencer.FenceOutcome.Result.UNAVAILABLE);
+        assertThat(o.detail()).contains("does not answer", "GET PowerState → no answer");
+        assertThat(given().get(sim() + "/sim/v1/sources/" + OS + "/truth").then().extract().jsonPath()
+                .getBoolean("hosts.find { it.host == 'cmp1-a03' }.bmcPowered")).isFalse();
+    }
+
+    /**
+     * A chain: a BMC that cannot be reached (nothing listens at its address), then one that fences, then one that
+     * must not be called (it would power off another host). Every attempt is reported as it ends, in order.
+     */
+    @Test
+    void theChainMovesOnFromAFencerThatCannotFenceAndStopsAtTheFirstThatDid() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        fail("cmp1-a04", "POWER_LOSS");
+        List<Fencer> chain = List.of(fencer("http://127.0.0.1:" + closed + "/redfish/v1/Systems/{source}.{host}"),
+                simulatorFencer(), fencer(sim() + "/redfish/v1/Systems/{source}.cmp1-a01"));
+        List<String> reported = new ArrayList<>();
+        List<FencingChain.Attempt> attempts = FencingChain.run(chain, target("cmp1-a04"),
+                (name, outcome) -> reported.add(name + " " + outcome.result()));
+        assertThat(reported).containsExactly("redfish UNAVAILABLE", "redfish FENCED");
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts.get(0).outcome().detail()).contains("127.0.0.1:" + closed, "does not answer");
+        assertThat(attempts.get(1).fenced()).isTrue();
+        assertThat(poweredOn("cmp1-a04")).isFalse();
+        assertThat(poweredOn("cmp1-a01")).as("the host of the fencer after the one that fenced").isTrue();
+    }
+
+    /** Long waits fold into one entry per answer, so the detail stays short however long the BMC takes. */
+    @Test
+    void repeatedReadsAreFoldedInTheSummary() {
+        assertThat(RedfishFencer.summary(List.of("GET PowerState → 200 On", "GET PowerState → 200 On",
+                "GET PowerState → 200 On", "POST Reset ForceOff → 204", "GET PowerState → 200 Off")))
+                .isEqualTo("BMC exchanges: GET PowerState → 200 On ×3, POST Reset ForceOff → 204,"
+                        + " GET PowerState → 200 Off");
+    }
+}
