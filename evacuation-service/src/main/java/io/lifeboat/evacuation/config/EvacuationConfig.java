@@ -126,6 +126,13 @@ public interface EvacuationConfig {
         @WithDefault("0.5")
         double partitionThreshold();
 
+        /**
+         * How long a failure waits for a complete view of its source (the collector's host list, every host of it
+         * seen) before an operator is asked: no partition verdict, and nothing recovered, is made on part of a source.
+         */
+        @WithDefault("5m")
+        Duration completeViewTimeout();
+
         /** How power-off is confirmed; default: the engine for oVirt, none for OpenStack. */
         Optional<FencerKind> fencer();
 

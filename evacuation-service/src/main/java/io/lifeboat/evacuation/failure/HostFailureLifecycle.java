@@ -9,6 +9,7 @@ import io.lifeboat.common.inventory.HostStatus;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.inventory.HostView;
+import io.lifeboat.evacuation.inventory.SourceView;
 import io.lifeboat.service.outbox.Outbox;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.recovery.RecoveryRuns;
@@ -174,7 +175,7 @@ public class HostFailureLifecycle {
         if (partitionGuard(f, now)) {
             return;
         }
-        Duration grace = platforms.source(f.sourceId).map(EvacuationConfig.Source::gracePeriod)
+        Duration grace = platforms.configured(f.sourceId).map(EvacuationConfig.Source::gracePeriod)
                 .orElse(Duration.ofSeconds(30));
         if (now.isBefore(f.firstSignalAt.plus(grace))) {
             return;
@@ -197,8 +198,15 @@ public class HostFailureLifecycle {
         if (f.partition) {
             return true;
         }
-        double threshold = platforms.source(f.sourceId).map(EvacuationConfig.Source::partitionThreshold).orElse(0.5);
-        long total = HostView.count("sourceId", f.sourceId);
+        long seen = HostView.count("sourceId", f.sourceId);
+        SourceView view = SourceView.findById(f.sourceId);
+        if (view == null || seen < view.hosts) {
+            awaitCompleteView(f, seen, view, now);
+            return true;
+        }
+        double threshold = platforms.configured(f.sourceId).map(EvacuationConfig.Source::partitionThreshold)
+                .orElse(0.5);
+        long total = Math.max(seen, view.hosts);
         List<HostFailure> suspected = HostFailure.openOfSource(f.sourceId).stream()
                 .filter(e -> !e.fenced()).toList();
         if (total == 0 || (double) suspected.size() / total <= threshold) {
@@ -224,6 +232,30 @@ public class HostFailureLifecycle {
             LOG.warn(reason);
         }
         return true;
+    }
+
+    /**
+     * No verdict on part of a source: until the collector's host list is known and every host of it has been seen
+     * here, a failure neither counts toward a partition nor goes on; after {@code complete-view-timeout} an operator
+     * is asked. (A service that started on an empty database and first saw one down host called it a partition of
+     * "1 of 1 hosts" and never recovered it.)
+     */
+    private void awaitCompleteView(HostFailure f, long seen, SourceView view, Instant now) {
+        Duration timeout = platforms.configured(f.sourceId).map(EvacuationConfig.Source::completeViewTimeout)
+                .orElse(Duration.ofMinutes(5));
+        String state = view == null ? "no collection cycle of " + f.sourceId + " seen yet"
+                : seen + " of the " + view.hosts + " hosts of " + f.sourceId + " seen";
+        if (now.isAfter(f.firstSignalAt.plus(timeout))) {
+            transition(f, HostFailurePhase.AWAITING_APPROVAL, SYSTEM, "the source's host list was not seen complete"
+                    + " within " + timeout.toSeconds() + " s (" + state + "): whether this is a host failure or a"
+                    + " partition cannot be told; an operator decides", now);
+            return;
+        }
+        String reason = "waiting for the source's complete host list before any verdict (" + state + ")";
+        if (!reason.equals(f.reason)) {
+            f.reason = reason;
+            f.updatedAt = now;
+        }
     }
 
     /** Waits for an operator: the run is created AWAITING_APPROVAL with the reason. */

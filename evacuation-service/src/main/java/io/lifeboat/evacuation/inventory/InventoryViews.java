@@ -1,5 +1,7 @@
 package io.lifeboat.evacuation.inventory;
 
+import io.lifeboat.common.change.CollectionCycleFinished;
+import io.lifeboat.common.change.CycleOutcome;
 import io.lifeboat.common.id.VmKey;
 import io.lifeboat.common.inventory.HostState;
 import io.lifeboat.common.inventory.VmState;
@@ -50,6 +52,29 @@ public class InventoryViews {
         v.observedAt = s.observedAt();
         v.persist();
         lifecycle.hostObserved(v);
+    }
+
+    /**
+     * A collection cycle finished: unless it failed, its host count is the source's complete host list (a partial
+     * cycle still lists every host; what it skips are items it could not read).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void applyCycle(CollectionCycleFinished c) {
+        if (c.outcome() == CycleOutcome.FAILED) {
+            return;
+        }
+        SourceView v = SourceView.findById(c.source().value());
+        if (v != null && v.cycleFinishedAt.isAfter(c.finishedAt())) {
+            return;   // an older cycle delivered late
+        }
+        if (v == null) {
+            v = new SourceView();
+            v.sourceId = c.source().value();
+        }
+        v.hosts = c.hosts();
+        v.cycleOutcome = c.outcome().name();
+        v.cycleFinishedAt = c.finishedAt();
+        v.persist();
     }
 
     /** A VM state, inside the batch's transaction. */

@@ -40,6 +40,14 @@ public class Platforms {
         return Optional.ofNullable(config.sources().get(sourceId)).filter(EvacuationConfig.Source::enabled);
     }
 
+    /**
+     * The source's configuration, enabled or not: its detection settings (grace period, partition threshold, complete
+     * view timeout) apply to failures tracked with recovery switched off too.
+     */
+    public Optional<EvacuationConfig.Source> configured(String sourceId) {
+        return Optional.ofNullable(config.sources().get(sourceId));
+    }
+
     public EvacuationConfig.Source require(String sourceId) {
         return source(sourceId).orElseThrow(() -> new IllegalStateException("source " + sourceId
                 + " is not configured for recovery (lifeboat.evacuation.sources." + sourceId + ")"));
