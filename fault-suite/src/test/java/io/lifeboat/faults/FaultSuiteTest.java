@@ -180,7 +180,7 @@ class FaultSuiteTest {
                 Topic.INVENTORY_HOSTS.topicName(), List.of("mapping-service", "evacuation-service"),
                 Topic.INVENTORY_VMS.topicName(), CONSUMERS,
                 Topic.INVENTORY_STORAGE_DOMAINS.topicName(), List.of("mapping-service"),
-                Topic.INFRA_EVENTS.topicName(), List.of("mapping-service"),
+                Topic.INFRA_EVENTS.topicName(), List.of("mapping-service", "evacuation-service"),
                 Topic.HOST_FAILURES.topicName(), List.of("mapping-service"),
                 Topic.LIBVIRT_RAW.topicName(), List.of("watchdog-service"));
         try (KafkaConsumer<String, byte[]> c = reader()) {

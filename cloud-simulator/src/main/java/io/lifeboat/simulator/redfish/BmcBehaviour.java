@@ -21,11 +21,18 @@ public class BmcBehaviour {
 
     /** The run-time settings, as {@code PUT /sim/v1/redfish} takes and answers them. */
     public record Settings(@JsonFormat(shape = JsonFormat.Shape.STRING) Duration powerStateLag,
-                           Integer resetWhenOff) {
+                           Integer resetWhenOff, Boolean basicAuth) {
+    }
+
+    /** A Redfish session: its id (in its URI) and its token. */
+    public record Session(String id, String token) {
     }
 
     private volatile Duration powerStateLag;
     private volatile int resetWhenOff;
+    private volatile boolean basicAuth = true;
+    /** Live sessions: id to token. */
+    private final Map<String, String> sessions = new ConcurrentHashMap<>();
     /** When each BMC's power last changed, and what it was before: the lagging PowerState shows the old value. */
     private final Map<String, Change> changes = new ConcurrentHashMap<>();
 
@@ -48,11 +55,38 @@ public class BmcBehaviour {
         if (s != null && s.resetWhenOff() != null) {
             resetWhenOff = check(s.resetWhenOff());
         }
+        if (s != null && s.basicAuth() != null) {
+            basicAuth = s.basicAuth();
+        }
         return settings();
     }
 
     public Settings settings() {
-        return new Settings(powerStateLag, resetWhenOff);
+        return new Settings(powerStateLag, resetWhenOff, basicAuth);
+    }
+
+    /** Whether the BMCs take HTTP basic credentials besides session tokens (many can be set to refuse them). */
+    boolean basicAuth() {
+        return basicAuth;
+    }
+
+    Session openSession() {
+        Session s = new Session(java.util.UUID.randomUUID().toString().substring(0, 8),
+                java.util.UUID.randomUUID().toString().replace("-", ""));
+        sessions.put(s.id(), s.token());
+        return s;
+    }
+
+    boolean closeSession(String id) {
+        return sessions.remove(id) != null;
+    }
+
+    boolean validToken(String token) {
+        return sessions.containsValue(token);
+    }
+
+    java.util.Set<String> sessions() {
+        return java.util.Set.copyOf(sessions.keySet());
     }
 
     int resetWhenOff() {

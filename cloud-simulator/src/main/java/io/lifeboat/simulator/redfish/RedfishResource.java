@@ -11,6 +11,7 @@ import io.lifeboat.simulator.ovirt.OvirtEngine;
 import io.lifeboat.simulator.world.Simulation;
 import io.lifeboat.simulator.world.SimulatorConfig;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -39,6 +40,7 @@ import java.util.Optional;
 public class RedfishResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "X-Auth-Token";
     private static final List<String> RESET_TYPES = List.of("On", "ForceOff", "GracefulShutdown", "ForceRestart");
 
     @Inject
@@ -55,8 +57,9 @@ public class RedfishResource {
     }
 
     @GET
-    public Response root(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
-        authenticate(auth);
+    public Response root(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                         @HeaderParam(TOKEN) String token) {
+        authenticate(auth, token);
         ObjectNode o = JSON.createObjectNode().put("@odata.id", "/redfish/v1").put("Id", "RootService")
                 .put("Name", "Lifeboat simulated BMCs").put("RedfishVersion", "1.6.0");
         o.putObject("Systems").put("@odata.id", "/redfish/v1/Systems");
@@ -65,8 +68,9 @@ public class RedfishResource {
 
     @GET
     @Path("/Systems")
-    public Response systems(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth) {
-        authenticate(auth);
+    public Response systems(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                         @HeaderParam(TOKEN) String token) {
+        authenticate(auth, token);
         List<Bmc> all = bmcs();
         ObjectNode o = JSON.createObjectNode().put("@odata.id", "/redfish/v1/Systems")
                 .put("Name", "Computer System Collection").put("Members@odata.count", all.size());
@@ -77,8 +81,9 @@ public class RedfishResource {
 
     @GET
     @Path("/Systems/{id}")
-    public Response system(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @PathParam("id") String id) {
-        authenticate(auth);
+    public Response system(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                         @HeaderParam(TOKEN) String token, @PathParam("id") String id) {
+        authenticate(auth, token);
         Bmc b = reachable(id);
         String base = "/redfish/v1/Systems/" + b.id();
         ObjectNode o = JSON.createObjectNode().put("@odata.id", base).put("Id", b.id()).put("Name", b.name())
@@ -93,9 +98,10 @@ public class RedfishResource {
 
     @POST
     @Path("/Systems/{id}/Actions/ComputerSystem.Reset")
-    public Response reset(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @PathParam("id") String id,
+    public Response reset(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                         @HeaderParam(TOKEN) String token, @PathParam("id") String id,
                           String body) {
-        authenticate(auth);
+        authenticate(auth, token);
         Bmc b = reachable(id);
         String type;
         try {
@@ -163,10 +169,68 @@ public class RedfishResource {
         return bmcs().stream().filter(b -> b.id().equals(id)).findFirst();
     }
 
-    private void authenticate(String auth) {
+    /**
+     * Redfish session login ({@code SessionService}): the answer carries the session's token in {@code X-Auth-Token}
+     * and its URI in {@code Location}; later requests send the token instead of basic credentials, and the client
+     * deletes the session when done.
+     */
+    @POST
+    @Path("/SessionService/Sessions")
+    public Response createSession(String body) {
+        String user;
+        String password;
+        try {
+            JsonNode n = JSON.readTree(body == null ? "" : body);
+            user = n == null ? null : n.path("UserName").asText(null);
+            password = n == null ? null : n.path("Password").asText(null);
+        } catch (Exception e) {
+            throw new RedfishError(400, "Base.1.8.MalformedJSON", "The request body submitted was malformed JSON.");
+        }
+        if (!config.redfish().username().equals(user) || !config.redfish().password().equals(password)) {
+            throw new RedfishError(401, "Base.1.8.InsufficientPrivilege", "There are insufficient privileges for the"
+                    + " account or credentials associated with the current session to perform the requested"
+                    + " operation.");
+        }
+        BmcBehaviour.Session session = behaviour.openSession();
+        String uri = "/redfish/v1/SessionService/Sessions/" + session.id();
+        ObjectNode o = JSON.createObjectNode().put("@odata.id", uri).put("Id", session.id()).put("UserName", user);
+        return Response.status(201).type("application/json").header(TOKEN, session.token()).header("Location", uri)
+                .entity(o.toString()).build();
+    }
+
+    @GET
+    @Path("/SessionService/Sessions")
+    public Response sessions(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, @HeaderParam(TOKEN) String token) {
+        authenticate(auth, token);
+        ObjectNode o = JSON.createObjectNode().put("@odata.id", "/redfish/v1/SessionService/Sessions")
+                .put("Name", "Session Collection");
+        ArrayNode members = o.putArray("Members");
+        behaviour.sessions().forEach(id -> members.addObject().put("@odata.id",
+                "/redfish/v1/SessionService/Sessions/" + id));
+        o.put("Members@odata.count", members.size());
+        return json(200, o);
+    }
+
+    @DELETE
+    @Path("/SessionService/Sessions/{sessionId}")
+    public Response deleteSession(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                                  @HeaderParam(TOKEN) String token, @PathParam("sessionId") String sessionId) {
+        authenticate(auth, token);
+        if (!behaviour.closeSession(sessionId)) {
+            throw new RedfishError(404, "Base.1.8.ResourceMissingAtURI", "The resource at the URI"
+                    + " /redfish/v1/SessionService/Sessions/" + sessionId + " was not found.");
+        }
+        return Response.noContent().build();
+    }
+
+    /** A live session's token, or basic credentials where the BMCs still take them ({@link BmcBehaviour}). */
+    private void authenticate(String auth, String token) {
+        if (token != null && behaviour.validToken(token)) {
+            return;
+        }
         String expected = "Basic " + Base64.getEncoder().encodeToString((config.redfish().username() + ":"
                 + config.redfish().password()).getBytes(StandardCharsets.UTF_8));
-        if (!expected.equals(auth)) {
+        if (!behaviour.basicAuth() || !expected.equals(auth)) {
             throw new RedfishError(401, "Base.1.8.InsufficientPrivilege", "There are insufficient privileges for the"
                     + " account or credentials associated with the current session to perform the requested"
                     + " operation.");

@@ -221,5 +221,12 @@ public interface EvacuationConfig {
         /** How long to wait for PowerState Off after ForceOff. */
         @WithDefault("60s")
         Duration powerOffTimeout();
+
+        /**
+         * Authenticate with a Redfish session ({@code SessionService}, {@code X-Auth-Token}) rather than HTTP basic:
+         * what BMCs that refuse basic credentials, or limit them, need. The session is deleted after each fence.
+         */
+        @WithDefault("false")
+        boolean session();
     }
 }

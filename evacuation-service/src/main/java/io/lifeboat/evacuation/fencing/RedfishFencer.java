@@ -2,6 +2,7 @@ package io.lifeboat.evacuation.fencing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.evacuation.platform.CloudCallException;
 import io.lifeboat.evacuation.platform.CloudCalls;
 
@@ -25,6 +26,10 @@ import java.util.List;
  * status, the BMC's message) is kept in the outcome's detail, which goes to the audit trail. A BMC that does not
  * answer at all (it lost power with the host) makes this fencer {@code UNAVAILABLE}, so the next fencer of the chain
  * is tried, or an operator asked.
+ * <p>
+ * Authentication is HTTP basic, or a Redfish session ({@code session=true}): {@code POST SessionService/Sessions}
+ * with the credentials, the answer's {@code X-Auth-Token} on every later request, and the session deleted at the end
+ * of the fence whatever its outcome (BMCs allow few sessions at once).
  */
 public final class RedfishFencer implements Fencer {
 
@@ -34,13 +39,24 @@ public final class RedfishFencer implements Fencer {
 
     private final String systemUrlTemplate;
     private final String authorization;
+    private final String username;
+    private final String password;
+    private final boolean session;
     private final Duration powerOffTimeout;
     private final CloudCalls calls;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public RedfishFencer(String systemUrlTemplate, String username, String password, Duration powerOffTimeout,
                          CloudCalls calls) {
+        this(systemUrlTemplate, username, password, false, powerOffTimeout, calls);
+    }
+
+    public RedfishFencer(String systemUrlTemplate, String username, String password, boolean session,
+                         Duration powerOffTimeout, CloudCalls calls) {
         this.systemUrlTemplate = systemUrlTemplate;
+        this.username = username;
+        this.password = password == null ? "" : password;
+        this.session = session;
         this.authorization = username == null ? null : "Basic " + Base64.getEncoder().encodeToString(
                 (username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
         this.powerOffTimeout = powerOffTimeout;
@@ -61,39 +77,61 @@ public final class RedfishFencer implements Fencer {
     public FenceOutcome fence(Target host) {
         String url = systemUrl(host);
         List<String> exchanges = new ArrayList<>();
+        Auth auth = new Auth(authorization == null ? null : "Authorization", authorization, null);
+        FenceOutcome outcome;
         try {
-            String state = powerState(url, exchanges);
-            if (!"Off".equals(state)) {
-                try {
-                    calls.idempotent("Redfish ForceOff of " + host.name(), () -> send("POST", url
-                            + "/Actions/ComputerSystem.Reset", "{\"ResetType\":\"ForceOff\"}", exchanges));
-                } catch (CloudCallException e) {
-                    if (e.status() != 409 && e.status() != 400) {
-                        throw e;
-                    }
-                    // The BMC refused the reset: perhaps the host went off meanwhile. Only PowerState can tell.
-                }
+            if (session) {
+                auth = login(url, exchanges);
             }
-            long deadline = System.nanoTime() + powerOffTimeout.toNanos();
-            while (!"Off".equals(state = powerState(url, exchanges))) {
-                if (System.nanoTime() > deadline) {
-                    return FenceOutcome.failed("BMC " + url + " still reports PowerState " + state + " "
-                            + powerOffTimeout.toSeconds() + " s after ForceOff; " + summary(exchanges));
-                }
-                CloudCalls.sleep(1000);
-            }
-            return FenceOutcome.fenced("PowerState Off read from the BMC after ForceOff (" + url + "); "
-                    + summary(exchanges));
+            outcome = fence(url, auth, exchanges);
         } catch (CloudCallException e) {
-            if (e.status() == 404) {
-                return FenceOutcome.unavailable("no BMC system at " + url + "; " + summary(exchanges));
-            }
-            if (e.status() == 0) {
-                return FenceOutcome.unavailable("the BMC at " + url + " does not answer (" + e.getMessage()
-                        + "): it may have lost power with the host; " + summary(exchanges));
-            }
-            return FenceOutcome.failed(e.getMessage() + "; " + summary(exchanges));
+            outcome = failure(url, e, exchanges);
         }
+        if (auth.sessionUri() != null) {
+            logout(auth, exchanges);
+            outcome = new FenceOutcome(outcome.result(), outcome.detail() + ", " + exchanges.get(exchanges.size() - 1));
+        }
+        return outcome;
+    }
+
+    /** How requests authenticate: a header and its value; {@code sessionUri} when a session was opened. */
+    private record Auth(String header, String value, String sessionUri) {
+    }
+
+    private FenceOutcome fence(String url, Auth auth, List<String> exchanges) {
+        String state = powerState(url, auth, exchanges);
+        if (!"Off".equals(state)) {
+            try {
+                calls.idempotent("Redfish ForceOff", () -> send("POST", url + "/Actions/ComputerSystem.Reset",
+                        "{\"ResetType\":\"ForceOff\"}", auth, exchanges));
+            } catch (CloudCallException e) {
+                if (e.status() != 409 && e.status() != 400) {
+                    throw e;
+                }
+                // The BMC refused the reset: perhaps the host went off meanwhile. Only PowerState can tell.
+            }
+        }
+        long deadline = System.nanoTime() + powerOffTimeout.toNanos();
+        while (!"Off".equals(state = powerState(url, auth, exchanges))) {
+            if (System.nanoTime() > deadline) {
+                return FenceOutcome.failed("BMC " + url + " still reports PowerState " + state + " "
+                        + powerOffTimeout.toSeconds() + " s after ForceOff; " + summary(exchanges));
+            }
+            CloudCalls.sleep(1000);
+        }
+        return FenceOutcome.fenced("PowerState Off read from the BMC after ForceOff (" + url + "); "
+                + summary(exchanges));
+    }
+
+    private static FenceOutcome failure(String url, CloudCallException e, List<String> exchanges) {
+        if (e.status() == 404) {
+            return FenceOutcome.unavailable("no BMC system at " + url + "; " + summary(exchanges));
+        }
+        if (e.status() == 0) {
+            return FenceOutcome.unavailable("the BMC at " + url + " does not answer (" + e.getMessage()
+                    + "): it may have lost power with the host; " + summary(exchanges));
+        }
+        return FenceOutcome.failed(e.getMessage() + "; " + summary(exchanges));
     }
 
     /**
@@ -121,23 +159,63 @@ public final class RedfishFencer implements Fencer {
         return "BMC exchanges: " + (folded.isEmpty() ? "none" : String.join(", ", folded));
     }
 
-    private String powerState(String url, List<String> exchanges) {
-        JsonNode n = calls.idempotent("Redfish power state", () -> send("GET", url, null, exchanges));
+    /** The service root of the BMC that serves {@code systemUrl}: everything before {@code /redfish/v1/}. */
+    static String serviceRoot(String systemUrl) {
+        int at = systemUrl.indexOf("/redfish/v1/");
+        return at < 0 ? systemUrl : systemUrl.substring(0, at);
+    }
+
+    private Auth login(String url, List<String> exchanges) {
+        String sessions = serviceRoot(url) + "/redfish/v1/SessionService/Sessions";
+        ObjectNode body = JSON.createObjectNode().put("UserName", username).put("Password", password);
+        HttpResponse<String> r = calls.idempotent("Redfish session login", () -> exchange("POST", sessions,
+                body.toString(), new Auth(null, null, null), exchanges, "POST Sessions"));
+        String token = r.headers().firstValue("X-Auth-Token").orElseThrow(() -> new CloudCallException(
+                "POST " + sessions + " → " + r.statusCode() + " without an X-Auth-Token", r.statusCode(), null));
+        String location = r.headers().firstValue("Location").orElse(null);
+        return new Auth("X-Auth-Token", token, location == null ? null : URI.create(sessions).resolve(location)
+                .toString());
+    }
+
+    /** The session is deleted whatever the fence's outcome; a failure to delete it is only recorded. */
+    private void logout(Auth auth, List<String> exchanges) {
+        try {
+            calls.once("Redfish session logout", () -> exchange("DELETE", auth.sessionUri(), null, auth, exchanges,
+                    "DELETE Session"));
+        } catch (CloudCallException e) {
+            // recorded in the exchanges; the BMC expires the session itself
+        }
+    }
+
+    private String powerState(String url, Auth auth, List<String> exchanges) {
+        JsonNode n = calls.idempotent("Redfish power state", () -> send("GET", url, null, auth, exchanges));
         return n == null ? "Unknown" : n.path("PowerState").asText("Unknown");
     }
 
-    private JsonNode send(String method, String url, String body, List<String> exchanges) throws Exception {
+    private JsonNode send(String method, String url, String body, Auth auth, List<String> exchanges)
+            throws Exception {
+        HttpResponse<String> r = exchange(method, url, body, auth, exchanges,
+                method.equals("GET") ? "GET PowerState" : "POST Reset ForceOff");
+        try {
+            return r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** One request; an error answer is recorded with the BMC's message and thrown, a success is recorded. */
+    private HttpResponse<String> exchange(String method, String url, String body, Auth auth, List<String> exchanges,
+                                          String what) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");
-        if (authorization != null) {
-            b.header("Authorization", authorization);
+        if (auth.header() != null) {
+            b.header(auth.header(), auth.value());
         }
         if (body != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        String what = method.equals("GET") ? "GET PowerState" : "POST Reset ForceOff";
         HttpResponse<String> r;
         try {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -159,8 +237,8 @@ public final class RedfishFencer implements Fencer {
             throw new CloudCallException(method + " " + url + " → " + r.statusCode() + ": " + message,
                     r.statusCode(), null);
         }
-        exchanges.add(what + " → " + r.statusCode() + (method.equals("GET") && json != null
+        exchanges.add(what + " → " + r.statusCode() + (what.equals("GET PowerState") && json != null
                 ? " " + json.path("PowerState").asText("Unknown") : ""));
-        return json;
+        return r;
     }
 }

@@ -89,7 +89,7 @@ public class Platforms {
                             new IllegalStateException("lifeboat.evacuation.sources." + id + ".redfish.system-url"
                                     + " is required for the redfish fencer")), s.redfish().username().orElse(null),
                             password(id, s.redfish().password(), s.redfish().passwordFile()),
-                            s.redfish().powerOffTimeout(), calls(id, s)));
+                            s.redfish().session(), s.redfish().powerOffTimeout(), calls(id, s)));
                 }
             }
             return List.copyOf(chain);

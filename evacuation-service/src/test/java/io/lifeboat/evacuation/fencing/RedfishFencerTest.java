@@ -135,6 +135,47 @@ class RedfishFencerTest {
         assertThat(poweredOn("cmp1-a01")).as("the host of the fencer after the one that fenced").isTrue();
     }
 
+    /**
+     * With a Redfish session: the BMCs are set to refuse basic credentials, so only the session's token can fence. The
+     * session is opened once, used for every request, and deleted at the end: none is left on the BMC. A wrong
+     * password is a failed fence with the BMC's 401, not an unavailable one.
+     */
+    @Test
+    void aSessionIsOpenedUsedAndClosedWhenTheBmcRefusesBasicCredentials() {
+        given().contentType(ContentType.JSON).body(Map.of("basicAuth", false)).put(sim() + "/sim/v1/redfish").then()
+                .statusCode(200);
+        try {
+            given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+            fail("cmp1-a02", "NETWORK_PARTITION");
+            RedfishFencer withSession = new RedfishFencer(sim() + "/redfish/v1/Systems/{source}.{host}", "admin",
+                    "lifeboat", true, Duration.ofSeconds(30), new CloudCalls(OS, 2, new SimpleMeterRegistry()));
+            Fencer.FenceOutcome o = withSession.fence(target("cmp1-a02"));
+            assertThat(o.result()).as(o.detail()).isEqualTo(Fencer.FenceOutcome.Result.FENCED);
+            assertThat(o.detail()).startsWith("PowerState Off read from the BMC after ForceOff")
+                    .contains("POST Sessions → 201", "POST Reset ForceOff → 204").endsWith("DELETE Session → 204");
+            assertThat(poweredOn("cmp1-a02")).isFalse();
+            Map<String, Object> calls = given().get(sim() + "/sim/v1/calls").then().extract().jsonPath().getMap("");
+            assertThat(calls.get("- redfish.createSession")).isEqualTo(1);
+            assertThat(calls.get("- redfish.deleteSession")).isEqualTo(1);
+
+            Fencer.FenceOutcome basic = simulatorFencer().fence(target("cmp1-a03"));
+            assertThat(basic.result()).isEqualTo(Fencer.FenceOutcome.Result.FAILED);
+            assertThat(basic.detail()).contains("GET PowerState → 401");
+            Fencer.FenceOutcome wrong = new RedfishFencer(sim() + "/redfish/v1/Systems/{source}.{host}", "admin",
+                    "wrong", true, Duration.ofSeconds(30), new CloudCalls(OS, 2, new SimpleMeterRegistry()))
+                    .fence(target("cmp1-a03"));
+            assertThat(wrong.result()).isEqualTo(Fencer.FenceOutcome.Result.FAILED);
+            assertThat(wrong.detail()).contains("POST Sessions → 401");
+            assertThat(poweredOn("cmp1-a03")).isTrue();
+        } finally {
+            given().contentType(ContentType.JSON).body(Map.of("basicAuth", true)).put(sim() + "/sim/v1/redfish")
+                    .then().statusCode(200);
+        }
+        assertThat(given().auth().preemptive().basic("admin", "lifeboat").get(sim()
+                + "/redfish/v1/SessionService/Sessions").then().statusCode(200).extract().jsonPath()
+                .getInt("'Members@odata.count'")).as("sessions left on the BMC").isZero();
+    }
+
     /** Long waits fold into one entry per answer, so the detail stays short however long the BMC takes. */
     @Test
     void repeatedReadsAreFoldedInTheSummary() {
