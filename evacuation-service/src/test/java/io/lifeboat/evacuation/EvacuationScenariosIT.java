@@ -829,4 +829,51 @@ class EvacuationScenariosIT {
         assertThat(serverHosts()).isEqualTo(placeBefore);
         oneEpisodeOneFence(OS, host);
     }
+
+    /**
+     * (10) hv1-1-02, which flapped in scenario 4, flaps again and then loses power: its third failure within the hour
+     * is quarantined. It is still fenced (by the engine) and so left off, but its recovery waits for an operator: no
+     * VM is started until the run is approved; then the recovery runs as any other.
+     */
+    @Test
+    @Order(10)
+    void aHostFailingForTheThirdTimeWithinAnHourIsFencedButNotRecoveredWithoutAnOperator() {
+        String hostName = "hv1-1-02";
+        fail(OV, hostName, "NETWORK_PARTITION");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(phase(OV, hostName))
+                .isEqualTo("SUSPECTED"));
+        recover(OV, hostName);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(phase(OV, hostName))
+                .isEqualTo("ABANDONED"));
+        assertThat(episode(OV, hostName).get("quarantined")).isEqualTo(false);
+
+        given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+        fail(OV, hostName, "POWER_LOSS");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Map<String, Object> e = episode(OV, hostName);
+            assertThat(e.get("quarantined")).isEqualTo(true);
+            assertThat(e.get("phase")).isEqualTo("AWAITING_APPROVAL");
+            assertThat(e.get("fencedAt")).isNotNull();
+        });
+        Map<String, Object> e = episode(OV, hostName);
+        assertThat((String) e.get("reason")).contains("quarantined");
+        Map<String, Object> run = runOf(e);
+        assertThat(run.get("state")).isEqualTo("AWAITING_APPROVAL");
+        String runId = (String) run.get("id");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() ->
+                calls(OV + " ovirt.start") == 0 && "AWAITING_APPROVAL".equals(viewer("/api/v1/runs/" + runId)
+                        .getString("state")));
+        assertThat(viewer("/api/v1/audit?target=" + e.get("host")).<Map<String, Object>>getList(""))
+                .anyMatch(a -> "quarantine".equals(a.get("action")) && "ALERT".equals(a.get("result")));
+
+        given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
+                .body(Map.of("reason", "hardware replaced")).post(svc() + "/api/v1/runs/" + runId + "/approve")
+                .then().statusCode(200);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(phase(OV, hostName)).isIn("RECOVERED", "PARTIALLY_RECOVERED"));
+        assertThat(viewer("/api/v1/audit?limit=1000&target=" + e.get("host")).<Map<String, Object>>getList("")
+                .stream().filter(a -> "fence".equals(a.get("action"))
+                        && !Instant.parse((String) a.get("at")).isBefore(scenarioStart)).toList())
+                .as("fences of the quarantined host").hasSize(1);
+    }
 }

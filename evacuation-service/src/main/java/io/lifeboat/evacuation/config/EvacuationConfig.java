@@ -127,6 +127,17 @@ public interface EvacuationConfig {
         double partitionThreshold();
 
         /**
+         * A host whose failures open this many episodes within {@code quarantine-window} is quarantined at the last
+         * one: fenced and left off, an alert raised, and its recovery left to an operator (a flapping host is not
+         * recovered again and again). 0: never.
+         */
+        @WithDefault("3")
+        int quarantineAfter();
+
+        @WithDefault("1h")
+        Duration quarantineWindow();
+
+        /**
          * How long a failure waits for a complete view of its source (the collector's host list, every host of it
          * seen) before an operator is asked: no partition verdict, and nothing recovered, is made on part of a source.
          */

@@ -59,6 +59,10 @@ public class HostFailure extends PanacheEntityBase {
     @Column(nullable = false)
     public boolean partition;
 
+    /** The host's failures came too often ({@code quarantine-after} within {@code quarantine-window}): fenced and
+     *  left off, recovered only with an operator's approval. */
+    public boolean quarantined;
+
     @Column(name = "fence_attempts", nullable = false)
     public int fenceAttempts;
 

@@ -109,9 +109,36 @@ public class HostFailureLifecycle {
                 .executeUpdate();
         if (inserted == 1) {
             HostFailure f = HostFailure.findById(id);
+            quarantineIfFlapping(f, now);
             publish(f, null, SYSTEM, f.reason, host.observedAt);
             LOG.infof("host %s (%s) suspected failed: %s", host.name, host.hostKey, host.platformStatus);
         }
+    }
+
+    /**
+     * The host's {@code quarantine-after}-th episode within {@code quarantine-window}: quarantined. It is still fenced
+     * (a flapping host must stay off), but nothing is recovered without an operator; an audit entry and a metric say
+     * so. Flaps that came back before their fence count: each was a failure signal that opened an episode.
+     */
+    private void quarantineIfFlapping(HostFailure f, Instant now) {
+        int after = platforms.configured(f.sourceId).map(EvacuationConfig.Source::quarantineAfter).orElse(3);
+        Duration window = platforms.configured(f.sourceId).map(EvacuationConfig.Source::quarantineWindow)
+                .orElse(Duration.ofHours(1));
+        if (after <= 0) {
+            return;
+        }
+        long recent = HostFailure.count("hostKey = ?1 and firstSignalAt > ?2", f.hostKey,
+                f.firstSignalAt.minus(window));
+        if (recent < after) {
+            return;
+        }
+        f.quarantined = true;
+        f.reason = f.reason + "; quarantined: failure " + recent + " of this host within " + window.toMinutes()
+                + " min (quarantine-after " + after + "): it is fenced and left off, and recovered only with an"
+                + " operator's approval";
+        audit.record(SYSTEM, "quarantine", f.hostKey, false, "ALERT", f.reason);
+        metrics.counter("lifeboat.evacuation.quarantines", "source", f.sourceId).increment();
+        LOG.warnf("host %s quarantined: %d failures within %s", f.hostKey, recent, window);
     }
 
     // ------------------------------------------------------------------ the clock

@@ -78,8 +78,8 @@ public class RecoveryRuns {
         if (run != null && run.kind == RecoveryRun.Kind.VM) {
             return;   // an operator's one-VM run goes first; the host's run follows on a later tick
         }
-        boolean approvalRequired = platforms.source(f.sourceId).map(EvacuationConfig.Source::approvalRequired)
-                .orElse(true);
+        boolean approvalRequired = f.quarantined || platforms.source(f.sourceId)
+                .map(EvacuationConfig.Source::approvalRequired).orElse(true);
         if (run == null) {
             run = newRun(f.id, f.hostKey, f.sourceId, f.platform, RecoveryRun.Kind.HOST, f.fencedBy, null);
             run.state = approvalRequired ? RecoveryRunState.AWAITING_APPROVAL : RecoveryRunState.PLANNED;
@@ -96,6 +96,8 @@ public class RecoveryRuns {
         }
         if (run.state == RecoveryRunState.AWAITING_APPROVAL) {
             run.detail = platforms.source(f.sourceId).isEmpty() ? "source not configured for recovery"
+                    : f.quarantined ? "fenced and left off: the host is quarantined (it failed too often); recovery"
+                    + " waits for an operator's approval"
                     : "fenced; recovery waits for an operator's approval (approval-required)";
             lifecycle.awaitApproval(f, "system", run.detail, now);
             publishRun(run);
