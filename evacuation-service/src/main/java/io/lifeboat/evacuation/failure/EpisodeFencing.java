@@ -1,6 +1,7 @@
 package io.lifeboat.evacuation.failure;
 
 import io.lifeboat.common.failure.HostFailurePhase;
+import io.lifeboat.evacuation.arming.Arming;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.fencing.Fencer;
 import io.lifeboat.evacuation.fencing.FencingChain;
@@ -42,6 +43,9 @@ public class EpisodeFencing {
     AuditLog audit;
 
     @Inject
+    Arming arming;
+
+    @Inject
     EntityManager em;
 
     /** Fences outside any transaction (a BMC may take a minute), after claiming the attempt. */
@@ -70,6 +74,10 @@ public class EpisodeFencing {
         }
         if (platforms.source(f.sourceId).isEmpty()) {
             lifecycle.awaitOperatorNow(f, "source " + f.sourceId + " is not configured for recovery", now);
+            return null;
+        }
+        if (!arming.armed(f.sourceId)) {
+            lifecycle.awaitOperatorNow(f, arming.disarmedBecause(f.sourceId), now);
             return null;
         }
         int claimed = em.createQuery("update HostFailure f set f.nextAttemptAt = :until where f.id = :id and"

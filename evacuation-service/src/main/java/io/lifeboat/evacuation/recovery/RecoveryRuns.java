@@ -40,6 +40,9 @@ public class RecoveryRuns {
     Platforms platforms;
 
     @Inject
+    io.lifeboat.evacuation.arming.Arming arming;
+
+    @Inject
     HostFailureLifecycle lifecycle;
 
     @Inject
@@ -78,7 +81,8 @@ public class RecoveryRuns {
         if (run != null && run.kind == RecoveryRun.Kind.VM) {
             return;   // an operator's one-VM run goes first; the host's run follows on a later tick
         }
-        boolean approvalRequired = f.quarantined || platforms.source(f.sourceId)
+        boolean disarmed = !arming.armed(f.sourceId);
+        boolean approvalRequired = f.quarantined || disarmed || platforms.source(f.sourceId)
                 .map(EvacuationConfig.Source::approvalRequired).orElse(true);
         if (run == null) {
             run = newRun(f.id, f.hostKey, f.sourceId, f.platform, RecoveryRun.Kind.HOST, f.fencedBy, null);
@@ -98,6 +102,7 @@ public class RecoveryRuns {
             run.detail = platforms.source(f.sourceId).isEmpty() ? "source not configured for recovery"
                     : f.quarantined ? "fenced and left off: the host is quarantined (it failed too often); recovery"
                     + " waits for an operator's approval"
+                    : disarmed ? "fenced; " + arming.disarmedBecause(f.sourceId)
                     : "fenced; recovery waits for an operator's approval (approval-required)";
             lifecycle.awaitApproval(f, "system", run.detail, now);
             publishRun(run);

@@ -63,6 +63,9 @@ public class RecoveryResource {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    io.lifeboat.evacuation.arming.Arming arming;
+
     /**
      * The body of an operator action; every field optional. Read strictly ({@link ActionRequestReader}):
      * {@code confirmFenced} is the JSON literal true or false, and a field the action does not know is refused.
@@ -111,7 +114,8 @@ public class RecoveryResource {
                 .page(Page.ofSize(limit(limit))).list();
         List<Views.Episode> out = new ArrayList<>();
         for (HostFailure f : list) {
-            out.add(Views.Episode.of(f, RecoveryRun.list("episodeId", Sort.ascending("createdAt"), f.id)));
+            out.add(Views.Episode.of(f, RecoveryRun.list("episodeId", Sort.ascending("createdAt"), f.id),
+                    arming.armed(f.sourceId)));
         }
         return out;
     }
@@ -126,7 +130,8 @@ public class RecoveryResource {
         if (f == null) {
             throw ProblemException.notFound("episode-not-found", "no host-failure episode " + id);
         }
-        return Views.Episode.of(f, RecoveryRun.list("episodeId", Sort.ascending("createdAt"), f.id));
+        return Views.Episode.of(f, RecoveryRun.list("episodeId", Sort.ascending("createdAt"), f.id),
+                arming.armed(f.sourceId));
     }
 
     @GET

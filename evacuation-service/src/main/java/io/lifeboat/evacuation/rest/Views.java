@@ -24,13 +24,13 @@ public final class Views {
 
     public record Episode(UUID id, String host, String hostName, String source, String platform,
                           HostFailurePhase phase, boolean open, boolean partition, boolean quarantined,
-                          Instant firstSignalAt,
+                          boolean sourceArmed, Instant firstSignalAt,
                           Instant confirmedAt, Instant fencedAt, String fencedBy, Instant recoveringAt,
                           Instant closedAt, String reason, List<RunSummary> runs) {
 
-        static Episode of(HostFailure f, List<RecoveryRun> runs) {
+        static Episode of(HostFailure f, List<RecoveryRun> runs, boolean sourceArmed) {
             return new Episode(f.id, f.hostKey, f.hostName, f.sourceId, f.platform, f.phase, f.open(), f.partition,
-                    f.quarantined, f.firstSignalAt, f.confirmedAt, f.fencedAt, f.fencedBy, f.recoveringAt, f.closedAt, f.reason,
+                    f.quarantined, sourceArmed, f.firstSignalAt, f.confirmedAt, f.fencedAt, f.fencedBy, f.recoveringAt, f.closedAt, f.reason,
                     runs.stream().map(RunSummary::of).toList());
         }
     }
