@@ -96,7 +96,10 @@ class EvacuationScenariosIT {
         p.put(os + "url", sim + "/openstack/" + OS + "/identity/v3");
         p.put(os + "username", "admin");
         p.put(os + "password", "lifeboat");
-        p.put(os + "grace-period", "3s");
+        // The grace period is the default (10 s); the probes find a power loss before Nova does (scenario 11).
+        p.put(os + "detection.enabled", "true");
+        p.put(os + "detection.interval", "1s");
+        p.put(os + "detection.ports", String.valueOf(SimulatorProcess.managementPort()));
         p.put(os + "fencer", "redfish");
         p.put(os + "redfish.system-url", sim + "/redfish/v1/Systems/{source}.{host}");
         p.put(os + "redfish.username", "admin");
@@ -192,13 +195,16 @@ class EvacuationScenariosIT {
         return out;
     }
 
-    /** The calls that change something in a cloud (starts, fences, migrations, Nova actions, Redfish resets). */
+    /**
+     * The calls that change something in a cloud (starts, fences, migrations, Nova actions, Redfish resets); not the
+     * reads, which the detection probes make every second.
+     */
     private static long cloudWrites() {
         Map<String, Object> m = given().get(sim() + "/sim/v1/calls").then().statusCode(200).extract().jsonPath()
                 .getMap("");
         return m.entrySet().stream().filter(c -> {
             String op = c.getKey().substring(c.getKey().indexOf(' ') + 1);
-            return op.startsWith("nova.action.") || op.startsWith("redfish.") || Set.of("ovirt.start", "ovirt.stop",
+            return op.startsWith("nova.action.") || Set.of("redfish.reset", "ovirt.start", "ovirt.stop",
                     "ovirt.fence", "ovirt.migrate", "nova.updateService").contains(op);
         }).mapToLong(c -> ((Number) c.getValue()).longValue()).sum();
     }
@@ -875,5 +881,90 @@ class EvacuationScenariosIT {
                 .stream().filter(a -> "fence".equals(a.get("action"))
                         && !Instant.parse((String) a.get("at")).isBefore(scenarioStart)).toList())
                 .as("fences of the quarantined host").hasSize(1);
+    }
+
+    /**
+     * (11) Detection in seconds. cmp1-a04, left down by scenario 9, is repaired and put back in service as an operator
+     * would (powered on, its service's forced_down cleared and enabled through Nova's API): its episode closes. Then,
+     * with Nova's {@code service_down_time} back at its real 60 s, it loses power. Its BMC reads Off and its management
+     * port refuses connections: two independent probes agree at once, and the first evacuate call (the simulator's
+     * evacuation migration record) comes within 30 s of the power loss, long before Nova itself could report the
+     * service down. The episode shows that evidence, the fence's proof and its timings.
+     */
+    @Test
+    @Order(11)
+    @SuppressWarnings("unchecked")
+    void aPowerLossIsSeenByTheProbesAndTheFirstEvacuateCallComesWithinThirtySeconds() {
+        String host = "cmp1-a04";
+        recover(OS, host);
+        String token = novaToken();
+        String nova = sim() + "/openstack/" + OS + "/compute/v2.1";
+        String serviceId = given().header("X-Auth-Token", token).header("OpenStack-API-Version", "compute 2.53")
+                .get(nova + "/os-services?binary=nova-compute&host=" + host).then().statusCode(200).extract()
+                .jsonPath().getString("services[0].id");
+        given().header("X-Auth-Token", token).header("OpenStack-API-Version", "compute 2.53")
+                .contentType(ContentType.JSON).body(Map.of("forced_down", false, "status", "enabled"))
+                .put(nova + "/os-services/" + serviceId).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(episode(OS, host).get("open")).as("the repaired host's episode").isEqualTo(false));
+        scenarioStart = Instant.now();
+
+        Set<String> eligible = tagged(truth(OS).<Map<String, Object>>getList("servers").stream()
+                .filter(s -> host.equals(s.get("host")) && !(Boolean) s.get("deleted")).toList());
+        assertThat(eligible).isNotEmpty();
+        given().contentType(ContentType.JSON).body(Map.of("serviceDownTime", "PT60S"))
+                .put(sim() + "/sim/v1/sources/" + OS + "/settings").then().statusCode(200);
+        Instant powerLoss;
+        try {
+            powerLoss = Instant.now();
+            fail(OS, host, "POWER_LOSS");
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                    assertThat(phase(OS, host)).isEqualTo("RECOVERED"));
+        } finally {
+            given().contentType(ContentType.JSON).body(Map.of("serviceDownTime", "PT3S"))
+                    .put(sim() + "/sim/v1/sources/" + OS + "/settings").then().statusCode(200);
+        }
+        // Ground truth: when Nova received the first evacuate call for this host's instances.
+        Map<String, Map<String, Object>> after = truth(OS).<Map<String, Object>>getList("servers").stream()
+                .collect(Collectors.toMap(s -> (String) s.get("id"), s -> s));
+        Instant firstCall = eligible.stream().flatMap(id -> ((List<Map<String, Object>>) after.get(id)
+                        .get("evacuations")).stream()).filter(m -> host.equals(m.get("from")))
+                .map(m -> Instant.parse((String) m.get("createdAt"))).filter(t -> t.isAfter(powerLoss))
+                .min(Instant::compareTo).orElseThrow();
+        double seconds = Duration.between(powerLoss, firstCall).toMillis() / 1000.0;
+        Map<String, Object> shown = episode(OS, host);
+        System.out.printf("scenario 11: first evacuate call %.1f s after the power loss (Nova's service_down_time"
+                + " 60 s, grace 10 s); the episode's timings %s, its evidence %s%n", seconds, shown.get("timings"),
+                shown.get("evidence"));
+        assertThat(seconds).as("seconds from the power loss to the first evacuate call").isLessThan(30.0);
+        for (String id : eligible) {
+            assertThat(after.get(id).get("host")).as("host of " + id).isNotEqualTo(host);
+        }
+        Map<String, Object> e = episode(OS, host);
+        assertThat((String) e.get("fencedBy")).isEqualTo("redfish");
+        List<Map<String, Object>> evidence = (List<Map<String, Object>>) e.get("evidence");
+        assertThat(evidence).anyMatch(x -> "bmc".equals(x.get("source")) && "DOWN".equals(x.get("reading"))
+                && "PowerState Off".equals(x.get("detail")));
+        assertThat(evidence).anyMatch(x -> "network".equals(x.get("source")) && "DOWN".equals(x.get("reading"))
+                && ((String) x.get("detail")).contains("refused"));
+        Map<String, Object> timings = (Map<String, Object>) e.get("timings");
+        assertThat(((Number) timings.get("firstRecoveryCall")).doubleValue()).isLessThan(30.0);
+        assertThat(((Number) timings.get("fenced")).doubleValue())
+                .isLessThanOrEqualTo(((Number) timings.get("firstRecoveryCall")).doubleValue());
+        assertThat(viewer("/api/v1/audit?limit=1000&target=" + e.get("host")).<Map<String, Object>>getList("")
+                .stream().filter(a -> "fence".equals(a.get("action"))
+                        && !Instant.parse((String) a.get("at")).isBefore(scenarioStart)).toList())
+                .singleElement().satisfies(a -> assertThat((String) a.get("detail"))
+                        .contains("PowerState Off read from the BMC"));
+        oneEpisodeOneFence(OS, host);
+    }
+
+    private static String novaToken() {
+        return given().contentType(ContentType.JSON).body("""
+                        {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin",
+                        "domain":{"name":"Default"},"password":"lifeboat"}}},
+                        "scope":{"project":{"name":"admin","domain":{"name":"Default"}}}}}""")
+                .post(sim() + "/openstack/" + OS + "/identity/v3/auth/tokens").then().statusCode(201)
+                .extract().header("X-Subject-Token");
     }
 }

@@ -49,6 +49,7 @@ final class AppNode implements AutoCloseable {
         }
         // The URLs the generated config files refer to, so that they follow the ports of this start.
         pb.environment().put("LIFEBOAT_SIMULATOR_URL", layout.simulatorUrl());
+        pb.environment().put("LIFEBOAT_MANAGEMENT_PORT", String.valueOf(layout.managementPort()));
         pb.environment().put("LIFEBOAT_WATCHDOG_URL", "http://localhost:" + layout.apps().stream()
                 .filter(a -> a.name().equals("watchdog-service")).findFirst().orElseThrow().port());
         if (app.usesInfrastructure()) {

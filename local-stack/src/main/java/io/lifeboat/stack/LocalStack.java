@@ -243,7 +243,10 @@ public final class LocalStack {
                 "lifeboat.evacuation.sources.openstack-1.url=" + sim + "/openstack/openstack-1/identity/v3",
                 "lifeboat.evacuation.sources.openstack-1.username=admin",
                 "lifeboat.evacuation.sources.openstack-1.password=lifeboat",
-                "lifeboat.evacuation.sources.openstack-1.grace-period=20s",
+                "# Lifeboat's own probes: BMC PowerState, the hosts' management port, Nova's heartbeat age; two",
+                "# agreeing confirm a power loss after the default 10 s grace, long before Nova's 60 s service_down_time.",
+                "lifeboat.evacuation.sources.openstack-1.detection.enabled=true",
+                "lifeboat.evacuation.sources.openstack-1.detection.ports=${LIFEBOAT_MANAGEMENT_PORT}",
                 "lifeboat.evacuation.sources.openstack-1.fencer=redfish",
                 "lifeboat.evacuation.sources.openstack-1.redfish.system-url=" + sim
                         + "/redfish/v1/Systems/{source}.{host}",
@@ -265,6 +268,9 @@ public final class LocalStack {
                 "# domain listings to the watchdog-service, as the README's agent pipe would. Kept across restarts.",
                 "simulator.libvirt.sink-url=${LIFEBOAT_WATCHDOG_URL}",
                 "simulator.libvirt.listing-interval=20s",
+                "# Each powered, reachable host listens on its management address 127.77.x.y (a power loss closes it).",
+                "simulator.management.port=${LIFEBOAT_MANAGEMENT_PORT}",
+                "simulator.management.octet=77",
                 ""));
     }
 

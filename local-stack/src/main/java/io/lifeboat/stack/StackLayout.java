@@ -100,6 +100,14 @@ record StackLayout(Path home, Path project, int kafkaPort, int kafkaControllerPo
                 .map(a -> "http://localhost:" + a.port()).orElseThrow();
     }
 
+    /**
+     * The TCP port the simulated hosts listen on at their management addresses (127.77.x.y), and the evacuation-service
+     * probes: the simulator's port + 10000.
+     */
+    int managementPort() {
+        return apps.stream().filter(a -> a.name().equals("cloud-simulator")).findFirst().orElseThrow().port() + 10000;
+    }
+
     String kafkaBootstrap() {
         return "127.0.0.1:" + kafkaPort;
     }

@@ -130,7 +130,7 @@ public final class AppProcess {
         throw new IllegalStateException(name + " was not ready in " + timeout.toSeconds() + " s; see " + log);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {

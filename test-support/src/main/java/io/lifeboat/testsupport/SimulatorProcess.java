@@ -6,11 +6,13 @@ import java.util.Map;
  * The real cloud-simulator, run as its own process (as in the local stack) for tests of services that talk to clouds.
  * Started once per test JVM from {@code cloud-simulator/target/quarkus-app} (the reactor builds it first; the path
  * comes from the {@code lifeboat.simulator.jar} system property). Nova's timings are shortened so that failures play
- * out in seconds: a compute service is down 3 s after its last heartbeat, an evacuation takes 500 ms.
+ * out in seconds: a compute service is down 3 s after its last heartbeat, an evacuation takes 500 ms. Its hosts listen
+ * on their management addresses (loopback) at {@link #managementPort()}, for reachability probes.
  */
 public final class SimulatorProcess {
 
     private static volatile AppProcess instance;
+    private static final int MANAGEMENT_PORT = AppProcess.freePort();
 
     private SimulatorProcess() {
     }
@@ -23,11 +25,17 @@ public final class SimulatorProcess {
                 if (s == null) {
                     s = AppProcess.start("cloud-simulator", "lifeboat.simulator.jar", Map.of(
                             "simulator.openstack.service-down-time", "3s",
-                            "simulator.openstack.evacuation-duration", "500ms"), "512m");
+                            "simulator.openstack.evacuation-duration", "500ms",
+                            "simulator.management.port", String.valueOf(MANAGEMENT_PORT)), "512m");
                     instance = s;
                 }
             }
         }
         return s;
+    }
+
+    /** The TCP port every simulated host listens on at its management address while it is powered and reachable. */
+    public static int managementPort() {
+        return MANAGEMENT_PORT;
     }
 }

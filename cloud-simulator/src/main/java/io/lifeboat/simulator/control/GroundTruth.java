@@ -30,6 +30,7 @@ final class GroundTruth {
                 m.put("id", h.id);
                 m.put("name", h.name);
                 m.put("sanHostName", h.sanHostName);
+                m.put("address", h.address);
                 m.put("engineStatus", h.status);
                 m.put("poweredOn", h.poweredOn);
                 m.put("bmcPowered", h.bmcPowered);
@@ -70,6 +71,7 @@ final class GroundTruth {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("host", s.host);
                 m.put("sanHostName", s.sanHostName);
+                m.put("address", s.managementAddress);
                 m.put("serviceState", s.state(now, r.serviceDownTime()));
                 m.put("serviceStatus", s.status);
                 m.put("forcedDown", s.forcedDown);
@@ -87,6 +89,7 @@ final class GroundTruth {
                     e.put("from", mig.sourceCompute);
                     e.put("to", mig.destCompute);
                     e.put("status", mig.status);
+                    e.put("createdAt", mig.createdAt.toString());
                     evacuations.computeIfAbsent(mig.serverId, k -> new ArrayList<>()).add(e);
                 }
             }

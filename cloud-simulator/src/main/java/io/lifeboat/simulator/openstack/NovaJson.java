@@ -158,8 +158,7 @@ final class NovaJson {
                 .put("status", s.status);
         List<NovaServer> servers = r.serversOn(s.host);
         if (detail) {
-            o.put("hypervisor_type", "QEMU").put("hypervisor_version", 8002000).put("host_ip", "192.0.2."
-                    + (s.intId % 250));
+            o.put("hypervisor_type", "QEMU").put("hypervisor_version", 8002000).put("host_ip", s.managementAddress);
             ObjectNode svc = o.putObject("service");
             svc.put("host", s.host).put("disabled_reason", s.disabledReason);
             if (v.atLeast(53)) {

@@ -30,6 +30,8 @@ public final class NovaService {
     public boolean storageReachable = true;
     /** Whether the host's BMC has power: not after a total power loss (host and BMC), so nothing can fence it. */
     public boolean bmcPowered = true;
+    /** The hypervisor's {@code host_ip}: a documentation address, or a loopback one with a management network. */
+    public volatile String managementAddress;
     Instant lastHeartbeat;
 
     public NovaService(int intId, String uuid, String host, String hypervisorHostname, int hypervisorIntId,
@@ -47,6 +49,7 @@ public final class NovaService {
         this.memoryMb = memoryMb;
         this.reserved = reserved;
         this.lastHeartbeat = now;
+        this.managementAddress = "192.0.2." + (intId % 250);
         if (reserved) {
             status = "disabled";
             disabledReason = "reserved host";

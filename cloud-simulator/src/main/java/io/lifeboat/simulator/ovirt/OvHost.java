@@ -7,7 +7,8 @@ package io.lifeboat.simulator.ovirt;
 public final class OvHost {
     public final String id;
     public final String name;
-    public final String address;
+    /** The engine's host address: a host name, or a loopback address with a management network. */
+    public volatile String address;
     public final String clusterId;
     public final String sanHostName;
     public final int cpuCores;

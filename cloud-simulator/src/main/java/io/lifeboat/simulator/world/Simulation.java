@@ -23,6 +23,9 @@ public class Simulation {
     @Inject
     SimulatorConfig config;
 
+    @Inject
+    io.lifeboat.simulator.management.ManagementNetwork management;
+
     @jakarta.annotation.PostConstruct
     void init() {
         reseed(config.topology().toSpec());
@@ -34,6 +37,7 @@ public class Simulation {
         }
         topology = TopologyGenerator.generate(newSpec, clock, config.openstack());
         spec = newSpec;
+        management.attach(topology);
         return topology;
     }
 

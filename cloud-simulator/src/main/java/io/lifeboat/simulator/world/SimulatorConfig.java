@@ -25,6 +25,22 @@ public interface SimulatorConfig {
     /** The control API ({@code /sim/v1}). */
     Control control();
 
+    /** The hosts' management network, for reachability probes. */
+    Management management();
+
+    interface Management {
+        /**
+         * A TCP port each powered, reachable host listens on at its own loopback address (as libvirt's 16509 or vdsm's
+         * 54321 on a real host); its address is the host's {@code address} (oVirt) or {@code host_ip} (Nova). A power
+         * loss or a network partition closes it; the host's recovery reopens it. Unset: no listeners, and the
+         * addresses are names (oVirt) and documentation addresses (Nova).
+         */
+        java.util.OptionalInt port();
+
+        /** The second octet of the hosts' addresses ({@code 127.<octet>.x.y}); unset: chosen at random at start. */
+        java.util.OptionalInt octet();
+    }
+
     interface Control {
         /** When set, every request that changes the simulated world needs {@code Authorization: Bearer <token>}. */
         java.util.Optional<String> token();

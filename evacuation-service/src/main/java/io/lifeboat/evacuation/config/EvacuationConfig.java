@@ -118,9 +118,15 @@ public interface EvacuationConfig {
         @WithDefault("3")
         int retries();
 
-        /** How long the platform must report a host down before the failure is confirmed. */
-        @WithDefault("30s")
+        /**
+         * How long the evidence that a host is down (the platform's report, or two independent probes agreeing) must
+         * persist before the failure is confirmed.
+         */
+        @WithDefault("10s")
         Duration gracePeriod();
+
+        /** Lifeboat's own probes of the hosts, besides the platform's view. */
+        Detection detection();
 
         /** More than this share of the source's hosts suspected at once is a partition: nothing is recovered. */
         @WithDefault("0.5")
@@ -214,6 +220,48 @@ public interface EvacuationConfig {
         /** oVirt: migrate VMs paused by a storage error on a host that is still up. */
         @WithDefault("false")
         boolean migratePausedOnStorageError();
+    }
+
+    /**
+     * Independent evidence per host (DESIGN.md: detection): the BMC's {@code PowerState}, the management address's
+     * TCP ports and, for OpenStack, the nova-compute heartbeat's age, each read every {@code interval}. A host is
+     * suspected when the platform reports it down or when two of these agree that it is; that is what lets a power
+     * loss be confirmed in seconds rather than after Nova's {@code service_down_time}.
+     */
+    interface Detection {
+        /** Off: only the platform's view (the collector's host states) opens an episode. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How often every host of the source is probed. */
+        @WithDefault("2s")
+        Duration interval();
+
+        /**
+         * TCP ports on each host's management address (oVirt: the host's address; Nova: the hypervisor's
+         * {@code host_ip}), e.g. 16509 (libvirt) or 54321 (vdsm): the host is unreachable when none accepts a
+         * connection. Empty: no reachability probe.
+         */
+        Optional<List<Integer>> ports();
+
+        /** How long one TCP connect may take. */
+        @WithDefault("1s")
+        Duration connectTimeout();
+
+        /** Read the BMC's {@code PowerState} (needs {@code redfish.system-url}). */
+        @WithDefault("true")
+        boolean bmc();
+
+        /** How long one {@code PowerState} read may take (BMCs are slow: seconds are normal). */
+        @WithDefault("5s")
+        Duration bmcTimeout();
+
+        /**
+         * OpenStack: a nova-compute heartbeat this much older than the source's newest one is evidence (measured
+         * against Nova's own clock, so a skewed local clock does not matter). Nova reports every 10 s.
+         */
+        @WithDefault("25s")
+        Duration heartbeatStale();
     }
 
     interface Redfish {

@@ -41,6 +41,10 @@ public class HostFailure extends PanacheEntityBase {
     @Column(name = "first_signal_at", nullable = false)
     public Instant firstSignalAt;
 
+    /** The earliest evidence of this failure (a probe's reading may precede the suspicion it led to). */
+    @Column(name = "first_evidence_at")
+    public Instant firstEvidenceAt;
+
     @Column(name = "confirmed_at")
     public Instant confirmedAt;
 
@@ -73,6 +77,11 @@ public class HostFailure extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** When the evidence of this failure began: its first evidence, else its first signal (older episodes). */
+    public Instant firstEvidence() {
+        return firstEvidenceAt != null && firstEvidenceAt.isBefore(firstSignalAt) ? firstEvidenceAt : firstSignalAt;
+    }
 
     public boolean open() {
         return closedAt == null;

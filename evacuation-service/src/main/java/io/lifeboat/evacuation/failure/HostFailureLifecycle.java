@@ -8,6 +8,9 @@ import io.lifeboat.common.id.SourceId;
 import io.lifeboat.common.inventory.HostStatus;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
+import io.lifeboat.evacuation.detection.HostEvidence;
+import io.lifeboat.evacuation.detection.HostProbed;
+import io.lifeboat.evacuation.detection.HostVerdict;
 import io.lifeboat.evacuation.inventory.HostView;
 import io.lifeboat.evacuation.inventory.SourceView;
 import io.lifeboat.service.outbox.Outbox;
@@ -66,22 +69,59 @@ public class HostFailureLifecycle {
     @Inject
     EpisodeFencing fencing;
 
+    @Inject
+    HostEvidence evidence;
+
     // ------------------------------------------------------------------ signals from the inventory
 
     /** A host state arrived: opens an episode for a failure signal, closes an unfenced one when the host is back. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void hostObserved(HostView host) {
+        evidence.platform(host);
+        HostVerdict verdict = evidence.verdict(host);
         Optional<HostFailure> open = HostFailure.openFor(host.hostKey);
         if (host.status.isFailureSignal()) {
             if (open.isEmpty()) {
-                suspect(host);
+                suspect(host, verdict, host.observedAt);
             }
             return;
         }
-        if (host.status != HostStatus.UP || open.isEmpty()) {
-            return;
+        if (host.status != HostStatus.UP || open.isEmpty() || !verdict.clear()) {
+            return;   // a host the probes still see down stays suspected, whatever a stale platform view says
         }
-        HostFailure f = open.get();
+        hostBack(open.get(), host);
+    }
+
+    /**
+     * A probe round's verdict on a host (detection enabled): opens an episode when the probes agree the host is down
+     * and it was seen healthy since its last episode (a host left off by an earlier episode does not open another at
+     * every probe); abandons an unfenced episode when the evidence clears.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    void probed(@Observes HostProbed probed) {
+        HostView host = probed.host();
+        HostVerdict verdict = probed.verdict();
+        Optional<HostFailure> open = HostFailure.openFor(host.hostKey);
+        if (verdict.suspected() && open.isEmpty() && healthySinceLastEpisode(host)) {
+            suspect(host, verdict, Instant.now());
+        } else if (verdict.clear() && open.isPresent() && host.status == HostStatus.UP) {
+            hostBack(open.get(), host);
+        }
+    }
+
+    private boolean healthySinceLastEpisode(HostView host) {
+        List<HostFailure> last = HostFailure.find("hostKey = ?1 order by closedAt desc nulls first", host.hostKey)
+                .page(0, 1).list();
+        if (last.isEmpty()) {
+            return true;
+        }
+        Instant closed = last.get(0).closedAt;
+        Instant clear = evidence.lastClear(host.hostKey);
+        return closed != null && ((host.status == HostStatus.UP && host.observedAt.isAfter(closed))
+                || (clear != null && clear.isAfter(closed)));
+    }
+
+    private void hostBack(HostFailure f, HostView host) {
         if (!f.fenced()) {
             runs.cancelActive(f, SYSTEM, "the host came back before it was fenced");
             close(f, HostFailurePhase.ABANDONED, SYSTEM, "the host came back (" + host.platformStatus
@@ -96,22 +136,24 @@ public class HostFailureLifecycle {
         }
     }
 
-    private void suspect(HostView host) {
+    private void suspect(HostView host, HostVerdict verdict, Instant signalAt) {
         UUID id = UUID.randomUUID();
         Instant now = Instant.now();
         // The partial unique index (one open episode per host) decides between replicas and redeliveries.
         int inserted = em.createNativeQuery("insert into host_failure (id, host_key, source_id, platform, host_name,"
-                        + " phase, first_signal_at, updated_at, reason) values (?1, ?2, ?3, ?4, ?5, 'SUSPECTED', ?6, ?7,"
-                        + " ?8) on conflict (host_key) where closed_at is null do nothing")
+                        + " phase, first_signal_at, first_evidence_at, updated_at, reason) values (?1, ?2, ?3, ?4, ?5,"
+                        + " 'SUSPECTED', ?6, ?7, ?8, ?9) on conflict (host_key) where closed_at is null do nothing")
                 .setParameter(1, id).setParameter(2, host.hostKey).setParameter(3, host.sourceId)
-                .setParameter(4, host.platform).setParameter(5, host.name).setParameter(6, host.observedAt)
-                .setParameter(7, now).setParameter(8, "platform reports " + host.platformStatus)
+                .setParameter(4, host.platform).setParameter(5, host.name).setParameter(6, signalAt)
+                .setParameter(7, verdict.firstEvidenceAt() == null ? signalAt : verdict.firstEvidenceAt())
+                .setParameter(8, now).setParameter(9, verdict.reason())
                 .executeUpdate();
         if (inserted == 1) {
             HostFailure f = HostFailure.findById(id);
+            timer("suspected", f, Duration.between(f.firstEvidence(), signalAt));
             quarantineIfFlapping(f, now);
-            publish(f, null, SYSTEM, f.reason, host.observedAt);
-            LOG.infof("host %s (%s) suspected failed: %s", host.name, host.hostKey, host.platformStatus);
+            publish(f, null, SYSTEM, f.reason, signalAt);
+            LOG.infof("host %s (%s) suspected failed: %s", host.name, host.hostKey, verdict.reason());
         }
     }
 
@@ -203,18 +245,19 @@ public class HostFailureLifecycle {
             return;
         }
         Duration grace = platforms.configured(f.sourceId).map(EvacuationConfig.Source::gracePeriod)
-                .orElse(Duration.ofSeconds(30));
+                .orElse(Duration.ofSeconds(10));
         if (now.isBefore(f.firstSignalAt.plus(grace))) {
             return;
         }
         HostView host = HostView.findById(f.hostKey);
-        if (host != null && !host.status.isFailureSignal()) {
-            return;   // the host state is being applied; the next state decides
+        HostVerdict verdict = host == null ? null : evidence.verdict(host);
+        if (verdict != null && !verdict.suspected()) {
+            return;   // the evidence no longer agrees (a state being applied, a probe that could not tell): wait
         }
         f.confirmedAt = now;
         transition(f, HostFailurePhase.CONFIRMED, SYSTEM, "still down after the grace period of "
-                + grace.toSeconds() + " s", now);
-        timer("confirmed", f, Duration.between(f.firstSignalAt, now));
+                + grace.toSeconds() + " s" + (verdict == null ? "" : " (" + verdict.reason() + ")"), now);
+        timer("confirmed", f, Duration.between(f.firstEvidence(), now));
     }
 
     /**
@@ -300,7 +343,7 @@ public class HostFailureLifecycle {
             f.confirmedAt = now;
         }
         transition(f, HostFailurePhase.FENCED, actor, detail, now);
-        timer("fenced", f, Duration.between(f.firstSignalAt, now));
+        timer("fenced", f, Duration.between(f.firstEvidence(), now));
     }
 
     /** The recovery run started. */
@@ -356,7 +399,7 @@ public class HostFailureLifecycle {
                 f.firstSignalAt, at, actor, reason, f.closedAt), at);
     }
 
-    /** Records a milestone of an episode: time from its first signal. */
+    /** Records a milestone of an episode: time from its first evidence. */
     public void timer(String milestone, HostFailure f, Duration d) {
         metrics.timer("lifeboat.evacuation.failure.time", "milestone", milestone, "platform", f.platform)
                 .record(d.isNegative() ? Duration.ZERO : d);

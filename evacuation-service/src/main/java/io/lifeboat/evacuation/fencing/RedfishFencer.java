@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Fences through the host's BMC: Redfish {@code ComputerSystem.Reset} with {@code ForceOff}, then {@code PowerState}
@@ -94,13 +95,42 @@ public final class RedfishFencer implements Fencer {
         return outcome;
     }
 
+    /**
+     * The BMC's {@code PowerState} now, for detection: one read (within its own session when sessions are configured),
+     * never retried, bounded by {@code timeout}. Empty when the BMC does not answer or answers with an error; the
+     * reason is in {@code problem}.
+     */
+    public Optional<String> readPowerState(Target host, Duration timeout, List<String> problem) {
+        String url = systemUrl(host);
+        List<String> exchanges = new ArrayList<>();
+        Auth auth = new Auth(authorization == null ? null : "Authorization", authorization, null);
+        try {
+            if (session) {
+                auth = login(url, exchanges);
+            }
+            Auth a = auth;
+            HttpResponse<String> r = exchange("GET", url, null, a, exchanges, "GET PowerState", timeout);
+            JsonNode n = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+            return Optional.of(n == null ? "Unknown" : n.path("PowerState").asText("Unknown"));
+        } catch (Exception e) {
+            problem.add(e instanceof CloudCallException ? e.getMessage() : "the BMC at " + url + " did not answer ("
+                    + e.getClass().getSimpleName() + ")");
+            return Optional.empty();
+        } finally {
+            if (auth.sessionUri() != null) {
+                logout(auth, exchanges);
+            }
+        }
+    }
+
     /** How requests authenticate: a header and its value; {@code sessionUri} when a session was opened. */
     private record Auth(String header, String value, String sessionUri) {
     }
 
     private FenceOutcome fence(String url, Auth auth, List<String> exchanges) {
         String state = powerState(url, auth, exchanges);
-        if (!"Off".equals(state)) {
+        boolean alreadyOff = "Off".equals(state);
+        if (!alreadyOff) {
             try {
                 calls.idempotent("Redfish ForceOff", () -> send("POST", url + "/Actions/ComputerSystem.Reset",
                         "{\"ResetType\":\"ForceOff\"}", auth, exchanges));
@@ -119,8 +149,8 @@ public final class RedfishFencer implements Fencer {
             }
             CloudCalls.sleep(1000);
         }
-        return FenceOutcome.fenced("PowerState Off read from the BMC after ForceOff (" + url + "); "
-                + summary(exchanges));
+        return FenceOutcome.fenced("PowerState Off read from the BMC " + (alreadyOff ? "(already off: no ForceOff"
+                + " sent)" : "after ForceOff") + " (" + url + "); " + summary(exchanges));
     }
 
     private static FenceOutcome failure(String url, CloudCallException e, List<String> exchanges) {
@@ -206,7 +236,12 @@ public final class RedfishFencer implements Fencer {
     /** One request; an error answer is recorded with the BMC's message and thrown, a success is recorded. */
     private HttpResponse<String> exchange(String method, String url, String body, Auth auth, List<String> exchanges,
                                           String what) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        return exchange(method, url, body, auth, exchanges, what, Duration.ofSeconds(30));
+    }
+
+    private HttpResponse<String> exchange(String method, String url, String body, Auth auth, List<String> exchanges,
+                                          String what, Duration timeout) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("Accept", "application/json");
         if (auth.header() != null) {
             b.header(auth.header(), auth.value());

@@ -48,6 +48,9 @@ public class HostView extends PanacheEntityBase {
     @Column(name = "compute_service_id")
     public String computeServiceId;
 
+    /** The management address (oVirt: the host's address; Nova: the hypervisor's host_ip), for the probes. */
+    public String address;
+
     @Column(name = "observed_at", nullable = false)
     public Instant observedAt;
 

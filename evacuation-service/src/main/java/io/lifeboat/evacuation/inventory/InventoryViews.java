@@ -49,6 +49,7 @@ public class InventoryViews {
         v.platformStatus = s.platformStatus();
         v.powerManagement = s.powerManagementEnabled();
         v.computeServiceId = s.computeService() == null ? null : s.computeService().id();
+        v.address = s.address();
         v.observedAt = s.observedAt();
         v.persist();
         lifecycle.hostObserved(v);

@@ -96,6 +96,14 @@ public class Platforms {
         }).orElse(List.of()));
     }
 
+    /** The source's BMCs, read by the detection probes: empty without {@code redfish.system-url}. */
+    public Optional<RedfishFencer> bmcs(String sourceId) {
+        return configured(sourceId).flatMap(s -> s.redfish().systemUrl().map(url -> (RedfishFencer) clients.computeIfAbsent(
+                sourceId + "#bmc", id -> new RedfishFencer(url, s.redfish().username().orElse(null),
+                        password(sourceId, s.redfish().password(), s.redfish().passwordFile()), s.redfish().session(),
+                        s.redfish().powerOffTimeout(), calls(sourceId, s)))));
+    }
+
     private CloudCalls calls(String id, EvacuationConfig.Source s) {
         return new CloudCalls(id, s.retries(), metrics);
     }

@@ -110,7 +110,7 @@ public class MoveTransitions {
             RecoveryRun run = RecoveryRun.findById(runId);
             HostFailure f = run.episodeId == null ? null : HostFailure.findById(run.episodeId);
             if (f != null) {
-                lifecycle.timer("first_recovery_call", f, Duration.between(f.firstSignalAt, now));
+                lifecycle.timer("first_recovery_call", f, Duration.between(f.firstEvidence(), now));
             }
         }
     }

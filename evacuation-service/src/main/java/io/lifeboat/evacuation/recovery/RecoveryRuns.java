@@ -268,7 +268,7 @@ public class RecoveryRuns {
                 lifecycle.recovered(f, failed == 0 ? HostFailurePhase.RECOVERED
                         : HostFailurePhase.PARTIALLY_RECOVERED, "system", run.detail, now);
                 if (run.lastCallAt != null) {
-                    lifecycle.timer("last_instance_active", f, Duration.between(f.firstSignalAt, now));
+                    lifecycle.timer("last_instance_active", f, Duration.between(f.firstEvidence(), now));
                 }
             }
         }

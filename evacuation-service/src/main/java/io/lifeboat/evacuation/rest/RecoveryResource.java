@@ -3,6 +3,7 @@ package io.lifeboat.evacuation.rest;
 import io.lifeboat.common.failure.HostFailurePhase;
 import io.lifeboat.common.recovery.RecoveryRunState;
 import io.lifeboat.evacuation.audit.AuditEntry;
+import io.lifeboat.evacuation.detection.HostEvidence;
 import io.lifeboat.evacuation.failure.HostFailure;
 import io.lifeboat.evacuation.recovery.InstanceMove;
 import io.lifeboat.evacuation.recovery.OperatorActions;
@@ -53,6 +54,12 @@ public class RecoveryResource {
 
     private static final String DRY_RUN = "true: return the plan and its blockers and change nothing; exactly true or"
             + " false, anything else is a 400";
+
+    /** How long before an episode's first evidence its host's evidence is shown (what it was like before). */
+    private static final long EVIDENCE_BEFORE_SECONDS = 60;
+
+    @Inject
+    HostEvidence evidence;
 
     @Inject
     OperatorActions actions;
@@ -114,8 +121,7 @@ public class RecoveryResource {
                 .page(Page.ofSize(limit(limit))).list();
         List<Views.Episode> out = new ArrayList<>();
         for (HostFailure f : list) {
-            out.add(Views.Episode.of(f, RecoveryRun.list("episodeId", Sort.ascending("createdAt"), f.id),
-                    arming.armed(f.sourceId)));
+            out.add(episodeView(f));
         }
         return out;
     }
@@ -130,8 +136,17 @@ public class RecoveryResource {
         if (f == null) {
             throw ProblemException.notFound("episode-not-found", "no host-failure episode " + id);
         }
-        return Views.Episode.of(f, RecoveryRun.list("episodeId", Sort.ascending("createdAt"), f.id),
-                arming.armed(f.sourceId));
+        return episodeView(f);
+    }
+
+    /** An episode with its runs, its timings and the evidence about its host from its first evidence to its end. */
+    private Views.Episode episodeView(HostFailure f) {
+        List<RecoveryRun> runs = RecoveryRun.list("episodeId", Sort.ascending("createdAt"), f.id);
+        List<java.util.UUID> ids = runs.stream().map(r -> r.id).toList();
+        List<StepAttempt> steps = ids.isEmpty() ? List.of() : StepAttempt.ofRuns(ids);
+        List<InstanceMove> moves = ids.isEmpty() ? List.of() : InstanceMove.list("runId in ?1", ids);
+        return Views.Episode.of(f, runs, arming.armed(f.sourceId), Views.Timings.of(f, runs, steps, moves),
+                evidence.history(f.hostKey, f.firstEvidence().minusSeconds(EVIDENCE_BEFORE_SECONDS), f.closedAt));
     }
 
     @GET

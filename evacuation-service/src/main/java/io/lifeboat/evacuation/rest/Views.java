@@ -14,6 +14,7 @@ import io.lifeboat.evacuation.recovery.StepAttempt;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** What the REST API shows: episodes, runs with their moves and timings, audit entries, dry-run plans. */
@@ -24,14 +25,41 @@ public final class Views {
 
     public record Episode(UUID id, String host, String hostName, String source, String platform,
                           HostFailurePhase phase, boolean open, boolean partition, boolean quarantined,
-                          boolean sourceArmed, Instant firstSignalAt,
+                          boolean sourceArmed, Instant firstEvidenceAt, Instant firstSignalAt,
                           Instant confirmedAt, Instant fencedAt, String fencedBy, Instant recoveringAt,
-                          Instant closedAt, String reason, List<RunSummary> runs) {
+                          Instant closedAt, String reason, Timings timings, List<Map<String, Object>> evidence,
+                          List<RunSummary> runs) {
 
-        static Episode of(HostFailure f, List<RecoveryRun> runs, boolean sourceArmed) {
+        static Episode of(HostFailure f, List<RecoveryRun> runs, boolean sourceArmed, Timings timings,
+                          List<Map<String, Object>> evidence) {
             return new Episode(f.id, f.hostKey, f.hostName, f.sourceId, f.platform, f.phase, f.open(), f.partition,
-                    f.quarantined, sourceArmed, f.firstSignalAt, f.confirmedAt, f.fencedAt, f.fencedBy, f.recoveringAt, f.closedAt, f.reason,
+                    f.quarantined, sourceArmed, f.firstEvidence(), f.firstSignalAt, f.confirmedAt, f.fencedAt,
+                    f.fencedBy, f.recoveringAt, f.closedAt, f.reason, timings, evidence,
                     runs.stream().map(RunSummary::of).toList());
+        }
+    }
+
+    /**
+     * An episode's recovery time, milestone by milestone, each in seconds from its first evidence (null: not reached):
+     * suspected, confirmed, fenced, the service forced down, the first evacuate (or start) call, the last instance
+     * active (or VM up) elsewhere.
+     */
+    public record Timings(Instant firstEvidenceAt, Double suspected, Double confirmed, Double fenced,
+                          Double forcedDown, Double firstRecoveryCall, Double lastInstanceActive) {
+
+        static Timings of(HostFailure f, List<RecoveryRun> runs, List<StepAttempt> steps, List<InstanceMove> moves) {
+            Instant t0 = f.firstEvidence();
+            Instant forcedDown = steps.stream().filter(a -> a.step == RecoveryStep.FORCE_SERVICE_DOWN
+                    && a.outcome == StepAttempt.Outcome.DONE).map(a -> a.endedAt).filter(java.util.Objects::nonNull)
+                    .min(Instant::compareTo).orElse(null);
+            Instant firstCall = runs.stream().map(r -> r.firstCallAt).filter(java.util.Objects::nonNull)
+                    .min(Instant::compareTo).orElse(null);
+            boolean allDone = !moves.isEmpty() && moves.stream().noneMatch(m -> m.state == MoveState.PENDING
+                    || m.state == MoveState.ONGOING);
+            Instant lastActive = !allDone ? null : moves.stream().filter(m -> m.state == MoveState.SUCCEEDED)
+                    .map(m -> m.finishedAt).filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(null);
+            return new Timings(t0, secs(t0, f.firstSignalAt), secs(t0, f.confirmedAt), secs(t0, f.fencedAt),
+                    secs(t0, forcedDown), secs(t0, firstCall), secs(t0, lastActive));
         }
     }
 

@@ -24,6 +24,12 @@ final class NovaServiceMapping {
      * in any availability zone) is no cluster.
      */
     static HostState host(SourceId source, Service s, Map<String, String> hypervisorHostnames, Instant at) {
+        return host(source, s, hypervisorHostnames, Map.of(), at);
+    }
+
+    /** With the hypervisors' {@code host_ip}s: the host's management address, which detection probes. */
+    static HostState host(SourceId source, Service s, Map<String, String> hypervisorHostnames,
+                          Map<String, String> hypervisorAddresses, Instant at) {
         String state = s.getState() == null ? "unknown" : s.getState().name().toLowerCase(Locale.ROOT);
         String status = s.getStatus() == null ? "unknown" : s.getStatus().name().toLowerCase(Locale.ROOT);
         Boolean forcedDown = s.getForcedDown() == null ? null : Boolean.valueOf(s.getForcedDown());
@@ -35,6 +41,7 @@ final class NovaServiceMapping {
                 s.getDisabledReason(), s.getUpdatedAt() == null ? null : s.getUpdatedAt().toInstant(), zone);
         return new HostState(HostKey.of(source, s.getHost()), SourceKind.OPENSTACK, s.getHost(),
                 zone == null ? null : new ClusterRef(zone, zone), normalised, state + "/" + status,
-                s.getDisabledReason(), null, hypervisorHostnames.get(s.getHost()), null, cs, at);
+                s.getDisabledReason(), hypervisorAddresses.get(s.getHost()), hypervisorHostnames.get(s.getHost()),
+                null, cs, at);
     }
 }

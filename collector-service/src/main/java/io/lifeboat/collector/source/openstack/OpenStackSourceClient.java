@@ -78,6 +78,8 @@ public final class OpenStackSourceClient implements SourceClient {
     private final Map<String, NovaServerMapping.VolumeInfo> volumes = new HashMap<>();
     private final Map<String, Map<String, String>> imageProperties = new HashMap<>();
     private final Map<String, String> hypervisorHostnames = new HashMap<>();
+    /** Each service host's hypervisor {@code host_ip}: the host's management address. */
+    private final Map<String, String> hypervisorAddresses = new HashMap<>();
 
     public OpenStackSourceClient(SourceId source, CollectorConfig.Source config, String password, CloudCalls calls,
                                  Clock clock) {
@@ -164,9 +166,13 @@ public final class OpenStackSourceClient implements SourceClient {
             List<? extends Hypervisor> hvs = withSession("list hypervisors", () -> os().compute().hypervisors()
                     .list());
             hypervisorHostnames.clear();
+            hypervisorAddresses.clear();
             hvs.forEach(h -> {
                 if (h.getService() != null) {
                     hypervisorHostnames.put(h.getService().getHost(), h.getHypervisorHostname());
+                    if (h.getHostIP() != null && !h.getHostIP().isBlank()) {
+                        hypervisorAddresses.put(h.getService().getHost(), h.getHostIP());
+                    }
                 }
             });
         } catch (RuntimeException e) {
@@ -229,7 +235,7 @@ public final class OpenStackSourceClient implements SourceClient {
                 .list(Map.of("binary", "nova-compute")));
         List<HostState> hosts = new ArrayList<>();
         for (Service s : services) {
-            items.read("service", s.getHost(), () -> NovaServiceMapping.host(source, s, hypervisorHostnames, at),
+            items.read("service", s.getHost(), () -> NovaServiceMapping.host(source, s, hypervisorHostnames, hypervisorAddresses, at),
                     hosts::add);
         }
         return hosts;

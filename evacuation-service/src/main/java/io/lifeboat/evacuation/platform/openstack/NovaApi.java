@@ -8,9 +8,12 @@ import java.util.Optional;
 /** The Nova calls a recovery needs (wire-formats.md A), behind one interface so the decisions are testable alone. */
 public interface NovaApi {
 
-    /** A nova-compute service (A.2); {@code id} is a UUID from 2.53, an integer before. */
+    /**
+     * A nova-compute service (A.2); {@code id} is a UUID from 2.53, an integer before; {@code updatedAt} its last
+     * heartbeat in Nova's clock (null when never reported).
+     */
     record ComputeService(String id, String host, String state, String status, Boolean forcedDown,
-                          String disabledReason) {
+                          String disabledReason, Instant updatedAt) {
     }
 
     /**
@@ -34,6 +37,9 @@ public interface NovaApi {
     int microversion();
 
     Optional<ComputeService> computeService(String host);
+
+    /** Every nova-compute service of the region: one call, for the heartbeat probe. */
+    List<ComputeService> computeServices();
 
     /** Forces the service down and disables it with the reason: the 2.53 form, else the 2.11 form (A.2). */
     ComputeService forceDown(String host, String reason);

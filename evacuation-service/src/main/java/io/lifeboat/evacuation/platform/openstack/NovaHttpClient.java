@@ -185,10 +185,27 @@ public final class NovaHttpClient implements NovaApi {
         return Optional.empty();
     }
 
+    @Override
+    public List<ComputeService> computeServices() {
+        JsonNode root = calls.idempotent("list nova-compute services", () ->
+                send("GET", "/os-services?binary=nova-compute", null, microversion));
+        List<ComputeService> out = new ArrayList<>();
+        for (JsonNode s : root.path("services")) {
+            out.add(service(s));
+        }
+        return out;
+    }
+
     private static ComputeService service(JsonNode s) {
+        Instant heartbeat;
+        try {
+            heartbeat = time(s.path("updated_at").asText(null));
+        } catch (java.time.format.DateTimeParseException e) {
+            heartbeat = null;   // an unreadable heartbeat is no heartbeat: never evidence either way
+        }
         return new ComputeService(s.path("id").asText(), s.path("host").asText(), s.path("state").asText(null),
                 s.path("status").asText(null), s.has("forced_down") ? s.get("forced_down").asBoolean() : null,
-                s.hasNonNull("disabled_reason") ? s.get("disabled_reason").asText() : null);
+                s.hasNonNull("disabled_reason") ? s.get("disabled_reason").asText() : null, heartbeat);
     }
 
     @Override
