@@ -191,10 +191,19 @@ class OvirtApiThroughSdkTest {
         List<Event> events = api.eventsService().list().from(cursor).max(100).send().events();
         // Newest first, as the real feed.
         assertThat(events).extracting(Event::indexAsLong).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+        // Connecting (9008 with power management, 9027 without), then non-responsive (12): this engine has no
+        // Connecting grace and does not fence by itself (EngineFencingTest has the engine that does).
+        int connecting = failed.powerManagement() != null && Boolean.TRUE.equals(failed.powerManagement().enabled())
+                ? 9008 : 9027;
         assertThat(events).anySatisfy(e -> {
-            assertThat(e.codeAsInteger()).isEqualTo(9027);
+            assertThat(e.codeAsInteger()).isEqualTo(connecting);
             assertThat(e.host().id()).isEqualTo(failed.id());
         });
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.codeAsInteger()).isEqualTo(12);
+            assertThat(e.host().id()).isEqualTo(failed.id());
+        });
+        assertThat(events).noneSatisfy(e -> assertThat(e.codeAsInteger()).isEqualTo(121));
         assertThat(events.stream().filter(e -> e.codeAsInteger() == 142).count()).isEqualTo(before.size());
         for (Vm vm : before) {
             assertThat(api.vmsService().vmService(vm.id()).get().send().vm().status()).isEqualTo(VmStatus.UNKNOWN);
@@ -290,18 +299,35 @@ class OvirtApiThroughSdkTest {
                 .isInstanceOf(Error.class).hasMessageContaining("is non-migratable");
     }
 
+    /**
+     * The engine's rules for each fence type (ovirt-engine StopVdsCommand, RestartVdsCommand): stop only for a host in
+     * Maintenance, refused otherwise with the engine's message; restart (no status rule) powers the host off, releases
+     * its VMs and boots it; status reads the power.
+     */
     @Test
-    void fenceStatusReportsThePowerStateAndStopPowersOff() {
+    void fenceStatusReportsThePowerStateStopNeedsMaintenanceAndRestartReboots() {
         Host host = api.hostsService().list().send().hosts().stream()
-                .filter(h -> h.powerManagement().enabled()).findFirst().orElseThrow();
+                .filter(h -> h.powerManagement().enabled() && h.status() == HostStatus.UP).findFirst().orElseThrow();
         assertThat(api.hostsService().hostService(host.id()).fence().fenceType("status").send().powerManagement()
                 .status().value()).isEqualTo("on");
-        api.hostsService().hostService(host.id()).fence().fenceType("stop").send();
-        assertThat(api.hostsService().hostService(host.id()).fence().fenceType("status").send().powerManagement()
-                .status().value()).isEqualTo("off");
-        assertThat(api.hostsService().hostService(host.id()).get().send().host().status()).isEqualTo(HostStatus.DOWN);
+        assertThatThrownBy(() -> api.hostsService().hostService(host.id()).fence().fenceType("stop").send())
+                .isInstanceOf(Error.class).hasMessageContaining("409").hasMessageContaining(
+                        "Cannot perform Stop operation, Host has to be in Maintenance mode in order to be stopped.");
+        assertThat(api.hostsService().hostService(host.id()).get().send().host().status()).isEqualTo(HostStatus.UP);
+        java.util.Set<String> wereUp = api.vmsService().list().send().vms().stream().filter(v -> v.host() != null
+                && host.id().equals(v.host().id()) && v.status() == VmStatus.UP).map(Vm::id)
+                .collect(java.util.stream.Collectors.toSet());
+        assertThat(wereUp).isNotEmpty();
+        api.hostsService().hostService(host.id()).fence().fenceType("restart").send();
+        assertThat(api.hostsService().hostService(host.id()).get().send().host().status())
+                .isEqualTo(HostStatus.REBOOT);
+        // Every VM that ran there is down, or (an HA VM) restarted on another host.
+        assertThat(api.vmsService().list().send().vms().stream().filter(v -> wereUp.contains(v.id())))
+                .hasSize(wereUp.size()).allMatch(v -> v.status() == VmStatus.DOWN
+                        || (v.host() != null && !host.id().equals(v.host().id())));
         assertThatThrownBy(() -> api.hostsService().hostService(host.id()).fence().fenceType("explode").send())
                 .isInstanceOf(Error.class).hasMessageContaining("Fence type 'explode' is not valid");
+        given().post("/sim/v1/sources/ovirt-1/hosts/" + host.id() + "/recover").then().statusCode(200);
     }
 
     /** A host whose BMC lost power with it (a total power loss): the engine's fence agent cannot answer either. */
@@ -311,8 +337,8 @@ class OvirtApiThroughSdkTest {
                 .filter(h -> h.powerManagement().enabled()).findFirst().orElseThrow();
         given().contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("mode", "TOTAL_POWER_LOSS"))
                 .post("/sim/v1/sources/ovirt-1/hosts/" + host.id() + "/fail").then().statusCode(200);
-        assertThatThrownBy(() -> api.hostsService().hostService(host.id()).fence().fenceType("stop").send())
-                .isInstanceOf(Error.class).hasMessageContaining("its fence agent did not respond");
+        assertThatThrownBy(() -> api.hostsService().hostService(host.id()).fence().fenceType("restart").send())
+                .isInstanceOf(Error.class).hasMessageContaining("Cannot restart Host. Fence operation failed.");
         given().post("/sim/v1/sources/ovirt-1/hosts/" + host.id() + "/recover").then().statusCode(200);
         assertThat(api.hostsService().hostService(host.id()).fence().fenceType("status").send().powerManagement()
                 .status().value()).isEqualTo("on");

@@ -82,6 +82,11 @@ class EvacuationScenariosIT {
 
     /** The evacuation-service as an operator would configure it for these two sources (short timings for tests). */
     static AppProcess startEvacuation() {
+        return startEvacuation(Map.of());
+    }
+
+    /** The same, with some settings added or changed. */
+    static AppProcess startEvacuation(Map<String, String> changed) {
         TestInfrastructure infra = TestInfrastructure.get();
         String sim = SimulatorProcess.get().url();
         Map<String, String> p = new HashMap<>();
@@ -122,6 +127,7 @@ class EvacuationScenariosIT {
         p.put(ov + "max-attempts", "2");
         p.put(ov + "retries", "1");
         p.put(ov + "migrate-paused-on-storage-error", "true");
+        p.putAll(changed);
         return AppProcess.start("evacuation-service", "lifeboat.it.evacuation-jar", p, "384m");
     }
 
@@ -472,7 +478,10 @@ class EvacuationScenariosIT {
         return latest;
     }
 
-    /** Every failure of these scenarios is one episode, fenced at most once (audit: what the fencers did). */
+    /**
+     * Every failure of these scenarios is one episode, fenced at most once (audit: what the fencers did; a chain's
+     * fencer that could not is audited too, but fenced nothing).
+     */
     private static void oneEpisodeOneFence(String source, String hostName) {
         List<Map<String, Object>> episodes = viewer("/api/v1/episodes?source=" + source + "&host=" + hostName)
                 .<Map<String, Object>>getList("").stream()
@@ -480,14 +489,18 @@ class EvacuationScenariosIT {
         assertThat(episodes).as("episodes of " + hostName).hasSize(1);
         List<Map<String, Object>> fences = viewer("/api/v1/audit?limit=1000&target=" + episodes.get(0).get("host"))
                 .<Map<String, Object>>getList("").stream().filter(a -> "fence".equals(a.get("action"))
+                        && "FENCED".equals(a.get("result"))
                         && !Instant.parse((String) a.get("at")).isBefore(scenarioStart)).toList();
         assertThat(fences).as("fences of " + hostName).hasSizeLessThanOrEqualTo(1);
     }
 
     /**
-     * (2) hv1-1-01 loses power: the engine fences it (power management stop, status off). The engine restarts the HA
-     * VMs itself; Lifeboat leaves them alone and starts the non-HA VMs elsewhere. A VM pinned to the dead host cannot
-     * run elsewhere and fails with the engine's reason; VMs that were down before stay down.
+     * (2) hv1-1-01 loses power, on an engine that fences by itself as a real one does (cluster fencing policy on):
+     * Connecting for its grace, then non-responsive, then the engine's own power management restart, which releases
+     * the VMs and restarts the HA ones. Lifeboat recognises that fence from the engine's events (121 "restarted by the
+     * engine") and sends no fence of its own (a real engine refuses {@code stop} outside Maintenance); it leaves the HA
+     * VMs to the engine and starts the non-HA VMs elsewhere. A VM pinned to the dead host cannot run elsewhere and
+     * fails with the engine's reason; VMs that were down before stay down.
      */
     @Test
     @Order(3)
@@ -510,12 +523,24 @@ class EvacuationScenariosIT {
         assertThat(started).as("the topology gives this host non-HA VMs").isNotEmpty();
         assertThat(ha).as("the topology gives this host HA VMs").isNotEmpty();
 
-        fail(OV, hostName, "POWER_LOSS");
+        given().contentType(ContentType.JSON).body(Map.of("engineFencing", true, "fenceGrace", "PT8S",
+                "rebootTime", "PT90S")).put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
         String done = pinned.isEmpty() ? "RECOVERED" : "PARTIALLY_RECOVERED";
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(phase(OV, hostName)).isEqualTo(done));
+        try {
+            fail(OV, hostName, "POWER_LOSS");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(phase(OV, hostName)).isEqualTo(done));
+        } finally {
+            given().contentType(ContentType.JSON).body(Map.of("engineFencing", false, "fenceGrace", "PT0S"))
+                    .put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
+        }
         Map<String, Object> e = episode(OV, hostName);
         assertThat(e.get("fencedBy")).isEqualTo("ovirt-engine");
+        assertThat(viewer("/api/v1/audit?limit=1000&target=" + e.get("host")).<Map<String, Object>>getList("")
+                .stream().filter(a -> "fence".equals(a.get("action"))
+                        && !Instant.parse((String) a.get("at")).isBefore(scenarioStart)).toList())
+                .singleElement().satisfies(a -> assertThat((String) a.get("detail"))
+                        .startsWith("fenced by the engine itself: event 121").contains("was restarted by the engine"));
         Map<String, Map<String, Object>> byVm = moves(runOf(e)).stream().collect(Collectors.toMap(m ->
                 ((String) m.get("vm")).substring(OV.length() + 1), m -> m));
         Map<String, Map<String, Object>> after = truth(OV).<Map<String, Object>>getList("vms").stream()
@@ -536,7 +561,8 @@ class EvacuationScenariosIT {
         }
         // Each non-HA VM was started once; each pinned one twice (both refused); the HA VMs never.
         assertThat(calls(OV + " ovirt.start")).isEqualTo(started.size() + 2L * pinned.size());
-        assertThat(calls(OV + " ovirt.fence")).isGreaterThanOrEqualTo(2);   // stop, then status
+        // Lifeboat sent no fence: the engine's own was recognised (and no "confirm rebooted" after it).
+        assertThat(calls(OV + " ovirt.fence")).isZero();
         oneEpisodeOneFence(OV, hostName);
     }
 
@@ -854,13 +880,21 @@ class EvacuationScenariosIT {
         assertThat(episode(OV, hostName).get("quarantined")).isEqualTo(false);
 
         given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
-        fail(OV, hostName, "POWER_LOSS");
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            Map<String, Object> e = episode(OV, hostName);
-            assertThat(e.get("quarantined")).isEqualTo(true);
-            assertThat(e.get("phase")).isEqualTo("AWAITING_APPROVAL");
-            assertThat(e.get("fencedAt")).isNotNull();
-        });
+        // The engine fences the host itself (as scenario 2); Lifeboat recognises it.
+        given().contentType(ContentType.JSON).body(Map.of("engineFencing", true, "fenceGrace", "PT8S",
+                "rebootTime", "PT90S")).put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
+        try {
+            fail(OV, hostName, "POWER_LOSS");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Map<String, Object> e = episode(OV, hostName);
+                assertThat(e.get("quarantined")).isEqualTo(true);
+                assertThat(e.get("phase")).isEqualTo("AWAITING_APPROVAL");
+                assertThat(e.get("fencedAt")).isNotNull();
+            });
+        } finally {
+            given().contentType(ContentType.JSON).body(Map.of("engineFencing", false, "fenceGrace", "PT0S"))
+                    .put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
+        }
         Map<String, Object> e = episode(OV, hostName);
         assertThat((String) e.get("reason")).contains("quarantined");
         Map<String, Object> run = runOf(e);
@@ -884,8 +918,9 @@ class EvacuationScenariosIT {
     }
 
     /**
-     * (11) Detection in seconds. cmp1-a04, left down by scenario 9, is repaired and put back in service as an operator
-     * would (powered on, its service's forced_down cleared and enabled through Nova's API): its episode closes. Then,
+     * (11) Detection in seconds. cmp1-a04, left down by scenario 9, is repaired and unfenced: Lifeboat refuses while its
+     * BMC reads Off, then unsets forced_down and enables its service once the probes read it back; its episode closes
+     * when Nova reports it up. Then,
      * with Nova's {@code service_down_time} back at its real 60 s, it loses power. Its BMC reads Off and its management
      * port refuses connections: two independent probes agree at once, and the first evacuate call (the simulator's
      * evacuation migration record) comes within 30 s of the power loss, long before Nova itself could report the
@@ -896,17 +931,27 @@ class EvacuationScenariosIT {
     @SuppressWarnings("unchecked")
     void aPowerLossIsSeenByTheProbesAndTheFirstEvacuateCallComesWithinThirtySeconds() {
         String host = "cmp1-a04";
+        // Unfence (Pacemaker's): refused while the host is still off, allowed once the probes say it is back.
+        String previous = (String) episode(OS, host).get("id");
+        String unfence = svc() + "/api/v1/episodes/" + previous + "/unfence";
+        given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON).body("{}")
+                .post(unfence + "?dryRun=false").then().statusCode(409)
+                .body("detail", containsString("the probes do not say the host is back"));
         recover(OS, host);
-        String token = novaToken();
-        String nova = sim() + "/openstack/" + OS + "/compute/v2.1";
-        String serviceId = given().header("X-Auth-Token", token).header("OpenStack-API-Version", "compute 2.53")
-                .get(nova + "/os-services?binary=nova-compute&host=" + host).then().statusCode(200).extract()
-                .jsonPath().getString("services[0].id");
-        given().header("X-Auth-Token", token).header("OpenStack-API-Version", "compute 2.53")
-                .contentType(ContentType.JSON).body(Map.of("forced_down", false, "status", "enabled"))
-                .put(nova + "/os-services/" + serviceId).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(given().auth().preemptive()
+                .basic("operator", "operator").contentType(ContentType.JSON).body("{}").post(unfence + "?dryRun=true")
+                .then().statusCode(200).extract().jsonPath().getList("blockers")).isEmpty());
+        given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
+                .body(Map.of("reason", "PSU replaced")).post(unfence + "?dryRun=false").then().statusCode(200);
+        Map<String, Object> service = truth(OS).<Map<String, Object>>getList("hosts").stream()
+                .filter(h -> host.equals(h.get("host"))).findFirst().orElseThrow();
+        assertThat(service.get("forcedDown")).isEqualTo(false);
+        assertThat(service.get("serviceStatus")).isEqualTo("enabled");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(episode(OS, host).get("open")).as("the repaired host's episode").isEqualTo(false));
+        assertThat(viewer("/api/v1/audit?limit=1000&target=" + episode(OS, host).get("host"))
+                .<Map<String, Object>>getList("")).anyMatch(a -> "unfence".equals(a.get("action"))
+                && "UNFENCED".equals(a.get("result")) && ((String) a.get("detail")).contains("PSU replaced"));
         scenarioStart = Instant.now();
 
         Set<String> eligible = tagged(truth(OS).<Map<String, Object>>getList("servers").stream()
@@ -959,12 +1004,71 @@ class EvacuationScenariosIT {
         oneEpisodeOneFence(OS, host);
     }
 
-    private static String novaToken() {
-        return given().contentType(ContentType.JSON).body("""
-                        {"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin",
-                        "domain":{"name":"Default"},"password":"lifeboat"}}},
-                        "scope":{"project":{"name":"admin","domain":{"name":"Default"}}}}}""")
-                .post(sim() + "/openstack/" + OS + "/identity/v3/auth/tokens").then().statusCode(201)
-                .extract().header("X-Subject-Token");
+    /**
+     * (12) The cluster's fencing policy disables the engine's fencing; the oVirt source's chain is {@code ovirt,redfish}.
+     * hv1-1-05's management network is cut (the host runs on, its BMC answers): the engine fencer says it may not
+     * fence (the policy), the BMC powers the host off with proof, and Lifeboat waits for the engine to call the host
+     * non-responsive (a "confirm rebooted" while Connecting releases nothing) before it confirms it with
+     * {@code manual}: the engine releases the VMs and restarts the HA ones; Lifeboat starts the others elsewhere.
+     */
+    @Test
+    @Order(12)
+    @SuppressWarnings("unchecked")
+    void withTheEnginesFencingOffByPolicyTheBmcFencesAndManualReleasesTheVms() {
+        String hostName = "hv1-1-05";
+        evacuation.kill();
+        String ov = "lifeboat.evacuation.sources." + OV + ".";
+        evacuation = startEvacuation(Map.of(ov + "fencers", "ovirt,redfish",
+                ov + "redfish.system-url", sim() + "/redfish/v1/Systems/{source}.{host}",
+                ov + "redfish.username", "admin", ov + "redfish.password", "lifeboat"));
+        given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+        JsonPath t = truth(OV);
+        String hostId = t.getString("hosts.find { it.name == '" + hostName + "' }.id");
+        List<Map<String, Object>> running = t.<Map<String, Object>>getList("vms").stream()
+                .filter(v -> hostId.equals(v.get("engineHostId")) && "up".equals(v.get("engineStatus"))).toList();
+        // A VM pinned to the host runs nowhere else (scenario 2): only the others are expected elsewhere.
+        Set<String> ha = ids(running.stream().filter(v -> (Boolean) v.get("ha") && !(Boolean) v.get("pinned"))
+                .toList());
+        Set<String> others = ids(running.stream().filter(v -> !(Boolean) v.get("ha") && !(Boolean) v.get("pinned"))
+                .toList());
+        assertThat(others).as("the host runs non-HA VMs").isNotEmpty();
+        given().contentType(ContentType.JSON).body(Map.of("engineFencing", false, "fenceGrace", "PT8S"))
+                .put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
+        try {
+            fail(OV, hostName, "NETWORK_PARTITION");
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                    assertThat(phase(OV, hostName)).isIn("RECOVERED", "PARTIALLY_RECOVERED"));
+        } finally {
+            given().contentType(ContentType.JSON).body(Map.of("fenceGrace", "PT0S"))
+                    .put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
+        }
+        Map<String, Object> e = episode(OV, hostName);
+        assertThat(e.get("fencedBy")).isEqualTo("redfish");
+        List<Map<String, Object>> audit = viewer("/api/v1/audit?limit=1000&target=" + e.get("host"))
+                .<Map<String, Object>>getList("").stream()
+                .filter(a -> !Instant.parse((String) a.get("at")).isBefore(scenarioStart)).toList();
+        assertThat(audit).anyMatch(a -> "ovirt-engine".equals(a.get("actor")) && "fence".equals(a.get("action"))
+                && "UNAVAILABLE".equals(a.get("result")) && ((String) a.get("detail")).contains("fencing policy"));
+        assertThat(audit).anyMatch(a -> "redfish".equals(a.get("actor")) && "FENCED".equals(a.get("result"))
+                && ((String) a.get("detail")).startsWith("PowerState Off read from the BMC after ForceOff"));
+        assertThat(audit).anyMatch(a -> "engine-manual-fence".equals(a.get("action")));
+        // One manual fence reached the engine (no stop, no restart), one reset the BMC; the host is off.
+        assertThat(calls(OV + " ovirt.fence")).isEqualTo(1);
+        assertThat(calls("- redfish.reset")).isEqualTo(1);
+        JsonPath after = truth(OV);
+        assertThat(after.getBoolean("hosts.find { it.name == '" + hostName + "' }.poweredOn")).isFalse();
+        Map<String, Map<String, Object>> vms = after.<Map<String, Object>>getList("vms").stream()
+                .collect(Collectors.toMap(v -> (String) v.get("id"), v -> v));
+        for (String id : others) {
+            assertThat(vms.get(id).get("engineStatus")).as("VM " + id).isEqualTo("up");
+            assertThat(vms.get(id).get("engineHostId")).as("host of " + id).isNotEqualTo(hostId).isNotNull();
+        }
+        List<Map<String, Object>> moved = moves(runOf(e));
+        for (String id : ha) {
+            assertThat(vms.get(id).get("engineStatus")).as("HA VM " + id + ", its move: " + moved.stream()
+                    .filter(m -> ((String) m.get("vm")).endsWith(id)).toList()).isEqualTo("up");
+            assertThat(vms.get(id).get("engineHostId")).as("host of HA VM " + id).isNotEqualTo(hostId);
+        }
+        oneEpisodeOneFence(OV, hostName);
     }
 }

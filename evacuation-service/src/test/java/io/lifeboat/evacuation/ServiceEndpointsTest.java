@@ -37,6 +37,7 @@ class ServiceEndpointsTest extends ServiceEndpointsContract {
                 "POST /api/v1/runs/{id}/approve", action,
                 "POST /api/v1/runs/{id}/cancel", action,
                 "POST /api/v1/episodes/{id}/confirm-fenced", action,
-                "POST /api/v1/episodes/{id}/cancel", action);
+                "POST /api/v1/episodes/{id}/cancel", action,
+                "POST /api/v1/episodes/{id}/unfence", action);
     }
 }

@@ -26,7 +26,12 @@ public final class SimulatorProcess {
                     s = AppProcess.start("cloud-simulator", "lifeboat.simulator.jar", Map.of(
                             "simulator.openstack.service-down-time", "3s",
                             "simulator.openstack.evacuation-duration", "500ms",
-                            "simulator.management.port", String.valueOf(MANAGEMENT_PORT)), "512m");
+                            "simulator.management.port", String.valueOf(MANAGEMENT_PORT),
+                            // The engine's own fencing off, and no Connecting grace: a host that stops answering is
+                            // non-responsive at once and waits to be fenced; a test turns them on through the
+                            // source's settings (PUT /sim/v1/sources/{id}/settings).
+                            "simulator.ovirt.engine-fencing", "false",
+                            "simulator.ovirt.fence-grace", "0s"), "512m");
                     instance = s;
                 }
             }

@@ -66,7 +66,9 @@ public class ControlResource {
 
     /** Timing settings; each null field is left as it is. */
     /** Timings are ISO-8601 durations both ways ({@code "PT7S"}), so an answer reads as what was set. */
-    public record SourceSettings(Boolean haRestart,
+    public record SourceSettings(Boolean haRestart, Boolean engineFencing,
+                                 @JsonFormat(shape = JsonFormat.Shape.STRING) Duration fenceGrace,
+                                 @JsonFormat(shape = JsonFormat.Shape.STRING) Duration rebootTime,
                                  @JsonFormat(shape = JsonFormat.Shape.STRING) Duration serviceDownTime,
                                  @JsonFormat(shape = JsonFormat.Shape.STRING) Duration evacuationDuration,
                                  @JsonFormat(shape = JsonFormat.Shape.STRING) Duration reclaimInterval) {
@@ -256,21 +258,26 @@ public class ControlResource {
 
     @PUT
     @Path("/sources/{source}/settings")
-    @Operation(summary = "oVirt: the engine's own HA restart; OpenStack: service-down time, evacuation duration,"
-            + " reclaim interval")
+    @Operation(summary = "oVirt: the engine's own HA restart and fencing (fencing policy, Connecting grace, reboot"
+            + " time); OpenStack: service-down time, evacuation duration, reclaim interval")
     public SourceSettings settings(@PathParam("source") String source, SourceSettings s) {
         var ovirt = simulation.ovirt(source);
         if (ovirt.isPresent()) {
             if (s != null && s.haRestart() != null) {
                 ovirt.get().setHaRestart(s.haRestart());
             }
-            return new SourceSettings(ovirt.get().haRestart(), null, null, null);
+            if (s != null) {
+                ovirt.get().setFencing(s.engineFencing(), s.fenceGrace(), s.rebootTime());
+            }
+            return new SourceSettings(ovirt.get().haRestart(), ovirt.get().engineFencing(), ovirt.get().fenceGrace(),
+                    ovirt.get().rebootTime(), null, null, null);
         }
         OpenStackRegion r = region(source);
         if (s != null) {
             r.setTimings(s.serviceDownTime(), s.evacuationDuration(), s.reclaimInterval());
         }
-        return new SourceSettings(null, r.serviceDownTime(), r.evacuationDuration(), r.reclaimInterval());
+        return new SourceSettings(null, null, null, null, r.serviceDownTime(), r.evacuationDuration(),
+                r.reclaimInterval());
     }
 
     @POST

@@ -23,6 +23,7 @@ final class GroundTruth {
     }
 
     static Map<String, Object> of(OvirtEngine e) {
+        e.advance();
         synchronized (e) {
             List<Map<String, Object>> hosts = new ArrayList<>();
             for (OvHost h : e.hosts()) {

@@ -23,6 +23,10 @@ public final class OvHost {
     public boolean networkReachable = true;
     /** Whether the host's BMC has power: not after a total power loss (host and BMC), so nothing can fence it. */
     public boolean bmcPowered = true;
+    /** Since when the engine has been unable to reach the host (its Connecting grace), null when it can. */
+    public java.time.Instant connectingSince;
+    /** Until when the host reboots after a power management restart, null when it does not. */
+    public java.time.Instant rebootUntil;
 
     public OvHost(String id, String name, String address, String clusterId, String sanHostName, int cpuCores,
                   long memoryBytes, boolean powerManagementEnabled) {

@@ -3,6 +3,7 @@ package io.lifeboat.simulator.ovirt;
 import io.lifeboat.simulator.world.SimulatedFault;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,8 +39,26 @@ public final class OvirtEngine {
     static final int VM_PAUSED_EIO = 145;
     static final int USER_STARTED_VM = 153;
     static final int VM_RECOVERED_FROM_PAUSE_ERROR = 196;
-    static final int HA_VM_FAILED = 9602;
     static final int HA_VM_RESTART_FAILED = 9603;
+    static final int VDS_HOST_NOT_RESPONDING_CONNECTING = 9008;
+    static final int FENCE_OPERATION_FAILED = 9019;
+    static final int VDS_ALERT_FENCE_OPERATION_FAILED = 9002;
+    static final int VDS_ALERT_FENCE_DISABLED_BY_CLUSTER_POLICY = 9015;
+    static final int VDS_ALERT_NO_PM_CONFIG_FENCE_OPERATION_SKIPPED = 9028;
+    static final int SYSTEM_VDS_RESTART = 121;
+    static final int SYSTEM_FAILED_VDS_RESTART = 122;
+    static final int VDS_RECOVER_FAILED = 19;
+    static final int USER_VDS_RESTART = 41;
+    static final int VDS_MANUAL_FENCE_STATUS = 494;
+    static final int VDS_AUTO_FENCE_STATUS = 539;
+    static final int VDS_INITIATED_RUN_VM = 506;
+
+    /** Host statuses in which "confirm host has been rebooted" is accepted (FenceVdsManualyCommand). */
+    private static final java.util.Set<String> MANUAL_FENCE_STATUSES = java.util.Set.of("down", "install_failed",
+            "maintenance", "non_operational", "non_responsive", "reboot", "installing", "connecting", "kdumping");
+    /** ... and in which it also releases the host's VMs (ClearNonResponsiveVdsVmsCommand). */
+    private static final java.util.Set<String> MANUAL_FENCE_RELEASES = java.util.Set.of("non_responsive", "reboot",
+            "kdumping");
 
     private static final int MAX_EVENTS = 200_000;
 
@@ -54,6 +73,12 @@ public final class OvirtEngine {
     private final List<OvEvent> events = new ArrayList<>();
     private final AtomicLong eventIndex = new AtomicLong(1000);
     private boolean haRestart = true;
+    /** The clusters' fencing policy: the engine fences a non-responsive host with power management itself. */
+    private boolean engineFencing = true;
+    /** TimeoutToResetVdsInSeconds: how long a host that stops answering stays Connecting (0: none). */
+    private Duration fenceGrace = Duration.ZERO;
+    /** How long a host restarted by power management takes to boot. */
+    private Duration rebootTime = Duration.ofSeconds(30);
 
     public OvirtEngine(String sourceId, Clock clock) {
         this.sourceId = sourceId;
@@ -94,6 +119,56 @@ public final class OvirtEngine {
         return haRestart;
     }
 
+    /** The engine's own fencing: the clusters' fencing policy, the Connecting grace and the reboot time. */
+    public synchronized void setFencing(Boolean enabled, Duration grace, Duration reboot) {
+        if (enabled != null) {
+            engineFencing = enabled;
+        }
+        if (grace != null) {
+            fenceGrace = grace;
+        }
+        if (reboot != null) {
+            rebootTime = reboot;
+        }
+    }
+
+    public synchronized boolean engineFencing() {
+        return engineFencing;
+    }
+
+    public synchronized Duration fenceGrace() {
+        return fenceGrace;
+    }
+
+    public synchronized Duration rebootTime() {
+        return rebootTime;
+    }
+
+    /**
+     * The engine's clock-driven work, done when anything looks at the engine (as its monitoring would have done by
+     * then): a host whose Connecting grace is over becomes non-responsive and is treated (fenced by the engine itself
+     * when it can be); a host whose reboot is over comes up, or stays non-responsive when it still cannot be reached.
+     */
+    public synchronized void advance() {
+        Instant now = clock.instant();
+        for (OvHost h : hosts.values()) {
+            if ("connecting".equals(h.status) && h.connectingSince != null
+                    && !now.isBefore(h.connectingSince.plus(fenceGrace))) {
+                h.connectingSince = null;
+                nonResponsive(h);
+            } else if ("reboot".equals(h.status) && h.rebootUntil != null && !now.isBefore(h.rebootUntil)) {
+                h.rebootUntil = null;
+                if (h.poweredOn && h.networkReachable) {
+                    h.status = "up";
+                    h.statusDetail = null;
+                    event(VDS_DETECTED, "normal", "Status of host " + h.name + " was set to Up.", h.id, null);
+                } else {
+                    h.status = "non_responsive";   // the reboot wait is over; the treatment does not run again
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ reads (snapshots of the engine's view)
 
     public synchronized List<OvDataCenter> dataCenters() {
@@ -105,6 +180,7 @@ public final class OvirtEngine {
     }
 
     public synchronized List<OvHost> hosts() {
+        advance();
         return List.copyOf(hosts.values());
     }
 
@@ -117,14 +193,17 @@ public final class OvirtEngine {
     }
 
     public synchronized List<OvVm> vms() {
+        advance();
         return List.copyOf(vms.values());
     }
 
     public synchronized Optional<OvVm> vm(String id) {
+        advance();
         return Optional.ofNullable(vms.get(id));
     }
 
     public synchronized Optional<OvHost> host(String id) {
+        advance();
         return Optional.ofNullable(hosts.get(id));
     }
 
@@ -146,6 +225,7 @@ public final class OvirtEngine {
 
     /** Events with an index above {@code from}, newest first, at most {@code max} (as the real feed). */
     public synchronized List<OvEvent> eventsAfter(long from, int max) {
+        advance();
         List<OvEvent> out = new ArrayList<>();
         for (int i = events.size() - 1; i >= 0 && out.size() < max; i--) {
             OvEvent e = events.get(i);
@@ -158,6 +238,7 @@ public final class OvirtEngine {
     }
 
     public synchronized long lastEventIndex() {
+        advance();
         return events.isEmpty() ? 0 : events.get(events.size() - 1).index();
     }
 
@@ -167,8 +248,7 @@ public final class OvirtEngine {
     public synchronized void powerLoss(String hostId) {
         OvHost h = requireHost(hostId);
         h.poweredOn = false;
-        lostContact(h, "Host " + h.name + " is not responding. It will stay in Connecting state for a grace period"
-                + " and then will be fenced.");
+        lostContact(h);
     }
 
     /**
@@ -184,8 +264,7 @@ public final class OvirtEngine {
     public synchronized void networkPartition(String hostId) {
         OvHost h = requireHost(hostId);
         h.networkReachable = false;
-        lostContact(h, "Host " + h.name + " is not responding. Host cannot be fenced automatically because power"
-                + " management for the host is " + (h.powerManagementEnabled ? "enabled" : "disabled") + ".");
+        lostContact(h);
     }
 
     /** The host loses its path to the storage: it stays up, its running VMs pause on an I/O error. */
@@ -252,11 +331,34 @@ public final class OvirtEngine {
         }
     }
 
-    private void lostContact(OvHost h, String description) {
-        if (!"non_responsive".equals(h.status)) {
-            h.status = "non_responsive";
-            event(VDS_HOST_NOT_RESPONDING, "warning", description, h.id, null);
+    /**
+     * The engine stops reaching the host (VdsManager.handleNetworkException): Connecting for the grace period (event
+     * 9008 with power management, 9027 without), then non-responsive; with no grace, non-responsive at once.
+     */
+    private void lostContact(OvHost h) {
+        if ("connecting".equals(h.status) || "non_responsive".equals(h.status)) {
+            return;
         }
+        h.status = "connecting";
+        h.connectingSince = clock.instant();
+        if (h.powerManagementEnabled) {
+            event(VDS_HOST_NOT_RESPONDING_CONNECTING, "warning", "Host " + h.name + " is not responding. It will stay"
+                    + " in Connecting state for a grace period of " + fenceGrace.toSeconds() + " seconds and after"
+                    + " that an attempt to fence the host will be issued.", h.id, null);
+        } else {
+            event(VDS_HOST_NOT_RESPONDING, "warning", "Host " + h.name + " is not responding. Host cannot be fenced"
+                    + " automatically because power management for the host is disabled.", h.id, null);
+        }
+        if (fenceGrace.isZero()) {
+            nonResponsive(h);
+        }
+    }
+
+    /** Non-responsive: its VMs unknown (142), and the engine's treatment (VdsNotRespondingTreatmentCommand). */
+    private void nonResponsive(OvHost h) {
+        h.status = "non_responsive";
+        h.connectingSince = null;
+        event(VDS_FAILURE, "error", "Host " + h.name + " is non responsive.", h.id, null);
         for (OvVm vm : vmsOn(h.id)) {
             if (!"down".equals(vm.status) && !"unknown".equals(vm.status)) {
                 vm.status = "unknown";
@@ -265,6 +367,60 @@ public final class OvirtEngine {
                         h.id, vm.id);
             }
         }
+        if (fenceGrace.isZero() && !engineFencing) {
+            return;   // the simple model: nothing is treated, the host waits to be fenced from outside
+        }
+        if (!h.powerManagementEnabled) {
+            event(VDS_ALERT_NO_PM_CONFIG_FENCE_OPERATION_SKIPPED, "alert", "Host " + h.name + " became non responsive."
+                    + " It has no power management configured. Please check the host status, manually reboot it, and"
+                    + " click \"Confirm Host Has Been Rebooted\"", h.id, null);
+            return;
+        }
+        if (!engineFencing) {
+            event(VDS_ALERT_FENCE_DISABLED_BY_CLUSTER_POLICY, "alert", "Host " + h.name + " became Non Responsive and"
+                    + " was not restarted due to disabled fencing in the Cluster Fencing Policy.", h.id, null);
+            return;
+        }
+        if (!h.bmcPowered) {
+            event(FENCE_OPERATION_STARTED, "normal", "Power management stop of Host " + h.name + " initiated.",
+                    h.id, null);
+            event(FENCE_OPERATION_FAILED, "error", "Power management stop of Host " + h.name + " failed.", h.id,
+                    null);
+            event(VDS_ALERT_FENCE_OPERATION_FAILED, "alert", "Failed to power fence host " + h.name + ". Please check"
+                    + " the host status and it's power management settings, and then manually reboot it and click"
+                    + " \"Confirm Host Has Been Rebooted\"", h.id, null);
+            event(SYSTEM_FAILED_VDS_RESTART, "error", "A restart initiated by the engine to Host " + h.name
+                    + " has failed.", h.id, null);
+            event(VDS_RECOVER_FAILED, "error", "Host " + h.name + " failed to recover.", h.id, null);
+            return;
+        }
+        restart(h, null);
+        event(SYSTEM_VDS_RESTART, "normal", "Host " + h.name + " was restarted by the engine.", h.id, null);
+        event(VDS_RECOVER, "normal", "Host " + h.name + " is rebooting.", h.id, null);
+    }
+
+    /**
+     * RestartVdsCommand: stop through the fence agent (the host Reboot, its VMs down, HA VMs restarted elsewhere),
+     * the internal manual fence, then start: the host boots for {@code rebootTime}. {@code user} null: the engine's.
+     */
+    private void restart(OvHost h, String user) {
+        event(FENCE_OPERATION_STARTED, "normal", "Power management stop of Host " + h.name + " initiated.", h.id,
+                null);
+        h.poweredOn = false;
+        h.status = "reboot";
+        event(FENCE_OPERATION_SUCCEEDED, "normal", "Power management stop of Host " + h.name + " succeeded.", h.id,
+                null);
+        hostFenced(h);
+        event(VDS_AUTO_FENCE_STATUS, "normal", "Auto fence for host " + h.name + " was started.", h.id, null);
+        event(FENCE_OPERATION_STARTED, "normal", "Power management start of Host " + h.name + " initiated.", h.id,
+                null);
+        h.poweredOn = true;
+        event(FENCE_OPERATION_SUCCEEDED, "normal", "Power management start of Host " + h.name + " succeeded.", h.id,
+                null);
+        if (user != null) {
+            event(USER_VDS_RESTART, "normal", "Host " + h.name + " was restarted by " + user + ".", h.id, null);
+        }
+        h.rebootUntil = clock.instant().plus(rebootTime);
     }
 
     /** Power management configured or not (a host without it cannot be fenced by the engine). */
@@ -279,22 +435,37 @@ public final class OvirtEngine {
      * state for {@code status} ("on" / "off"), otherwise null.
      */
     public synchronized String fence(String hostId, String fenceType) {
+        advance();
         OvHost h = requireHost(hostId);
         String type = fenceType == null ? "" : fenceType;
         switch (type) {
             case "manual" -> {
-                // "Confirm host has been rebooted": the operator vouches for it; the engine frees the host's VMs.
-                event(FENCE_OPERATION_SUCCEEDED, "normal", "Manual fence for host " + h.name + " was started.",
-                        h.id, null);
-                hostFenced(h);
+                // "Confirm host has been rebooted" (FenceVdsManualyCommand): no power management needed; the VMs are
+                // released only from a non-responsive, rebooting or kdumping host; the host's status is unchanged.
+                if (!MANUAL_FENCE_STATUSES.contains(h.status)) {
+                    throw SimulatedFault.conflict("Cannot confirm 'Host has been rebooted' Host. Valid Host statuses"
+                            + " are \"Non operational\", \"Maintenance\" or \"Connecting\".");
+                }
+                event(VDS_MANUAL_FENCE_STATUS, "normal", "Manual fence for host " + h.name + " was started.", h.id,
+                        null);
+                if (MANUAL_FENCE_RELEASES.contains(h.status)) {
+                    hostFenced(h);
+                }
                 return null;
             }
             case "status" -> {
-                requirePowerManagement(h);
+                requirePowerManagement(h, "status");
+                requireAgent(h, "status");
                 return h.poweredOn ? "on" : "off";
             }
             case "stop" -> {
-                requirePowerManagement(h);
+                // StopVdsCommand: only a host in Maintenance.
+                requirePowerManagement(h, "stop");
+                if (!"maintenance".equals(h.status)) {
+                    throw SimulatedFault.conflict("Cannot perform Stop operation, Host has to be in Maintenance mode"
+                            + " in order to be stopped.");
+                }
+                requireAgent(h, "stop");
                 event(FENCE_OPERATION_STARTED, "normal", "Power management stop of Host " + h.name + " initiated.",
                         h.id, null);
                 h.poweredOn = false;
@@ -305,23 +476,30 @@ public final class OvirtEngine {
                 return null;
             }
             case "start" -> {
-                requirePowerManagement(h);
+                // StartVdsCommand: Down, Non Responsive, Reboot or Maintenance; Connecting is refused.
+                requirePowerManagement(h, "start");
+                if ("connecting".equals(h.status)) {
+                    throw SimulatedFault.conflict("Due to intermittent connectivity to this Host, fence operations are"
+                            + " not allowed at this time. The system is trying to reconnect, please try again in 30"
+                            + " seconds.");
+                }
+                if (!java.util.Set.of("down", "non_responsive", "reboot", "maintenance").contains(h.status)) {
+                    throw SimulatedFault.conflict("Cannot perform Start operation, Host has to be in one of the"
+                            + " following statuses: Down ,Non Responsive or Maintenance.");
+                }
+                requireAgent(h, "start");
                 h.poweredOn = true;
-                if (h.networkReachable) {
-                    h.status = "up";
-                    event(VDS_DETECTED, "normal", "Status of host " + h.name + " was set to Up.", h.id, null);
+                if (!"maintenance".equals(h.status)) {
+                    h.status = "reboot";
+                    h.rebootUntil = clock.instant().plus(rebootTime);
                 }
                 return null;
             }
             case "restart" -> {
-                requirePowerManagement(h);
-                event(FENCE_OPERATION_STARTED, "normal", "Power management restart of Host " + h.name
-                        + " initiated.", h.id, null);
-                h.poweredOn = true;
-                hostFenced(h);
-                h.status = h.networkReachable && h.storageReachable ? "up" : "non_responsive";
-                event(FENCE_OPERATION_SUCCEEDED, "normal", "Power management restart of Host " + h.name
-                        + " succeeded.", h.id, null);
+                // RestartVdsCommand: no status check; power management and a working agent.
+                requirePowerManagement(h, "restart");
+                requireAgent(h, "restart");
+                restart(h, "admin@internal");
                 return null;
             }
             default -> throw SimulatedFault.badRequest("Fence type '" + type + "' is not valid. Valid types are:"
@@ -403,14 +581,14 @@ public final class OvirtEngine {
                 .filter(vm -> vm.haEnabled)
                 .sorted(Comparator.comparingInt((OvVm vm) -> -vm.haPriority).thenComparing(vm -> vm.name))
                 .forEach(vm -> {
-                    event(HA_VM_FAILED, "error", "Highly Available VM " + vm.name + " failed. It will be restarted"
-                            + " automatically.", null, vm.id);
                     Optional<OvHost> target = schedule(vm, h.id);
                     if (target.isEmpty()) {
                         event(HA_VM_RESTART_FAILED, "error", "Highly Available VM " + vm.name + " could not be"
                                 + " restarted.", null, vm.id);
                         return;
                     }
+                    event(VDS_INITIATED_RUN_VM, "normal", "Trying to restart VM " + vm.name + " on Host "
+                            + target.get().name, target.get().id, vm.id);
                     vm.status = "up";
                     vm.hostId = target.get().id;
                     vm.lastHostId = target.get().id;
@@ -454,14 +632,20 @@ public final class OvirtEngine {
         return vms.values().stream().filter(vm -> hostId.equals(vm.hostId)).toList();
     }
 
-    private void requirePowerManagement(OvHost h) {
+    /** FenceValidator (validation): power management enabled. */
+    private void requirePowerManagement(OvHost h, String action) {
         if (!h.powerManagementEnabled) {
-            throw SimulatedFault.conflict("Cannot fence Host. Power Management is not enabled for Host " + h.name
-                    + ".");
+            throw SimulatedFault.conflict("Cannot fence Host, Host fence is disabled., Cannot " + action + " Host."
+                    + " Fence operation failed.");
         }
+    }
+
+    /** Execution: a fence agent that answers (not after a total power loss). */
+    private void requireAgent(OvHost h, String action) {
         if (!h.bmcPowered) {
-            throw SimulatedFault.conflict("Cannot fence Host " + h.name + ": its fence agent did not respond (the"
-                    + " power management status is unknown).");
+            event(FENCE_OPERATION_FAILED, "error", "Power management " + action + " of Host " + h.name + " failed.",
+                    h.id, null);
+            throw SimulatedFault.conflict("Cannot " + action + " Host. Fence operation failed.");
         }
     }
 

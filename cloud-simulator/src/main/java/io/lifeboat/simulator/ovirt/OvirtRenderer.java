@@ -202,6 +202,11 @@ final class OvirtRenderer {
         d.text("name", c.name());
         d.begin("version", null, null).text("major", 4).text("minor", 7).end();
         d.ref("data_center", c.dataCenterId(), base + "/datacenters/" + c.dataCenterId());
+        // The cluster's fencing policy (types/FencingPolicy.java): whether the engine fences non-responsive hosts.
+        d.begin("fencing_policy", null, null).text("enabled", engine.engineFencing());
+        d.begin("skip_if_connectivity_broken", null, null).text("enabled", false).text("threshold", 50).end();
+        d.begin("skip_if_sd_active", null, null).text("enabled", false).end();
+        d.end();
         d.end();
     }
 

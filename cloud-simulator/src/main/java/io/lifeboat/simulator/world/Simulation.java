@@ -36,6 +36,8 @@ public class Simulation {
             topology.close();
         }
         topology = TopologyGenerator.generate(newSpec, clock, config.openstack());
+        topology.ovirt().forEach(e -> e.setFencing(config.ovirt().engineFencing(), config.ovirt().fenceGrace(),
+                config.ovirt().rebootTime()));
         spec = newSpec;
         management.attach(topology);
         return topology;

@@ -168,19 +168,23 @@ public interface SimulatorConfig {
         String password();
 
         /**
-         * How long a BMC keeps reporting the old {@code PowerState} after the power changed (BMCs poll their sensors;
-         * a fencer that reads at the wrong moment sees On for a host already off). Changed at run time with
-         * {@code PUT /sim/v1/redfish}.
+         * The clusters' fencing policy: the engine fences a host with power management that stops answering itself
+         * (after {@code fence-grace}: non-responsive, then a power management restart; its HA VMs restarted elsewhere),
+         * as a real engine does by default. Changed at run time with {@code PUT /sim/v1/sources/{id}/settings}.
          */
-        @WithDefault("0s")
-        java.time.Duration powerStateLag();
+        @WithDefault("true")
+        boolean engineFencing();
 
         /**
-         * The status a BMC answers to {@code ForceOff} or {@code GracefulShutdown} of a chassis already off: 409 as
-         * many BMCs do (some answer 400), or 204 for one that takes it as done.
+         * How long a host that stops answering stays {@code connecting} before it is non-responsive (the engine's
+         * TimeoutToResetVdsInSeconds, 60 s; more for the SPM and per VM on a real engine). 0: non-responsive at once.
          */
-        @WithDefault("409")
-        int resetWhenOff();
+        @WithDefault("60s")
+        Duration fenceGrace();
+
+        /** How long a host restarted through power management takes to boot ({@code reboot}, then up). */
+        @WithDefault("60s")
+        Duration rebootTime();
     }
 
     interface OpenStack {

@@ -54,12 +54,25 @@ public interface EvacuationConfig {
 
     /** How a host's power-off is confirmed before anything is recovered. */
     enum FencerKind {
-        /** oVirt: the engine's power management ({@code POST /hosts/{id}/fence} stop, then status). */
+        /**
+         * oVirt: the engine's own fencing of a non-responsive host, recognised from its events; {@code stop} only in
+         * Maintenance; {@code restart} when the engine's own fencing failed.
+         */
         OVIRT,
         /** A Redfish BMC: {@code ComputerSystem.Reset} with {@code ForceOff}, then {@code PowerState} Off. */
         REDFISH,
         /** No fencer: every confirmed failure waits for an operator's confirmation. */
         NONE
+    }
+
+    /** What happens when a fenced OpenStack host is back (Pacemaker's unfence). */
+    enum Unfence {
+        /** Never by Lifeboat: the operator unsets forced_down and enables the service in Nova. */
+        OFF,
+        /** An operator's {@code POST /api/v1/episodes/{id}/unfence}, refused while the evidence says the host is not back. */
+        APPROVAL,
+        /** As soon as the evidence says the host is back (probes clear) and its recovery has ended. */
+        AUTO
     }
 
     /** Which instances an OpenStack recovery evacuates. */
@@ -163,6 +176,13 @@ public interface EvacuationConfig {
         /** The Redfish fencer. */
         Redfish redfish();
 
+        /**
+         * OpenStack: unfence a host that is back (its BMC On, its management port open, its heartbeat fresh) once its
+         * recovery has ended: unset {@code forced_down} and enable the service, by an operator's approval or at once.
+         */
+        @WithDefault("approval")
+        Unfence unfence();
+
         /** After fencing, wait for an operator's approval before recovering. */
         @WithDefault("false")
         boolean approvalRequired();
@@ -212,6 +232,13 @@ public interface EvacuationConfig {
         /** How often an instance in flight is polled. */
         @WithDefault("2s")
         Duration pollInterval();
+
+        /**
+         * oVirt: how long the engine fencer waits for the engine to fence a non-responsive host itself (its
+         * Connecting grace is 60 s, more for the SPM and per VM, then a power management restart) before it fails.
+         */
+        @WithDefault("2m")
+        Duration engineFenceWait();
 
         /** oVirt: how long HA VMs are left to the engine's own restart before Lifeboat starts them. */
         @WithDefault("60s")

@@ -60,7 +60,7 @@ public class EpisodeFencing {
             return;
         }
         HostView host = hostView(id);
-        Fencer.Target target = new Fencer.Target(host.sourceId, host.hostId, host.name);
+        Fencer.Target target = new Fencer.Target(host.sourceId, host.hostId, host.name, firstEvidence(id));
         recordFence(id, FencingChain.run(chain, target, (fencer, outcome) -> auditAttempt(id, fencer, outcome)));
     }
 
@@ -88,6 +88,11 @@ public class EpisodeFencing {
             return null;
         }
         return platforms.fencers(f.sourceId);
+    }
+
+    @Transactional
+    Instant firstEvidence(UUID id) {
+        return ((HostFailure) HostFailure.findById(id)).firstEvidence();
     }
 
     @Transactional

@@ -11,8 +11,14 @@ public interface Fencer {
 
     FenceOutcome fence(Target host);
 
-    /** The host to fence, as its source names it. */
-    record Target(String sourceId, String hostId, String name) {
+    /**
+     * The host to fence, as its source names it; {@code since} is when the failure's evidence began (what a fencer
+     * that reads the platform's events looks after), null when unknown.
+     */
+    record Target(String sourceId, String hostId, String name, java.time.Instant since) {
+        public Target(String sourceId, String hostId, String name) {
+            this(sourceId, hostId, name, null);
+        }
     }
 
     /** What fencing achieved. */

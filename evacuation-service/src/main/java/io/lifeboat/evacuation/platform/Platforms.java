@@ -84,7 +84,8 @@ public class Platforms {
             for (EvacuationConfig.FencerKind kind : kinds) {
                 switch (kind) {
                     case NONE -> { }
-                    case OVIRT -> chain.add(new OvirtEngineFencer(ovirt(id), s.redfish().powerOffTimeout()));
+                    case OVIRT -> chain.add(new OvirtEngineFencer(ovirt(id), s.redfish().powerOffTimeout(),
+                            s.engineFenceWait()));
                     case REDFISH -> chain.add(new RedfishFencer(s.redfish().systemUrl().orElseThrow(() ->
                             new IllegalStateException("lifeboat.evacuation.sources." + id + ".redfish.system-url"
                                     + " is required for the redfish fencer")), s.redfish().username().orElse(null),

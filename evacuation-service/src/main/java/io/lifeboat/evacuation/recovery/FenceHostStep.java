@@ -4,6 +4,7 @@ import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.recovery.RecoveryStep;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.failure.HostFailure;
+import io.lifeboat.evacuation.platform.CloudCalls;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +20,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 class FenceHostStep implements Step {
+
+    private static final long CONNECTING_POLL_MS = 2000;
 
     @Inject
     Platforms platforms;
@@ -41,6 +44,15 @@ class FenceHostStep implements Step {
                 String hostId = HostKey.parse(run.hostKey).hostId();
                 OvirtApi api = platforms.ovirt(run.sourceId);
                 OvirtApi.Host h = api.host(hostId).orElse(null);
+                // The engine accepts "confirm host has been rebooted" for a Connecting host but releases its VMs only
+                // once it is non-responsive (FenceVdsManualyCommand, ClearNonResponsiveVdsVmsCommand): wait for that.
+                while (h != null && "connecting".equals(h.status())) {
+                    if (attempt.stopping().getAsBoolean() || !attempt.renew().getAsBoolean()) {
+                        return false;
+                    }
+                    CloudCalls.sleep(CONNECTING_POLL_MS);
+                    h = api.host(hostId).orElse(null);
+                }
                 if (h != null && !"down".equals(h.status()) && !"up".equals(h.status())) {
                     api.fenceManual(hostId);
                     audit.record("system", "engine-manual-fence", run.hostKey, false, "OK", "host fenced by "

@@ -8,6 +8,7 @@ import io.lifeboat.evacuation.failure.HostFailure;
 import io.lifeboat.evacuation.failure.HostFailureLifecycle;
 import io.lifeboat.evacuation.platform.CloudCallException;
 import io.lifeboat.evacuation.platform.Platforms;
+import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.service.rest.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,6 +43,9 @@ public class OperatorActions {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    io.lifeboat.evacuation.failure.Unfencing unfencing;
 
     /** The outcome of an action: what it did, or (dry run) the plan and what blocks it. */
     public record Outcome(String result, UUID episodeId, UUID runId, List<String> blockers, List<PlannedMove> plan) {
@@ -188,6 +192,51 @@ public class OperatorActions {
                 + (reason == null ? "" : ": " + reason), Instant.now());
         audit.record(actor, "cancel-episode", f.hostKey, false, "ABANDONED", reason);
         return new Outcome("cancelled", f.id, null, List.of(), List.of());
+    }
+
+    /**
+     * Unfences the episode's host (OpenStack): unsets forced_down and enables its service, once it is back and its
+     * recovery has ended; the Nova call is made outside any transaction.
+     */
+    public Outcome unfence(UUID episodeId, String actor, String reason, boolean dryRun) {
+        HostFailure f = decideUnfence(episodeId, actor, dryRun);
+        if (dryRun) {
+            return new Outcome("dry run", f.id, null, unfenceBlockers(episodeId), List.of());
+        }
+        try {
+            NovaApi.ComputeService s = unfencing.unfence(f.sourceId, f.hostName);
+            lifecycle.unfenced(f.id, "operator:" + actor, "unfenced by " + actor + (reason == null ? "" : " (" + reason
+                    + ")") + ": forced_down unset, service " + s.status());
+        } catch (CloudCallException e) {
+            recordRefusal(actor, f.hostKey, e.getMessage());
+            throw new ProblemException(io.lifeboat.service.rest.Problem.of("cloud-unavailable", "Cloud unavailable",
+                    503, "cannot unfence " + f.hostName + " in " + f.sourceId + ": " + e.getMessage()));
+        }
+        return new Outcome("unfenced: forced_down unset and the service enabled; the episode closes when Nova reports"
+                + " the host up", f.id, null, List.of(), List.of());
+    }
+
+    @Transactional(dontRollbackOn = ProblemException.class)
+    HostFailure decideUnfence(UUID episodeId, String actor, boolean dryRun) {
+        HostFailure f = episode(episodeId);
+        List<String> blockers = unfencing.blockers(f);
+        if (dryRun) {
+            audit.record(actor, "unfence", f.hostKey, true, blockers.isEmpty() ? "WOULD_UNFENCE" : "BLOCKED",
+                    String.join("; ", blockers));
+            return f;
+        }
+        refuseIfBlocked(actor, "unfence", f.hostKey, blockers);
+        return f;
+    }
+
+    @Transactional
+    List<String> unfenceBlockers(UUID episodeId) {
+        return unfencing.blockers(episode(episodeId));
+    }
+
+    @Transactional
+    void recordRefusal(String actor, String hostKey, String error) {
+        audit.record(actor, "unfence", hostKey, false, "FAILED", error);
     }
 
     private HostFailure episode(UUID id) {

@@ -274,6 +274,18 @@ public class RecoveryResource {
     }
 
     @POST
+    @Path("/episodes/{id}/unfence")
+    @RolesAllowed("operator")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = DRY_RUN,
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"true", "false"}))
+    @Operation(summary = "Unfence a recovered OpenStack host that is back: unset forced_down and enable its service")
+    public OperatorActions.Outcome unfence(@PathParam("id") String id, ActionRequest body, @Context UriInfo uri) {
+        boolean dryRun = dryRun(uri);
+        return actions.unfence(uuid(id), actor(), body(body).reason(), dryRun);
+    }
+
+    @POST
     @Path("/hosts/{source}/{host}/evacuate")
     @RolesAllowed("operator")
     @Consumes(MediaType.APPLICATION_JSON)

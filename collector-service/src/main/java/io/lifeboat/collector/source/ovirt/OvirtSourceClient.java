@@ -42,10 +42,11 @@ public final class OvirtSourceClient implements SourceClient {
     static final String VM_FOLLOW = "disk_attachments.disk,nics,reported_devices,watchdogs";
 
     /** Host-related AuditLogType codes (wire-formats.md D.5) that make us re-read the host. */
-    private static final Set<Integer> HOST_CODES = Set.of(12, 13, 14, 15, 16, 9008, 9017, 9018, 9019, 9027);
-    /** VM-related codes that make us re-read the VM. */
+    private static final Set<Integer> HOST_CODES = Set.of(12, 13, 14, 15, 16, 19, 41, 121, 122, 494, 539, 9002, 9008,
+            9015, 9017, 9018, 9019, 9027, 9028);
+    /** VM-related codes that make us re-read the VM (506: the engine restarts an HA VM after its host's fence). */
     private static final Set<Integer> VM_CODES = Set.of(61, 62, 63, 65, 119, 120, 126, 138, 139, 142, 143, 145, 146,
-            153, 196, 1025, 9602, 9603, 9605, 9901);
+            153, 196, 506, 507, 1025, 9602, 9603, 9605, 9901);
 
     private final SourceId source;
     private final CollectorConfig.Source config;

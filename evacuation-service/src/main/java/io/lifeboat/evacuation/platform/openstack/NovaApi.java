@@ -44,6 +44,12 @@ public interface NovaApi {
     /** Forces the service down and disables it with the reason: the 2.53 form, else the 2.11 form (A.2). */
     ComputeService forceDown(String host, String reason);
 
+    /**
+     * Unfences a host that is back: unsets {@code forced_down} and enables its service (the 2.53 form, else the 2.11
+     * form), so that Nova counts it up again from its heartbeat and schedules to it.
+     */
+    ComputeService unfence(String host);
+
     /** Enables a (reserved) host's service. */
     void enable(String host);
 

@@ -248,6 +248,24 @@ public final class NovaHttpClient implements NovaApi {
         calls.idempotent("enable " + host, () -> send("PUT", "/os-services/enable", body, "2.11"));
     }
 
+    @Override
+    public ComputeService unfence(String host) {
+        if (minor >= 53) {
+            ComputeService s = computeService(host).orElseThrow(() ->
+                    new CloudCallException("no nova-compute service on host " + host, 404, null));
+            ObjectNode body = JSON.createObjectNode().put("forced_down", false).put("status", "enabled");
+            JsonNode r = calls.idempotent("unfence " + host + " (2.53)", () ->
+                    send("PUT", "/os-services/" + q(s.id()), body, microversion));
+            return service(r.path("service"));
+        }
+        ObjectNode up = JSON.createObjectNode().put("host", host).put("binary", "nova-compute")
+                .put("forced_down", false);
+        calls.idempotent("unset forced_down of " + host + " (2.11)", () -> send("PUT", "/os-services/force-down", up,
+                "2.11"));
+        enable(host);
+        return computeService(host).orElseThrow();
+    }
+
     // ------------------------------------------------------------------ servers
 
     @Override

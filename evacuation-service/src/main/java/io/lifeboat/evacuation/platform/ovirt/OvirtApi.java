@@ -1,5 +1,6 @@
 package io.lifeboat.evacuation.platform.ovirt;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +13,10 @@ public interface OvirtApi {
     }
 
     record Host(String id, String name, String status, String clusterId, boolean powerManagement) {
+    }
+
+    /** An engine event (AuditLogType {@code code}, wire-formats.md D.5) about a host or a VM. */
+    record Event(long index, int code, String hostId, String vmId, Instant time, String description) {
     }
 
     Optional<Vm> vm(String id);
@@ -29,8 +34,20 @@ public interface OvirtApi {
     /** Migrates a running or paused VM, to the host or (null) the scheduler's choice. Made once. */
     void migrate(String vmId, String hostId);
 
-    /** {@code POST /hosts/{id}/fence} with {@code fence_type} stop. */
+    /** {@code POST /hosts/{id}/fence} with {@code fence_type} stop: the engine allows it only in Maintenance. */
     void fenceStop(String hostId);
+
+    /**
+     * {@code fence_type} restart (RestartVdsCommand: stop, "confirm rebooted", start): allowed in any status for a
+     * host with power management; its success means the stop succeeded and the host's VMs were released. Made once.
+     */
+    void fenceRestart(String hostId);
+
+    /** The newest {@code max} events, newest first. */
+    List<Event> recentEvents(int max);
+
+    /** Whether the cluster's fencing policy lets the engine fence its non-responsive hosts itself. */
+    boolean clusterFencingEnabled(String clusterId);
 
     /** {@code fence_type} status: on, off or unknown. */
     String powerStatus(String hostId);

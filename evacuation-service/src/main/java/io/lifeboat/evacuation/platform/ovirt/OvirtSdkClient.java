@@ -171,6 +171,31 @@ public final class OvirtSdkClient implements OvirtApi {
     }
 
     @Override
+    public void fenceRestart(String hostId) {
+        calls.once("fence (restart) host " + hostId, sdk(() ->
+                connection().systemService().hostsService().hostService(hostId).fence().fenceType("restart").send()));
+    }
+
+    @Override
+    public List<OvirtApi.Event> recentEvents(int max) {
+        List<org.ovirt.engine.sdk4.types.Event> events = calls.idempotent("list the newest " + max + " events",
+                sdk(() -> connection().systemService().eventsService().list().max(max).send().events()));
+        return events.stream().map(e -> new OvirtApi.Event(e.index() == null ? 0 : e.index().longValue(),
+                e.code() == null ? 0 : e.code().intValue(), e.host() == null ? null : e.host().id(),
+                e.vm() == null ? null : e.vm().id(), e.time() == null ? null : e.time().toInstant(),
+                e.description())).toList();
+    }
+
+    @Override
+    public boolean clusterFencingEnabled(String clusterId) {
+        org.ovirt.engine.sdk4.types.Cluster c = calls.idempotent("read cluster " + clusterId, sdk(() ->
+                connection().systemService().clustersService().clusterService(clusterId).get().send().cluster()));
+        // Absent: an engine that does not report it fences by default (FencingPolicy.fencingEnabled = true).
+        return c == null || !c.fencingPolicyPresent() || !c.fencingPolicy().enabledPresent()
+                || c.fencingPolicy().enabled();
+    }
+
+    @Override
     public String powerStatus(String hostId) {
         PowerManagement pm = calls.idempotent("power status of host " + hostId, sdk(() ->
                 connection().systemService().hostsService().hostService(hostId).fence().fenceType("status").send()
