@@ -94,6 +94,30 @@ class HostHistoryFlowTest {
                 .body("find { it.hostKey == '" + host + "' }", nullValue());
     }
 
+    /**
+     * A host rebooting after its failure (the oVirt engine's own fence restarts it: connecting, then reboot) is still
+     * in that failure: its plan is as of the failure's start, not of now, when its VMs have left; once it is up again,
+     * the failure is over.
+     */
+    @Test
+    void aHostRebootingAfterItsFailureKeepsTheFailuresPlanTime() {
+        HostKey host = HostKey.of(SourceId.of("ovirt-flow"), "reboot-" + UUID.randomUUID());
+        kafka.publish(EventEnvelope.create(SOURCE, state(host, HostStatus.UP, "up", T1)));
+        kafka.publish(EventEnvelope.create(SOURCE, state(host, HostStatus.NON_RESPONSIVE, "connecting",
+                T1.plusSeconds(120))));
+        kafka.publish(EventEnvelope.create(SOURCE, state(host, HostStatus.TRANSITIONING, "reboot",
+                T1.plusSeconds(180))));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get(historyPath(host)).then().statusCode(200).body("$", hasSize(3)));
+        String plan = "/api/v1/hosts/" + host.source().value() + "/" + host.hostId() + "/unmap-plan";
+        given().get(plan).then().statusCode(200).body("asOf", equalTo("2024-05-01T10:02:00Z"));
+        kafka.publish(EventEnvelope.create(SOURCE, state(host, HostStatus.UP, "up", T1.plusSeconds(240))));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get(historyPath(host)).then().statusCode(200).body("$", hasSize(4)));
+        assertThat(Instant.parse(given().get(plan).then().statusCode(200).extract().path("asOf")))
+                .isAfter(T1.plusSeconds(240));
+    }
+
     @Test
     void redeliveredEventChangesNothing() {
         HostKey host = HostKey.of(SourceId.of("ovirt-flow"), "dup-" + UUID.randomUUID());

@@ -213,12 +213,13 @@ public class HostProbes {
                 socket.connect(target, (int) timeout.toMillis());
                 return new Reading(Evidence.Kind.NETWORK, Evidence.Reading.UP, address + ":" + port + " accepts");
             } catch (SocketTimeoutException e) {
-                failures.add(port + " timed out after " + timeout.toMillis() + " ms");
+                failures.add(address + ":" + port + " timed out after " + timeout.toMillis() + " ms");
             } catch (IOException e) {
-                failures.add(port + " " + (e instanceof java.net.ConnectException ? "refused" : e.getMessage()));
+                failures.add(address + ":" + port + " " + (e instanceof java.net.ConnectException ? "refused"
+                        : e.getMessage()));
             }
         }
-        return new Reading(Evidence.Kind.NETWORK, Evidence.Reading.DOWN, address + ": " + String.join(", ", failures));
+        return new Reading(Evidence.Kind.NETWORK, Evidence.Reading.DOWN, String.join(", ", failures));
     }
 
     @Transactional

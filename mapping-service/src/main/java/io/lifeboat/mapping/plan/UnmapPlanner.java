@@ -67,10 +67,14 @@ public class UnmapPlanner {
                 + " order by valid_from desc").setParameter(1, host.toString()).setMaxResults(100).getResultList();
         Instant since = null;
         for (Object[] r : rows) {
-            if (!FAILED_HOST.contains((String) r[0])) {
+            String status = (String) r[0];
+            if (FAILED_HOST.contains(status)) {
+                since = instant(r[1]);
+            } else if (!("TRANSITIONING".equals(status) && since == null)) {
+                // A host rebooting after its failure (the oVirt engine's own fence restarts it) is still in that
+                // failure: its newest TRANSITIONING intervals are looked through; anything else ends the failure.
                 break;
             }
-            since = instant(r[1]);
         }
         return since != null ? since : clock.instant();
     }
