@@ -1071,4 +1071,32 @@ class EvacuationScenariosIT {
         }
         oneEpisodeOneFence(OV, hostName);
     }
+
+    /**
+     * (13) hv1-1-04 and its BMC lose power together (a PDU): the engine fencer may not fence (the cluster's policy, as
+     * in scenario 12), the BMC answers nothing (unavailable, not failed), so the chain is exhausted at once and an
+     * operator is asked, the reason naming what each fencer said; nothing is reset, stopped or started.
+     */
+    @Test
+    @Order(13)
+    void whenTheBmcLostPowerWithTheHostTheChainMovesOnAndAnOperatorIsAsked() {
+        String hostName = "hv1-1-04";
+        given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
+        long writes = cloudWrites();
+        fail(OV, hostName, "TOTAL_POWER_LOSS");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(phase(OV, hostName)).isEqualTo("AWAITING_APPROVAL"));
+        Map<String, Object> e = episode(OV, hostName);
+        assertThat(e.get("fencedAt")).isNull();
+        assertThat((String) e.get("reason")).startsWith("no fencer could fence the host")
+                .contains("ovirt-engine", "does not answer");
+        List<Map<String, Object>> fences = viewer("/api/v1/audit?limit=1000&target=" + e.get("host"))
+                .<Map<String, Object>>getList("").stream().filter(a -> "fence".equals(a.get("action"))
+                        && !Instant.parse((String) a.get("at")).isBefore(scenarioStart)).toList();
+        assertThat(fences).extracting(a -> a.get("actor") + " " + a.get("result"))
+                .containsExactlyInAnyOrder("ovirt-engine UNAVAILABLE", "redfish UNAVAILABLE");
+        assertThat(runOf(e).get("state")).isEqualTo("AWAITING_APPROVAL");
+        assertThat(cloudWrites()).isEqualTo(writes);
+        assertThat(calls(OV + " ovirt.start")).isZero();
+    }
 }
