@@ -150,6 +150,12 @@ class EvacuationScenariosIT {
         given().post(sim() + "/sim/v1/sources/" + source + "/hosts/" + host + "/recover").then().statusCode(200);
     }
 
+    /** The oVirt engine's own fencing: its clusters' policy, Connecting grace and reboot time. */
+    private static void engineSettings(Map<String, Object> settings) {
+        given().contentType(ContentType.JSON).body(settings).put(sim() + "/sim/v1/sources/" + OV + "/settings").then()
+                .statusCode(200);
+    }
+
     private static long calls(String key) {
         Map<String, Object> m = given().get(sim() + "/sim/v1/calls").then().statusCode(200).extract().jsonPath()
                 .getMap("");
@@ -523,16 +529,14 @@ class EvacuationScenariosIT {
         assertThat(started).as("the topology gives this host non-HA VMs").isNotEmpty();
         assertThat(ha).as("the topology gives this host HA VMs").isNotEmpty();
 
-        given().contentType(ContentType.JSON).body(Map.of("engineFencing", true, "fenceGrace", "PT8S",
-                "rebootTime", "PT90S")).put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
+        engineSettings(Map.of("engineFencing", true, "fenceGrace", "PT8S", "rebootTime", "PT90S"));
         String done = pinned.isEmpty() ? "RECOVERED" : "PARTIALLY_RECOVERED";
         try {
             fail(OV, hostName, "POWER_LOSS");
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(phase(OV, hostName)).isEqualTo(done));
         } finally {
-            given().contentType(ContentType.JSON).body(Map.of("engineFencing", false, "fenceGrace", "PT0S"))
-                    .put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
+            engineSettings(Map.of("engineFencing", false, "fenceGrace", "PT0S"));
         }
         Map<String, Object> e = episode(OV, hostName);
         assertThat(e.get("fencedBy")).isEqualTo("ovirt-engine");
@@ -881,8 +885,7 @@ class EvacuationScenariosIT {
 
         given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
         // The engine fences the host itself (as scenario 2); Lifeboat recognises it.
-        given().contentType(ContentType.JSON).body(Map.of("engineFencing", true, "fenceGrace", "PT8S",
-                "rebootTime", "PT90S")).put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
+        engineSettings(Map.of("engineFencing", true, "fenceGrace", "PT8S", "rebootTime", "PT90S"));
         try {
             fail(OV, hostName, "POWER_LOSS");
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -892,8 +895,7 @@ class EvacuationScenariosIT {
                 assertThat(e.get("fencedAt")).isNotNull();
             });
         } finally {
-            given().contentType(ContentType.JSON).body(Map.of("engineFencing", false, "fenceGrace", "PT0S"))
-                    .put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
+            engineSettings(Map.of("engineFencing", false, "fenceGrace", "PT0S"));
         }
         Map<String, Object> e = episode(OV, hostName);
         assertThat((String) e.get("reason")).contains("quarantined");
@@ -1032,15 +1034,13 @@ class EvacuationScenariosIT {
         Set<String> others = ids(running.stream().filter(v -> !(Boolean) v.get("ha") && !(Boolean) v.get("pinned"))
                 .toList());
         assertThat(others).as("the host runs non-HA VMs").isNotEmpty();
-        given().contentType(ContentType.JSON).body(Map.of("engineFencing", false, "fenceGrace", "PT8S"))
-                .put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
+        engineSettings(Map.of("engineFencing", false, "fenceGrace", "PT8S"));
         try {
             fail(OV, hostName, "NETWORK_PARTITION");
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
                     assertThat(phase(OV, hostName)).isIn("RECOVERED", "PARTIALLY_RECOVERED"));
         } finally {
-            given().contentType(ContentType.JSON).body(Map.of("fenceGrace", "PT0S"))
-                    .put(sim() + "/sim/v1/sources/" + OV + "/settings").then().statusCode(200);
+            engineSettings(Map.of("fenceGrace", "PT0S"));
         }
         Map<String, Object> e = episode(OV, hostName);
         assertThat(e.get("fencedBy")).isEqualTo("redfish");

@@ -62,7 +62,8 @@ public final class OvirtEngineFencer implements Fencer {
             if (h == null) {
                 return FenceOutcome.unavailable("the engine does not know host " + host.name());
             }
-            Optional<OvirtApi.Event> restarted = event(h, host.since(), Set.of(SYSTEM_VDS_RESTART));
+            Optional<OvirtApi.Event> restarted = event(engine.recentEvents(EVENTS), h, host.since(),
+                    Set.of(SYSTEM_VDS_RESTART));
             if (restarted.isPresent()) {
                 return engineFenced(restarted.get());
             }
@@ -87,11 +88,12 @@ public final class OvirtEngineFencer implements Fencer {
     private FenceOutcome awaitEngine(OvirtApi.Host h, Instant since) {
         long deadline = System.nanoTime() + engineWait.toNanos();
         while (true) {
-            Optional<OvirtApi.Event> restarted = event(h, since, Set.of(SYSTEM_VDS_RESTART));
+            List<OvirtApi.Event> events = engine.recentEvents(EVENTS);   // one read per poll, for both questions
+            Optional<OvirtApi.Event> restarted = event(events, h, since, Set.of(SYSTEM_VDS_RESTART));
             if (restarted.isPresent()) {
                 return engineFenced(restarted.get());
             }
-            Optional<OvirtApi.Event> failed = event(h, since, ENGINE_FENCE_FAILED);
+            Optional<OvirtApi.Event> failed = event(events, h, since, ENGINE_FENCE_FAILED);
             if (failed.isPresent()) {
                 return restart(h, "the engine's own fencing did not succeed (event " + failed.get().code() + ": "
                         + failed.get().description() + ")");
@@ -141,9 +143,9 @@ public final class OvirtEngineFencer implements Fencer {
                 + " VMs released (it boots again)");
     }
 
-    /** The newest event about the host with one of the codes, at or after {@code since}. */
-    private Optional<OvirtApi.Event> event(OvirtApi.Host h, Instant since, Set<Integer> codes) {
-        List<OvirtApi.Event> events = engine.recentEvents(EVENTS);
+    /** The newest of the events (newest first) about the host with one of the codes, at or after {@code since}. */
+    private static Optional<OvirtApi.Event> event(List<OvirtApi.Event> events, OvirtApi.Host h, Instant since,
+                                                  Set<Integer> codes) {
         return events.stream().filter(e -> h.id().equals(e.hostId()) && codes.contains(e.code()))
                 .filter(e -> since == null || e.time() == null || !e.time().isBefore(since.minusSeconds(1)))
                 .findFirst();
