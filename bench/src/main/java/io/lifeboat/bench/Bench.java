@@ -39,6 +39,11 @@ public final class Bench {
                     "jdbc:postgresql://127.0.0.1:" + env.getOrDefault("LIFEBOAT_POSTGRES_PORT", "5433") + "/lifeboat",
                     intOption(args, "--events", 20_000), intOption(args, "--batch", 1_000),
                     intOption(args, "--hypervisors", 100), intOption(args, "--agents", 16));
+            case "recovery-time" -> RecoveryTime.run(simulator(env), env.getOrDefault("LIFEBOAT_EVACUATION_URL",
+                    "http://localhost:" + env.getOrDefault("LIFEBOAT_EVACUATION_PORT", "8083")),
+                    "viewer:" + env.getOrDefault("LIFEBOAT_VIEWER_PASSWORD", "viewer"),
+                    "operator:" + env.getOrDefault("LIFEBOAT_OPERATOR_PASSWORD", "operator"),
+                    List.of(stringOption(args, "--hosts", "cmp1-a02,cmp1-a03,cmp1-a04").split(",")));
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'");
                 usage();
@@ -61,6 +66,15 @@ public final class Bench {
         return def;
     }
 
+    private static String stringOption(String[] args, String name, String def) {
+        for (int i = 1; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return def;
+    }
+
     private static void usage() {
         System.out.println("""
                 usage: ./lifeboat bench <name> [options]   (the local stack must be up: ./lifeboat up -d)
@@ -74,6 +88,10 @@ public final class Bench {
                                                  virsh event lines over HTTP, end to end to stored incidents, from
                                                  one hypervisor and from H (A posting at once), side by side;
                                                  outbox relay latency under load and on an idle stack
+                  recovery-time [--hosts cmp1-a02,cmp1-a03,cmp1-a04]
+                                                 each host loses power in turn (Nova's service_down_time 60 s): the
+                                                 first evacuate call and RECOVERED, beside Nova, Masakari, vSphere HA;
+                                                 each host repaired and unfenced after its run
                   mapping-scale [--events N] [--intervals-per-vm K] [--requests R]
                                                  ingestion vs raw consumer; unmap-plan latency at 10M history rows
                 """);

@@ -50,6 +50,7 @@ import io.lifeboat.common.plan.KeepReason;
 import io.lifeboat.common.plan.UnmapDecision;
 import io.lifeboat.common.plan.UnmapPlan;
 import io.lifeboat.common.plan.UnmapPlanEntry;
+import io.lifeboat.common.recovery.FailoverForecastChanged;
 import io.lifeboat.common.recovery.InstanceMoveChanged;
 import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.common.recovery.RecoveryRunChanged;
@@ -125,6 +126,9 @@ public final class SampleEvents {
                         RecoveryStep.EVACUATE_INSTANCES, false, "system", 12, 3, 1, 2, T, "3 of 12 active"),
                 new InstanceMoveChanged(id, COMPUTE, VmKey.of(REGION, "7d3f0c4e-1111-4a2b-9c9c-000000000001"),
                         "web-1", "evacuate", MoveState.ONGOING, 1, HostKey.of(REGION, "cmp-b07"), "retry", T),
+                new FailoverForecastChanged(COMPUTE, "cmp-a03", 9, List.of(new FailoverForecastChanged.Unplaceable(
+                        VmKey.of(REGION, "7d3f0c4e-1111-4a2b-9c9c-000000000002"), "db-big", 8, 16384,
+                        "needs 8 vCPU and 16384 MiB: the scheduler: no up, enabled compute has room")), T),
                 new LibvirtRawEvent("cmp-a03", COMPUTE, "7d3f0c4e-1111-4a2b-9c9c-000000000001", "instance-0000a1c4",
                         LibvirtEventKind.IO_ERROR_REASON, "Suspended", "I/O Error", "pause",
                         new IoErrorInfo("/dev/dm-7", "virtio-disk1", "pause", "eio"), T, IngestPath.HTTP,

@@ -30,8 +30,9 @@ class PackageDependenciesTest {
 
     /** What each package may use. */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
-            Map.entry("rest", Set.of("arming", "audit", "config", "detection", "failure", "recovery", "inventory",
-                    "platform")),
+            Map.entry("rest", Set.of("arming", "audit", "config", "detection", "failure", "forecast", "recovery",
+                    "inventory", "platform")),
+            Map.entry("forecast", Set.of("audit", "config", "inventory", "platform", "recovery")),
             Map.entry("ingest", Set.of("inventory")),
             Map.entry("inventory", Set.of("failure", "recovery")),
             Map.entry("failure", Set.of("arming", "audit", "config", "detection", "fencing", "inventory", "platform",

@@ -253,6 +253,9 @@ public final class LocalStack {
                 "lifeboat.evacuation.sources.openstack-1.redfish.username=admin",
                 "lifeboat.evacuation.sources.openstack-1.redfish.password=lifeboat",
                 "lifeboat.evacuation.sources.openstack-1.reserved-hosts=cmp1-a05",
+                "# Every host's failover plan (GET /api/v1/failover-plan), computed every 15 s here (60 s by default).",
+                "lifeboat.evacuation.sources.openstack-1.failover.interval=15s",
+                "lifeboat.evacuation.sources.ovirt-1.failover.interval=15s",
                 ""));
     }
 

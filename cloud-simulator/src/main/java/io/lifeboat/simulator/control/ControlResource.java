@@ -280,6 +280,44 @@ public class ControlResource {
                 r.reclaimInterval());
     }
 
+    /** A hypervisor's size; a null field is left as it is. */
+    public record Capacity(Integer vcpus, Integer memoryMb) {
+    }
+
+    @PUT
+    @Path("/sources/{source}/hosts/{host}/capacity")
+    @Operation(summary = "Resize a host (OpenStack: physical CPUs and memory in MiB; oVirt: memory in MiB), as the"
+            + " scheduler sees it")
+    public Map<String, Object> capacity(@PathParam("source") String source, @PathParam("host") String host,
+                                        Capacity c) {
+        var ovirt = simulation.ovirt(source);
+        if (ovirt.isPresent()) {
+            if (c == null || c.memoryMb() == null || c.vcpus() != null) {
+                throw SimulatedFault.badRequest("an oVirt host takes memoryMb only");
+            }
+            var h = ovirt.get().resize(host, c.memoryMb());
+            return Map.of("host", h.name, "memoryMb", h.memoryBytes >> 20, "maxSchedulingMemoryMb",
+                    ovirt.get().maxSchedulingMb(h));
+        }
+        var s = region(source).resize(host, c == null ? null : c.vcpus(), c == null ? null : c.memoryMb());
+        return Map.of("host", s.host, "vcpus", s.vcpus, "memoryMb", s.memoryMb);
+    }
+
+    /** A server to boot: its name, flavor (name or id), host and metadata. */
+    public record Boot(String name, String flavor, String host, Map<String, String> metadata) {
+    }
+
+    @POST
+    @Path("/sources/{source}/servers")
+    @Operation(summary = "OpenStack: boot a server on a host (ACTIVE at once; 409 when its flavor does not fit)")
+    public Map<String, Object> boot(@PathParam("source") String source, Boot b) {
+        if (b == null || b.name() == null || b.flavor() == null || b.host() == null) {
+            throw SimulatedFault.badRequest("name, flavor and host are required");
+        }
+        var srv = region(source).boot(b.name(), b.flavor(), b.host(), b.metadata());
+        return Map.of("id", srv.id, "name", srv.name, "host", srv.host);
+    }
+
     @POST
     @Path("/sources/{source}/servers/{server}/fail-next-evacuation")
     @Operation(summary = "The next evacuation of this server ends in ERROR")

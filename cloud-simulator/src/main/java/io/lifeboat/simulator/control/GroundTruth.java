@@ -38,6 +38,8 @@ final class GroundTruth {
                 m.put("storageReachable", h.storageReachable);
                 m.put("networkReachable", h.networkReachable);
                 m.put("powerManagementEnabled", h.powerManagementEnabled);
+                m.put("memoryMb", h.memoryBytes >> 20);
+                m.put("maxSchedulingMemoryMb", e.maxSchedulingMb(h));
                 hosts.add(m);
             }
             List<Map<String, Object>> vms = new ArrayList<>();
@@ -50,6 +52,10 @@ final class GroundTruth {
                 m.put("runsOnHostId", e.truthHostOf(vm));
                 m.put("lastHostId", vm.lastHostId);
                 m.put("ha", vm.haEnabled);
+                m.put("haPriority", vm.haPriority);
+                m.put("memoryMb", vm.memoryBytes >> 20);
+                m.put("vcpus", io.lifeboat.simulator.ovirt.EngineMemory.vcpus(vm));
+                m.put("requiredMemoryMb", io.lifeboat.simulator.ovirt.EngineMemory.requiredMb(vm));
                 m.put("pinned", vm.pinned());
                 m.put("affinity", vm.affinity);
                 m.put("lunWwids", vm.disks.stream().filter(d -> d.disk().lun != null)
@@ -77,6 +83,11 @@ final class GroundTruth {
                 m.put("serviceStatus", s.status);
                 m.put("forcedDown", s.forcedDown);
                 m.put("reserved", s.reserved);
+                OpenStackRegion.Usage u = r.usage(s.host);
+                m.put("vcpus", s.vcpus);
+                m.put("memoryMb", s.memoryMb);
+                m.put("vcpusUsed", u.vcpus());
+                m.put("memoryMbUsed", u.ramMb());   // the instances' own, without reserved_host_memory_mb
                 m.put("poweredOn", s.poweredOn);
                 m.put("bmcPowered", s.bmcPowered);
                 m.put("storageReachable", s.storageReachable);
@@ -107,6 +118,8 @@ final class GroundTruth {
                 m.put("metadata", s.metadata);
                 m.put("tags", s.tags);
                 m.put("flavorExtraSpecs", r.flavor(s.flavorId).map(f -> f.extraSpecs()).orElse(Map.of()));
+                r.flavor(s.flavorId).ifPresent(f -> m.put("flavor", Map.of("name", f.name(), "vcpus", f.vcpus(),
+                        "ram", f.ramMb())));
                 // every evacuation of the server, in order: where from, where to (null: not placed), done or failed
                 m.put("evacuations", evacuations.getOrDefault(s.id, List.of()));
                 m.put("lunWwids", s.volumeIds.stream().map(v -> r.volume(v).map(vol -> vol.metadata.get("volume_wwn"))

@@ -167,14 +167,14 @@ final class NovaJson {
                 svc.put("id", s.intId);
             }
             if (!v.atLeast(88)) {
-                long ramUsed = 512 + servers.stream().mapToLong(x -> r.flavor(x.flavorId).map(NovaFlavor::ramMb)
-                        .orElse(0)).sum();
-                int vcpusUsed = servers.stream().mapToInt(x -> r.flavor(x.flavorId).map(NovaFlavor::vcpus)
-                        .orElse(0)).sum();
-                o.put("vcpus", s.vcpus).put("vcpus_used", vcpusUsed).put("memory_mb", s.memoryMb)
+                // memory_mb_used counts reserved_host_memory_mb (research: resource_tracker); free_ram_mb ignores
+                // the allocation ratio.
+                OpenStackRegion.Usage u = r.usage(s.host);
+                long ramUsed = OpenStackRegion.RESERVED_HOST_MEMORY_MB + u.ramMb();
+                o.put("vcpus", s.vcpus).put("vcpus_used", u.vcpus()).put("memory_mb", s.memoryMb)
                         .put("memory_mb_used", ramUsed).put("free_ram_mb", s.memoryMb - ramUsed).put("local_gb", 2000)
                         .put("local_gb_used", 0).put("free_disk_gb", 2000).put("disk_available_least", 1900)
-                        .put("current_workload", 0).put("running_vms", servers.size());
+                        .put("current_workload", 0).put("running_vms", u.instances());
             } else {
                 o.put("uptime", " 10:00:00 up 42 days");
             }

@@ -17,8 +17,9 @@ public final class NovaService {
     public final String hypervisorUuid;
     public final String zone;
     public final String sanHostName;
-    public final int vcpus;
-    public final int memoryMb;
+    /** The hypervisor's physical CPUs and memory (placement's VCPU and MEMORY_MB totals); a test may resize them. */
+    public volatile int vcpus;
+    public volatile int memoryMb;
     public final boolean reserved;
 
     public String status = "enabled";

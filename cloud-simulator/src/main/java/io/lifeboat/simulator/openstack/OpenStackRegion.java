@@ -39,6 +39,12 @@ public final class OpenStackRegion {
     private final List<LeftoverDomain> leftoverDomains = new ArrayList<>();
     private final Set<String> failNextEvacuation = new java.util.HashSet<>();
 
+    /** Nova's defaults since 2023.1 ({@code initial_cpu_allocation_ratio} 4.0, {@code initial_ram_allocation_ratio} 1.0). */
+    public static final double CPU_ALLOCATION_RATIO = 4.0;
+    public static final double RAM_ALLOCATION_RATIO = 1.0;
+    /** {@code reserved_host_memory_mb}: placement's MEMORY_MB {@code reserved}, counted in {@code memory_mb_used}. */
+    public static final int RESERVED_HOST_MEMORY_MB = 512;
+
     private Duration serviceDownTime;
     private Duration evacuationDuration;
     private Duration reclaimInterval;
@@ -347,7 +353,8 @@ public final class OpenStackRegion {
         }
         Optional<NovaService> target = targetHost != null
                 ? Optional.ofNullable(services.get(targetHost)).filter(this::acceptsInstances)
-                : schedule(srv.host);
+                        .filter(s -> fits(s, flavors.get(srv.flavorId)))
+                : schedule(srv.host, flavors.get(srv.flavorId));
         srv.taskState = null;
         srv.updatedAt = now();
         m.updatedAt = now();
@@ -376,16 +383,102 @@ public final class OpenStackRegion {
         }
     }
 
-    /** Nova's scheduler: an enabled, up compute other than the source, with the fewest instances. */
-    private Optional<NovaService> schedule(String sourceHost) {
+    /**
+     * Nova's scheduler for an evacuation (research: conductor {@code rebuild_instance}, placement's capacity check, the
+     * default filters and weighers): an enabled, up compute other than the source, with room for the flavor in
+     * placement's terms, the one with the most free RAM winning (RAMWeigher, then CPUWeigher; ties by name).
+     */
+    private Optional<NovaService> schedule(String sourceHost, NovaFlavor flavor) {
         return services.values().stream()
                 .filter(s -> !s.host.equals(sourceHost))
                 .filter(this::acceptsInstances)
-                .min(Comparator.comparingLong((NovaService s) -> serversOn(s.host).size()).thenComparing(s -> s.host));
+                .filter(s -> fits(s, flavor))
+                .max(Comparator.comparingLong((NovaService s) -> s.memoryMb - RESERVED_HOST_MEMORY_MB
+                                - usage(s.host).ramMb())
+                        .thenComparingDouble(s -> s.vcpus * CPU_ALLOCATION_RATIO - usage(s.host).vcpus())
+                        .thenComparing(Comparator.comparing((NovaService s) -> s.host).reversed()));
     }
 
     private boolean acceptsInstances(NovaService s) {
         return "enabled".equals(s.status) && s.up(now(), serviceDownTime) && s.poweredOn;
+    }
+
+    /**
+     * Placement's capacity check for one instance (research: {@code _check_capacity_exceeded}): {@code used + amount
+     * <= (total - reserved) * allocation_ratio} for VCPU and MEMORY_MB, and no more than {@code max_unit}, which the
+     * libvirt driver sets to the host's total.
+     */
+    synchronized boolean fits(NovaService s, NovaFlavor flavor) {
+        if (flavor == null) {
+            return true;
+        }
+        Usage u = usage(s.host);
+        return flavor.vcpus() <= s.vcpus && flavor.ramMb() <= s.memoryMb
+                && u.vcpus() + flavor.vcpus() <= s.vcpus * CPU_ALLOCATION_RATIO
+                && u.ramMb() + flavor.ramMb() <= (s.memoryMb - RESERVED_HOST_MEMORY_MB) * RAM_ALLOCATION_RATIO;
+    }
+
+    /** What a compute's instances hold in placement: every server assigned to it that is not deleted. */
+    public record Usage(int vcpus, long ramMb, int instances) {
+    }
+
+    public synchronized Usage usage(String host) {
+        int vcpus = 0;
+        long ram = 0;
+        int n = 0;
+        for (NovaServer x : servers.values()) {
+            if (host.equals(x.host) && !x.deleted && !"shelved_offloaded".equals(x.vmState)) {
+                NovaFlavor f = flavors.get(x.flavorId);
+                vcpus += f == null ? 0 : f.vcpus();
+                ram += f == null ? 0 : f.ramMb();
+                n++;
+            }
+        }
+        return new Usage(vcpus, ram, n);
+    }
+
+    /**
+     * Boots a server on a host, as an admin's {@code availability_zone=<zone>:<host>} does (the host forced, placement
+     * still checked): ACTIVE at once. Refused (409) when the flavor does not fit.
+     */
+    public synchronized NovaServer boot(String name, String flavorRef, String host, Map<String, String> metadata) {
+        NovaService s = requireService(host);
+        NovaFlavor f = flavors.values().stream().filter(x -> x.id().equals(flavorRef) || x.name().equals(flavorRef))
+                .findFirst().orElseThrow(() -> SimulatedFault.badRequest("Flavor " + flavorRef + " could not be"
+                        + " found."));
+        if (!fits(s, f)) {
+            throw SimulatedFault.conflict("No valid host was found. " + host + " has no room for " + f.name());
+        }
+        int n = servers.size() + 1;
+        NovaServer srv = new NovaServer(UUID.randomUUID().toString(), name, projectId, "u-booted",
+                String.format("instance-%08x", 0xb0000 + n), now());
+        srv.host = host;
+        srv.flavorId = f.id();
+        srv.imageId = images.isEmpty() ? null : images.keySet().iterator().next();
+        if (metadata != null) {
+            srv.metadata.putAll(metadata);
+        }
+        srv.addresses.put("private", List.of("10.250." + (n / 250) + "." + (1 + n % 250)));
+        servers.put(srv.id, srv);
+        return srv;
+    }
+
+    /** Resizes a hypervisor (its physical CPUs and memory): the capacity the scheduler and the hypervisor API show. */
+    public synchronized NovaService resize(String host, Integer vcpus, Integer memoryMb) {
+        NovaService s = requireService(host);
+        if (vcpus != null) {
+            if (vcpus < 1) {
+                throw SimulatedFault.badRequest("vcpus must be at least 1");
+            }
+            s.vcpus = vcpus;
+        }
+        if (memoryMb != null) {
+            if (memoryMb <= RESERVED_HOST_MEMORY_MB) {
+                throw SimulatedFault.badRequest("memoryMb must be above the reserved " + RESERVED_HOST_MEMORY_MB);
+            }
+            s.memoryMb = memoryMb;
+        }
+        return s;
     }
 
     public synchronized void start(String serverId) {

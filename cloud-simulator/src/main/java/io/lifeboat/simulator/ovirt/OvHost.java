@@ -12,7 +12,8 @@ public final class OvHost {
     public final String clusterId;
     public final String sanHostName;
     public final int cpuCores;
-    public final long memoryBytes;
+    /** Physical memory; a test may resize it. */
+    public volatile long memoryBytes;
     public boolean powerManagementEnabled;
 
     public String status = "up";

@@ -609,13 +609,36 @@ public final class OvirtEngine {
     }
 
     /** The engine's scheduler: an up host of the VM's cluster (its pinned hosts if pinned), least loaded first. */
+    /**
+     * The engine's scheduler: an Up host of the VM's cluster (its pinned hosts for a pinned VM) with the memory the VM
+     * needs ({@link EngineMemory}), the one with the most {@code max_scheduling_memory} winning.
+     */
     private Optional<OvHost> schedule(OvVm vm, String excludeHostId) {
         return hosts.values().stream()
                 .filter(OvHost::schedulable)
                 .filter(h -> h.clusterId.equals(vm.clusterId))
                 .filter(h -> !h.id.equals(excludeHostId))
                 .filter(h -> !vm.pinned() || vm.pinnedHostIds.isEmpty() || vm.pinnedHostIds.contains(h.id))
-                .min(Comparator.comparingLong((OvHost h) -> vmsOn(h.id).size()).thenComparing(h -> h.name));
+                .filter(h -> EngineMemory.requiredMb(vm) <= maxSchedulingMb(h))
+                .max(Comparator.comparingLong(this::maxSchedulingMb)
+                        .thenComparing(Comparator.comparingLong((OvHost h) -> vmsOn(h.id).size()).reversed())
+                        .thenComparing(Comparator.comparing((OvHost h) -> h.name).reversed()));
+    }
+
+    /** The host's {@code max_scheduling_memory} in MiB, from the VMs running on it now. */
+    public synchronized long maxSchedulingMb(OvHost h) {
+        return EngineMemory.maxSchedulingMb(h, vmsOn(h.id).stream().filter(v -> !"down".equals(v.status)).toList());
+    }
+
+    /** Resizes a host's physical memory: what its {@code max_scheduling_memory} and the scheduler follow. */
+    public synchronized OvHost resize(String hostIdOrName, long memoryMb) {
+        OvHost h = hosts.values().stream().filter(x -> x.id.equals(hostIdOrName) || x.name.equals(hostIdOrName))
+                .findFirst().orElseThrow(() -> SimulatedFault.notFound("no host " + hostIdOrName));
+        if (memoryMb <= EngineMemory.RESERVED_MB) {
+            throw SimulatedFault.badRequest("memoryMb must be above VDSM's reserved " + EngineMemory.RESERVED_MB);
+        }
+        h.memoryBytes = memoryMb << 20;
+        return h;
     }
 
     private void checkTarget(OvVm vm, OvHost target, String verb) {
@@ -625,6 +648,12 @@ public final class OvirtEngine {
         if (!target.clusterId.equals(vm.clusterId)) {
             throw SimulatedFault.conflict("Cannot " + verb + " VM. Host " + target.name + " does not belong to the VM's"
                     + " cluster.");
+        }
+        long available = maxSchedulingMb(target);
+        if (EngineMemory.requiredMb(vm) > available) {
+            throw SimulatedFault.conflict("Cannot " + verb + " VM. There is no host that satisfies current scheduling"
+                    + " constraints. See below for details:, The host " + target.name + " did not satisfy internal"
+                    + " filter Memory because its available memory is too low (" + available + " MB) to run the VM.");
         }
     }
 

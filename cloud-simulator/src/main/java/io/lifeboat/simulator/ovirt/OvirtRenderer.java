@@ -187,7 +187,8 @@ final class OvirtRenderer {
         d.begin("host", h.id, href);
         d.link("nics", href + "/nics").link("storages", href + "/storage").link("statistics", href + "/statistics");
         d.text("name", h.name).text("address", h.address).text("status", h.status)
-                .text("status_detail", h.statusDetail).text("memory", h.memoryBytes).text("type", "rhel");
+                .text("status_detail", h.statusDetail).text("memory", h.memoryBytes).text("type", "rhel")
+                .text("max_scheduling_memory", engine.maxSchedulingMb(h) << 20);
         d.begin("cpu", null, null).begin("topology", null, null).text("cores", h.cpuCores).text("sockets", 1)
                 .text("threads", 1).end().end();
         d.begin("power_management", null, null).text("automatic_pm_enabled", h.powerManagementEnabled)

@@ -16,6 +16,7 @@ import io.lifeboat.common.inventory.StorageDomainState;
 import io.lifeboat.common.inventory.VmState;
 import io.lifeboat.common.libvirt.LibvirtRawEvent;
 import io.lifeboat.common.plan.UnmapPlan;
+import io.lifeboat.common.recovery.FailoverForecastChanged;
 import io.lifeboat.common.recovery.InstanceMoveChanged;
 import io.lifeboat.common.recovery.RecoveryRunChanged;
 import io.lifeboat.common.topic.Topic;
@@ -73,6 +74,9 @@ public final class EventTypes {
     public static final EventType<InstanceMoveChanged> INSTANCE_MOVE_CHANGED = of(InstanceMoveChanged.TYPE,
             InstanceMoveChanged.class, Topic.RECOVERY, e -> e.failedHost().toString(),
             "One instance's progress within a recovery run.");
+    public static final EventType<FailoverForecastChanged> FAILOVER_FORECAST_CHANGED = of(
+            FailoverForecastChanged.TYPE, FailoverForecastChanged.class, Topic.RECOVERY, e -> e.host().toString(),
+            "Which of a host's instances would not fit anywhere if it failed now changed (an empty list: all would).");
 
     public static final EventType<LibvirtRawEvent> LIBVIRT_RAW_EVENT = of(LibvirtRawEvent.TYPE,
             LibvirtRawEvent.class, Topic.LIBVIRT_RAW, LibvirtRawEvent::hypervisor,
@@ -87,7 +91,7 @@ public final class EventTypes {
         for (EventType<?> t : List.of(HOST_STATE, VM_STATE, STORAGE_DOMAIN_STATE, HOST_STATUS_CHANGED, VM_DISCOVERED,
                 VM_STATUS_CHANGED, VM_MOVED_HOST, DISK_ATTACHED, DISK_DETACHED, VM_REMOVED, COLLECTION_CYCLE_FINISHED,
                 HOST_FAILURE_CHANGED, PARTITION_SUSPECTED, UNMAP_PLAN, RECOVERY_RUN_CHANGED, INSTANCE_MOVE_CHANGED,
-                LIBVIRT_RAW_EVENT, GUEST_INCIDENT)) {
+                FAILOVER_FORECAST_CHANGED, LIBVIRT_RAW_EVENT, GUEST_INCIDENT)) {
             if (BY_TYPE.put(t.type(), t) != null || BY_CLASS.put(t.dataClass(), t) != null) {
                 throw new IllegalStateException("duplicate event type " + t.type());
             }

@@ -141,6 +141,9 @@ public interface EvacuationConfig {
         /** Lifeboat's own probes of the hosts, besides the platform's view. */
         Detection detection();
 
+        /** OpenStack: the failover plan of every host (where its instances would go if it failed now). */
+        Failover failover();
+
         /** More than this share of the source's hosts suspected at once is a partition: nothing is recovered. */
         @WithDefault("0.5")
         double partitionThreshold();
@@ -291,6 +294,36 @@ public interface EvacuationConfig {
         Duration heartbeatStale();
     }
 
+    /**
+     * The failover plan: "if this host failed now, where would each of its instances go, and which would not fit",
+     * computed for every host from Nova's hypervisors (the capacity and what is used of it), its servers' flavors, the
+     * reserved hosts and the evacuable rule, as Nova's scheduler and placement would decide (one call for the
+     * hypervisors, the servers' pages).
+     */
+    interface Failover {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often the plans of a source are computed again. */
+        @WithDefault("60s")
+        Duration interval();
+
+        /**
+         * nova.conf's {@code cpu_allocation_ratio} (Nova's {@code initial_cpu_allocation_ratio} default since 2023.1:
+         * 4.0). The hypervisor API does not carry the ratios; set them as the computes have them.
+         */
+        @WithDefault("4.0")
+        double cpuAllocationRatio();
+
+        /** nova.conf's {@code ram_allocation_ratio} (default since 2023.1: 1.0). */
+        @WithDefault("1.0")
+        double ramAllocationRatio();
+
+        /** nova.conf's {@code reserved_host_memory_mb} (default 512): counted in the hypervisors' used memory. */
+        @WithDefault("512")
+        int reservedHostMemoryMb();
+    }
+
     interface Redfish {
         /**
          * The ComputerSystem of a host, with {@code {host}} (the host name) and {@code {source}} replaced, e.g.
@@ -314,5 +347,16 @@ public interface EvacuationConfig {
          */
         @WithDefault("false")
         boolean session();
+
+        /**
+         * A PEM file of the certificates to trust for the BMCs' HTTPS (their self-signed certificates, or the CA that
+         * issued them), instead of the JDK's CAs: a bundle, or one file per BMC with {@code {host}}, {@code {hostId}}
+         * or {@code {source}} in the path. Re-read when it changes.
+         */
+        Optional<String> trustStore();
+
+        /** Check the BMC's name against its certificate (off: the certificate is still checked against the file). */
+        @WithDefault("true")
+        boolean verifyHostname();
     }
 }

@@ -46,6 +46,13 @@ public final class RedfishFencer implements Fencer {
     private final Duration powerOffTimeout;
     private final CloudCalls calls;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** The BMCs' trust store: a PEM file of the certificates to trust, {@code {host}} replaced; null: the JDK's. */
+    private String trustStoreTemplate;
+    private boolean verifyHostname = true;
+    /** Per BMC address (host:port): the trust store file its certificate is checked against. */
+    private final java.util.Map<String, String> trustStoreOf = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per trust store file: the HTTP client that trusts exactly its certificates. */
+    private final java.util.Map<String, HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RedfishFencer(String systemUrlTemplate, String username, String password, Duration powerOffTimeout,
                          CloudCalls calls) {
@@ -69,9 +76,49 @@ public final class RedfishFencer implements Fencer {
         return "redfish";
     }
 
+    /**
+     * BMCs usually serve a self-signed certificate: trust exactly the certificates of this PEM file (a bundle, or one
+     * file per BMC with {@code {host}} / {@code {hostId}} / {@code {source}} in its path), with the host name checked
+     * against them unless {@code verifyHostname} is off (a pinned certificate issued for another name, as BMCs'
+     * factory certificates are).
+     */
+    public RedfishFencer trustStore(String template, boolean verifyHostname) {
+        this.trustStoreTemplate = template;
+        this.verifyHostname = verifyHostname;
+        return this;
+    }
+
     String systemUrl(Target host) {
-        return systemUrlTemplate.replace("{host}", host.name()).replace("{source}", host.sourceId())
+        String url = systemUrlTemplate.replace("{host}", host.name()).replace("{source}", host.sourceId())
                 .replace("{hostId}", host.hostId());
+        if (trustStoreTemplate != null) {
+            trustStoreOf.put(authority(url), trustStoreTemplate.replace("{host}", host.name())
+                    .replace("{source}", host.sourceId()).replace("{hostId}", host.hostId()));
+        }
+        return url;
+    }
+
+    private static String authority(String url) {
+        URI u = URI.create(url);
+        return u.getHost() + ":" + u.getPort();
+    }
+
+    /** The client for a BMC's URL: with its trust store when one is configured for it. */
+    private HttpClient http(String url) {
+        String store = trustStoreTemplate == null ? null : trustStoreOf.get(authority(url));
+        if (store == null) {
+            return http;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(store);
+        long modified;
+        try {
+            modified = java.nio.file.Files.getLastModifiedTime(file).toMillis();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the BMC trust store " + file + ": " + e.getMessage(), e);
+        }
+        // Keyed by the file's modification time too: a renewed certificate is trusted without a restart.
+        return clients.computeIfAbsent(store + "@" + modified, k -> HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10)).sslContext(BmcTrust.context(file, verifyHostname)).build());
     }
 
     @Override
@@ -114,7 +161,8 @@ public final class RedfishFencer implements Fencer {
             return Optional.of(n == null ? "Unknown" : n.path("PowerState").asText("Unknown"));
         } catch (Exception e) {
             problem.add(e instanceof CloudCallException ? e.getMessage() : "the BMC at " + url + " did not answer ("
-                    + e.getClass().getSimpleName() + ")");
+                    + e.getClass().getSimpleName() + (e instanceof javax.net.ssl.SSLException
+                    || e instanceof IllegalArgumentException ? ": " + e.getMessage() : "") + ")");
             return Optional.empty();
         } finally {
             if (auth.sessionUri() != null) {
@@ -253,9 +301,13 @@ public final class RedfishFencer implements Fencer {
         }
         HttpResponse<String> r;
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            r = http(url).send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IllegalArgumentException e) {
+            exchanges.add(what + " → not sent: " + e.getMessage());
+            throw new java.io.IOException(e.getMessage(), e);
         } catch (java.io.IOException e) {
-            exchanges.add(what + " → no answer (" + e.getClass().getSimpleName() + ")");
+            exchanges.add(what + " → no answer (" + e.getClass().getSimpleName()
+                    + (e instanceof javax.net.ssl.SSLException ? ": " + e.getMessage() : "") + ")");
             throw e;
         }
         JsonNode json = null;

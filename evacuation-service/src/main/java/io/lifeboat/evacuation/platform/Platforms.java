@@ -90,7 +90,8 @@ public class Platforms {
                             new IllegalStateException("lifeboat.evacuation.sources." + id + ".redfish.system-url"
                                     + " is required for the redfish fencer")), s.redfish().username().orElse(null),
                             password(id, s.redfish().password(), s.redfish().passwordFile()),
-                            s.redfish().session(), s.redfish().powerOffTimeout(), calls(id, s)));
+                            s.redfish().session(), s.redfish().powerOffTimeout(), calls(id, s))
+                            .trustStore(s.redfish().trustStore().orElse(null), s.redfish().verifyHostname()));
                 }
             }
             return List.copyOf(chain);
@@ -102,7 +103,8 @@ public class Platforms {
         return configured(sourceId).flatMap(s -> s.redfish().systemUrl().map(url -> (RedfishFencer) clients.computeIfAbsent(
                 sourceId + "#bmc", id -> new RedfishFencer(url, s.redfish().username().orElse(null),
                         password(sourceId, s.redfish().password(), s.redfish().passwordFile()), s.redfish().session(),
-                        s.redfish().powerOffTimeout(), calls(sourceId, s)))));
+                        s.redfish().powerOffTimeout(), calls(sourceId, s))
+                        .trustStore(s.redfish().trustStore().orElse(null), s.redfish().verifyHostname()))));
     }
 
     private CloudCalls calls(String id, EvacuationConfig.Source s) {

@@ -137,7 +137,11 @@ class NovaEvacuateMover implements Mover {
         return n >= m.attempt;
     }
 
-    /** The operator's target, else the reserved hosts in order (one per attempt), else the scheduler (null). */
+    /**
+     * The operator's target, else the reserved hosts in order (one per attempt), else the scheduler (null). A reserved
+     * host that is the failed host itself is not one (evacuate would refuse it: "The target host can't be the same
+     * one").
+     */
     private static String target(RecoveryRun run, EvacuationConfig.Source src, InstanceMove m) {
         if (m.requestedTarget != null) {
             return m.requestedTarget;
@@ -145,7 +149,9 @@ class NovaEvacuateMover implements Mover {
         if (run.targetHost != null) {
             return run.targetHost;
         }
-        List<String> reserved = src.reservedHosts().orElse(List.of());
+        String failedHost = HostKey.parse(run.hostKey).hostId();
+        List<String> reserved = src.reservedHosts().orElse(List.of()).stream().filter(h -> !h.equals(failedHost))
+                .toList();
         return m.attempt < reserved.size() ? reserved.get(m.attempt) : null;
     }
 }

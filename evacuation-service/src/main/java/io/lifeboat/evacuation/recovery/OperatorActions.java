@@ -47,9 +47,20 @@ public class OperatorActions {
     @Inject
     io.lifeboat.evacuation.failure.Unfencing unfencing;
 
-    /** The outcome of an action: what it did, or (dry run) the plan and what blocks it. */
-    public record Outcome(String result, UUID episodeId, UUID runId, List<String> blockers, List<PlannedMove> plan) {
+    /**
+     * The outcome of an action: what it did, or (dry run) the plan, what blocks it and (OpenStack) the failover plan's
+     * prediction of where each instance would go.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Outcome(String result, UUID episodeId, UUID runId, List<String> blockers, List<PlannedMove> plan,
+                          List<?> prediction) {
+        public Outcome(String result, UUID episodeId, UUID runId, List<String> blockers, List<PlannedMove> plan) {
+            this(result, episodeId, runId, blockers, plan, null);
+        }
     }
+
+    @Inject
+    jakarta.enterprise.inject.Instance<FailoverPredictor> predictors;
 
     // ------------------------------------------------------------------ runs and episodes
 
@@ -70,7 +81,11 @@ public class OperatorActions {
             return d.outcome();
         }
         Outcome o = d.outcome();
-        return new Outcome(o.result(), o.episodeId(), o.runId(), o.blockers(), plan(d.planFor()));
+        List<PlannedMove> plan = plan(d.planFor());
+        RecoveryRun r = d.planFor();
+        List<?> prediction = r.kind == RecoveryRun.Kind.HOST && predictors.isResolvable()
+                ? predictors.get().predict(r.sourceId, r.hostKey, r.platform, plan).orElse(null) : null;
+        return new Outcome(o.result(), o.episodeId(), o.runId(), o.blockers(), plan, prediction);
     }
 
     public Outcome approve(UUID runId, String actor, boolean confirmFenced, String reason, boolean dryRun) {

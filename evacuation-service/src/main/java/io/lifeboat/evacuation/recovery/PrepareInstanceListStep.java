@@ -41,6 +41,9 @@ public class PrepareInstanceListStep implements Step {
     @Inject
     AuditLog audit;
 
+    @Inject
+    jakarta.enterprise.event.Event<InstanceListPrepared> prepared;
+
     @Override
     public RecoveryStep name() {
         return RecoveryStep.PREPARE_INSTANCE_LIST;
@@ -49,7 +52,9 @@ public class PrepareInstanceListStep implements Step {
     @Override
     public boolean run(RecoveryRun run, Attempt attempt) {
         if (!moves.hasMoves(run.id)) {
-            storePlan(run.id, plan(run));
+            List<PlannedMove> plan = plan(run);
+            prepared.fire(new InstanceListPrepared(run.id, run.sourceId, run.hostKey, run.platform, plan));
+            storePlan(run.id, plan);
         }
         return true;
     }

@@ -46,6 +46,11 @@ class OvirtEngineFencerTest {
         }
 
         @Override
+        public List<Vm> vms() {
+            return List.of();
+        }
+
+        @Override
         public Optional<Host> host(String id) {
             return Optional.of(new Host("h1", "hv1", status, "c1", pm));
         }

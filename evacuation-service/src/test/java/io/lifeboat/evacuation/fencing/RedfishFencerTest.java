@@ -184,4 +184,104 @@ class RedfishFencerTest {
                 .isEqualTo("BMC exchanges: GET PowerState → 200 On ×3, POST Reset ForceOff → 204,"
                         + " GET PowerState → 200 Off");
     }
+
+    /**
+     * A BMC on HTTPS with its own self-signed certificate (issued to a factory name, not its address), in front of
+     * the simulator's BMC. Without a trust store it is not trusted (the JDK's CAs know nothing of it); with its
+     * certificate as the trust store it is, once the name check is off (the certificate is still pinned); another
+     * certificate is refused; and the fence through it powers the host off.
+     */
+    @Test
+    void aBmcWithASelfSignedCertificateIsTrustedThroughItsTrustStoreOnly() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("bmc-tls");
+        java.nio.file.Path keystore = certificate(dir, "bmc");
+        java.nio.file.Path stranger = certificate(dir, "other");
+        com.sun.net.httpserver.HttpsServer front = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        kmf.init(ks, "changeit".toCharArray());
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        front.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ctx));
+        java.net.http.HttpClient plainHttp = java.net.http.HttpClient.newHttpClient();
+        front.createContext("/", ex -> {
+            // The BMC's HTTPS front: the same request to the simulator's BMC, its answer back.
+            byte[] body = ex.getRequestBody().readAllBytes();
+            var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim() + ex.getRequestURI()))
+                    .method(ex.getRequestMethod(), body.length == 0 ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+            for (String h : List.of("Authorization", "X-Auth-Token", "Content-Type")) {
+                String v = ex.getRequestHeaders().getFirst(h);
+                if (v != null) {
+                    b.header(h, v);
+                }
+            }
+            try {
+                var r = plainHttp.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                r.headers().firstValue("X-Auth-Token").ifPresent(v -> ex.getResponseHeaders().add("X-Auth-Token", v));
+                r.headers().firstValue("Location").ifPresent(v -> ex.getResponseHeaders().add("Location", v));
+                ex.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
+                if (r.body().length > 0) {
+                    ex.getResponseBody().write(r.body());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ex.sendResponseHeaders(502, -1);
+            }
+            ex.close();
+        });
+        front.start();
+        try {
+            String url = "https://127.0.0.1:" + front.getAddress().getPort() + "/redfish/v1/Systems/{source}.{host}";
+            List<String> problem = new ArrayList<>();
+            assertThat(fencer(url).readPowerState(target("cmp1-a01"), Duration.ofSeconds(5), problem)).isEmpty();
+            assertThat(String.join(" ", problem)).contains("SSLHandshakeException", "PKIX");
+            problem.clear();
+            assertThat(fencer(url).trustStore(pem(dir, "bmc").toString(), true).readPowerState(target("cmp1-a01"),
+                    Duration.ofSeconds(5), problem)).as("the name check: the certificate is for bmc-factory").isEmpty();
+            assertThat(String.join(" ", problem)).contains("No subject alternative names");
+            problem.clear();
+            assertThat(fencer(url).trustStore(pem(dir, "other").toString(), false).readPowerState(
+                    target("cmp1-a01"), Duration.ofSeconds(5), problem)).as("another certificate").isEmpty();
+            assertThat(String.join(" ", problem)).contains("SSLHandshakeException");
+            // One file per BMC, {host} in its path.
+            java.nio.file.Files.copy(pem(dir, "bmc"), dir.resolve("cmp1-a01.pem"));
+            RedfishFencer trusted = fencer(url).trustStore(dir.resolve("{host}.pem").toString(), false);
+            assertThat(trusted.readPowerState(target("cmp1-a01"), Duration.ofSeconds(5), new ArrayList<>()))
+                    .contains("On");
+            fail("cmp1-a01", "NETWORK_PARTITION");
+            Fencer.FenceOutcome o = trusted.fence(target("cmp1-a01"));
+            assertThat(o.result()).as(o.detail()).isEqualTo(Fencer.FenceOutcome.Result.FENCED);
+            assertThat(poweredOn("cmp1-a01")).isFalse();
+            assertThat(stranger).exists();
+        } finally {
+            front.stop(0);
+        }
+    }
+
+    /** A PKCS12 key store with a self-signed certificate for "bmc-factory" (as BMCs ship), made by the JDK's keytool. */
+    private static java.nio.file.Path certificate(java.nio.file.Path dir, String name) throws Exception {
+        java.nio.file.Path ks = dir.resolve(name + ".p12");
+        String keytool = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(keytool, "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=bmc-factory", "-validity", "2", "-keystore", ks.toString(), "-storetype", "PKCS12",
+                "-storepass", "changeit", "-keypass", "changeit");
+        run(keytool, "-exportcert", "-rfc", "-alias", name, "-keystore", ks.toString(), "-storepass", "changeit",
+                "-file", pem(dir, name).toString());
+        return ks;
+    }
+
+    private static java.nio.file.Path pem(java.nio.file.Path dir, String name) {
+        return dir.resolve(name + ".pem");
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+    }
 }

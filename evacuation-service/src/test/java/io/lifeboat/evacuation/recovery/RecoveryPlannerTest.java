@@ -22,7 +22,7 @@ class RecoveryPlannerTest {
     private static NovaApi.Server server(String id, String name, String vmState, String taskState,
                                          Map<String, String> metadata, Map<String, String> extraSpecs) {
         return new NovaApi.Server(id, name, "cmp-a01", "ACTIVE", vmState, taskState, metadata, List.of(),
-                extraSpecs, null);
+                extraSpecs, null, NovaApi.Flavor.UNKNOWN);
     }
 
     @Test

@@ -25,7 +25,27 @@ public interface NovaApi {
      */
     record Server(String id, String name, String host, String status, String vmState, String taskState,
                   Map<String, String> metadata, List<String> tags, Map<String, String> flavorExtraSpecs,
-                  String fault) {
+                  String fault, Flavor flavor) {
+    }
+
+    /**
+     * The instance's flavor: embedded from 2.47 (its own copy, right even when the flavor was deleted), read from
+     * {@code /flavors/{id}} before; {@code vcpus}/{@code ramMb} are -1 when unknown (a deleted flavor before 2.47).
+     */
+    record Flavor(String name, int vcpus, int ramMb) {
+        public static final Flavor UNKNOWN = new Flavor(null, -1, -1);
+
+        public boolean known() {
+            return vcpus >= 0 && ramMb >= 0;
+        }
+    }
+
+    /**
+     * A hypervisor with its capacity ({@code GET /os-hypervisors/detail} at 2.87 at the most: 2.88 dropped these
+     * fields). {@code memoryMbUsed} counts {@code reserved_host_memory_mb}; {@code host} is its service's host.
+     */
+    record Hypervisor(String host, String hostname, String state, String status, int vcpus, int vcpusUsed,
+                      long memoryMb, long memoryMbUsed) {
     }
 
     /** An evacuation migration record ({@code GET /os-migrations}). */
@@ -52,6 +72,12 @@ public interface NovaApi {
 
     /** Enables a (reserved) host's service. */
     void enable(String host);
+
+    /** Every hypervisor of the region, with its capacity. */
+    List<Hypervisor> hypervisors();
+
+    /** Every server of the region, all projects, every page (deleted ones excluded, as Nova lists them). */
+    List<Server> servers();
 
     /** Every server on the host, all projects, every page. */
     List<Server> serversOn(String host);

@@ -42,6 +42,7 @@ public final class NovaHttpClient implements NovaApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TOKEN_REUSE = Duration.ofMinutes(30);
     private static final int PAGE = 200;
+    private static final int HYPERVISOR_PAGE = 500;
 
     private final EvacuationConfig.Source config;
     private final String password;
@@ -51,6 +52,9 @@ public final class NovaHttpClient implements NovaApi {
     private final Duration timeout;
     private final String microversion;
     private final int minor;
+
+    /** Flavors by id, for servers listed below 2.47 (a flavor's size never changes: Nova copies it per instance). */
+    private final Map<String, NovaApi.Flavor> flavors = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Token token;
     private Instant tokenAt;
@@ -305,12 +309,91 @@ public final class NovaHttpClient implements NovaApi {
         }
     }
 
-    private static Server server(JsonNode s) {
+    private Server server(JsonNode s) {
         return new Server(s.path("id").asText(), s.path("name").asText(), s.path("OS-EXT-SRV-ATTR:host").asText(null),
                 s.path("status").asText(), s.path("OS-EXT-STS:vm_state").asText(null),
                 s.hasNonNull("OS-EXT-STS:task_state") ? s.get("OS-EXT-STS:task_state").asText() : null,
                 strings(s.path("metadata")), texts(s.path("tags")), strings(s.path("flavor").path("extra_specs")),
-                s.path("fault").hasNonNull("message") ? s.path("fault").get("message").asText() : null);
+                s.path("fault").hasNonNull("message") ? s.path("fault").get("message").asText() : null,
+                flavor(s.path("flavor")));
+    }
+
+    /**
+     * From 2.47 the server embeds its flavor ({@code vcpus}, {@code ram}, {@code original_name}); before, only the
+     * flavor's {@code id}, read once from {@code /flavors/{id}} (a deleted flavor: unknown).
+     */
+    private NovaApi.Flavor flavor(JsonNode f) {
+        if (f.has("vcpus") && f.has("ram")) {
+            return new NovaApi.Flavor(f.path("original_name").asText(null), f.path("vcpus").asInt(-1),
+                    f.path("ram").asInt(-1));
+        }
+        String id = f.path("id").asText(null);
+        if (id == null) {
+            return NovaApi.Flavor.UNKNOWN;
+        }
+        NovaApi.Flavor known = flavors.get(id);
+        if (known != null) {
+            return known;
+        }
+        try {
+            JsonNode r = calls.idempotent("read flavor " + id, () -> send("GET", "/flavors/" + q(id), null,
+                    microversion));
+            JsonNode fl = r.path("flavor");
+            known = new NovaApi.Flavor(fl.path("name").asText(null), fl.path("vcpus").asInt(-1),
+                    fl.path("ram").asInt(-1));
+        } catch (CloudCallException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            known = NovaApi.Flavor.UNKNOWN;
+        }
+        flavors.put(id, known);
+        return known;
+    }
+
+    @Override
+    public List<Server> servers() {
+        List<Server> out = new ArrayList<>();
+        String marker = null;
+        do {
+            String path = "/servers/detail?all_tenants=1&limit=" + PAGE + (marker == null ? "" : "&marker=" + q(marker));
+            JsonNode root = calls.idempotent("list servers", () -> send("GET", path, null, microversion));
+            JsonNode page = root.path("servers");
+            marker = null;
+            for (JsonNode s : page) {
+                out.add(server(s));
+            }
+            if (page.size() == PAGE && root.has("servers_links")) {
+                marker = page.get(page.size() - 1).path("id").asText();
+            }
+        } while (marker != null);
+        return out;
+    }
+
+    @Override
+    public List<Hypervisor> hypervisors() {
+        // 2.88 removed the capacity fields: ask for 2.87 at the most (every Nova since Xena still serves it).
+        String version = minor >= 88 ? "2.87" : microversion;
+        boolean paged = minor >= 33;
+        List<Hypervisor> out = new ArrayList<>();
+        String marker = null;
+        do {
+            String path = "/os-hypervisors/detail" + (paged ? "?limit=" + HYPERVISOR_PAGE
+                    + (marker == null ? "" : "&marker=" + q(marker)) : "");
+            JsonNode root = calls.idempotent("list hypervisors", () -> send("GET", path, null, version));
+            JsonNode page = root.path("hypervisors");
+            marker = null;
+            for (JsonNode h : page) {
+                out.add(new Hypervisor(h.path("service").path("host").asText(null),
+                        h.path("hypervisor_hostname").asText(null), h.path("state").asText(null),
+                        h.path("status").asText(null), h.path("vcpus").asInt(0), h.path("vcpus_used").asInt(0),
+                        h.path("memory_mb").asLong(0), h.path("memory_mb_used").asLong(0)));
+            }
+            if (paged && page.size() == HYPERVISOR_PAGE) {
+                marker = page.get(page.size() - 1).path("id").asText();
+            }
+        } while (marker != null);
+        return out;
     }
 
     private static Map<String, String> strings(JsonNode obj) {

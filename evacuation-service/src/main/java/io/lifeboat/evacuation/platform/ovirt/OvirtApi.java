@@ -8,11 +8,21 @@ import java.util.Optional;
 public interface OvirtApi {
 
     /** A VM as the engine shows it now; {@code hostId} is null for a DOWN VM that is not pinned. */
+    /** A VM; {@code memoryMb} and {@code vcpus} (its CPU topology's product) are -1 when the engine did not say. */
     record Vm(String id, String name, String status, String statusDetail, String hostId, String clusterId,
-              boolean ha, int haPriority) {
+              boolean ha, int haPriority, long memoryMb, int vcpus) {
+        public Vm(String id, String name, String status, String statusDetail, String hostId, String clusterId,
+                  boolean ha, int haPriority) {
+            this(id, name, status, statusDetail, hostId, clusterId, ha, haPriority, -1, -1);
+        }
     }
 
-    record Host(String id, String name, String status, String clusterId, boolean powerManagement) {
+    /** A host; {@code maxSchedulingMemoryMb} is the engine's {@code max_scheduling_memory}, -1 when not shown. */
+    record Host(String id, String name, String status, String clusterId, boolean powerManagement,
+                long maxSchedulingMemoryMb) {
+        public Host(String id, String name, String status, String clusterId, boolean powerManagement) {
+            this(id, name, status, clusterId, powerManagement, -1);
+        }
     }
 
     /** An engine event (AuditLogType {@code code}, wire-formats.md D.5) about a host or a VM. */
@@ -25,6 +35,9 @@ public interface OvirtApi {
     List<Vm> vmsOn(String hostId);
 
     List<Host> hosts();
+
+    /** Every VM of the engine (one list). */
+    List<Vm> vms();
 
     Optional<Host> host(String id);
 

@@ -101,7 +101,25 @@ public final class OvirtSdkClient implements OvirtApi {
                 v.statusDetail(), v.host() == null ? null : v.host().id(), v.cluster() == null ? null
                 : v.cluster().id(), v.highAvailability() != null && Boolean.TRUE.equals(v.highAvailability().enabled()),
                 v.highAvailability() == null || v.highAvailability().priority() == null ? 0
-                        : v.highAvailability().priority().intValue());
+                        : v.highAvailability().priority().intValue(),
+                v.memory() == null ? -1 : v.memory().shiftRight(20).longValue(), vcpus(v));
+    }
+
+    /** The CPU topology's sockets × cores × threads; -1 when the engine did not show it. */
+    private static int vcpus(org.ovirt.engine.sdk4.types.Vm v) {
+        if (v.cpu() == null || v.cpu().topology() == null || v.cpu().topology().sockets() == null) {
+            return -1;
+        }
+        var t = v.cpu().topology();
+        return t.sockets().intValue() * (t.cores() == null ? 1 : t.cores().intValue())
+                * (t.threads() == null ? 1 : t.threads().intValue());
+    }
+
+    @Override
+    public List<OvirtApi.Vm> vms() {
+        List<org.ovirt.engine.sdk4.types.Vm> vms = calls.idempotent("list VMs", sdk(() ->
+                connection().systemService().vmsService().list().send().vms()));
+        return vms.stream().map(OvirtSdkClient::vm).toList();
     }
 
     @Override
@@ -137,7 +155,8 @@ public final class OvirtSdkClient implements OvirtApi {
     private static OvirtApi.Host host(org.ovirt.engine.sdk4.types.Host h) {
         PowerManagement pm = h.powerManagement();
         return new OvirtApi.Host(h.id(), h.name(), h.status() == null ? "unknown" : h.status().value(),
-                h.cluster() == null ? null : h.cluster().id(), pm != null && Boolean.TRUE.equals(pm.enabled()));
+                h.cluster() == null ? null : h.cluster().id(), pm != null && Boolean.TRUE.equals(pm.enabled()),
+                h.maxSchedulingMemory() == null ? -1 : h.maxSchedulingMemory().shiftRight(20).longValue());
     }
 
     @Override

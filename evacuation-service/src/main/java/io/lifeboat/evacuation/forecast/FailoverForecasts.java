@@ -1,0 +1,294 @@
+package io.lifeboat.evacuation.forecast;
+
+import io.lifeboat.common.id.HostKey;
+import io.lifeboat.common.id.SourceId;
+import io.lifeboat.common.id.VmKey;
+import io.lifeboat.common.recovery.FailoverForecastChanged;
+import io.lifeboat.common.recovery.MoveState;
+import io.lifeboat.evacuation.config.EvacuationConfig;
+import io.lifeboat.evacuation.inventory.VmView;
+import io.lifeboat.evacuation.platform.Platforms;
+import io.lifeboat.evacuation.platform.openstack.NovaApi;
+import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
+import io.lifeboat.evacuation.recovery.PlannedMove;
+import io.lifeboat.evacuation.recovery.RecoveryPlanner;
+import io.lifeboat.service.outbox.Outbox;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The failover plan of every host of each OpenStack source, computed every {@code failover.interval}: where each
+ * instance a recovery would evacuate would go if the host failed now, and which would not fit (DESIGN.md: a failover
+ * plan for every host). Kept in memory (the latest per source), shown by {@code GET /api/v1/failover-plan}, counted
+ * in {@code lifeboat_failover_unplaceable_vms{source,host}}, and published when a host's unplaceable set changes.
+ */
+@ApplicationScoped
+public class FailoverForecasts {
+
+    private static final Logger LOG = Logger.getLogger(FailoverForecasts.class);
+
+    @Inject
+    EvacuationConfig config;
+
+    @Inject
+    Platforms platforms;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @Inject
+    Outbox outbox;
+
+    /** One host's plan: its instances a recovery would evacuate, where each would go, and those it would leave. */
+    public record HostPlan(String hostKey, String host, String state, String status, int instances,
+                           List<FailoverPlanner.Placement> placements, List<PlannedMove> skipped) {
+        public List<FailoverPlanner.Placement> unplaceable() {
+            return placements.stream().filter(p -> !p.placed()).toList();
+        }
+    }
+
+    /** A source's plans as last computed, or the error of the last try (the plans before it kept). */
+    public record SourcePlan(String source, Instant computedAt, FailoverPlanner.Ratios ratios, List<String>
+            reservedHosts, List<HostPlan> hosts, String error, Instant errorAt) {
+    }
+
+    private final Map<String, SourcePlan> latest = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastTry = new ConcurrentHashMap<>();
+    private final Map<String, Integer> gauges = new ConcurrentHashMap<>();
+
+    /** The sources whose plans are computed: enabled for recovery, the forecast on. */
+    public List<String> sources() {
+        return config.sources().entrySet().stream()
+                .filter(e -> e.getValue().enabled() && e.getValue().failover().enabled())
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    public Optional<SourcePlan> latest(String sourceId) {
+        return Optional.ofNullable(latest.get(sourceId));
+    }
+
+    @Scheduled(every = "${lifeboat.evacuation.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "5s")
+    void tick() {
+        Instant now = Instant.now();
+        for (String sourceId : sources()) {
+            Instant last = lastTry.get(sourceId);
+            if (last != null && last.plus(config.sources().get(sourceId).failover().interval()).isAfter(now)) {
+                continue;
+            }
+            lastTry.put(sourceId, now);
+            try {
+                compute(sourceId);
+            } catch (RuntimeException e) {
+                LOG.warnf("failover plan of %s not computed: %s", sourceId, e.getMessage());
+                SourcePlan before = latest.get(sourceId);
+                latest.put(sourceId, new SourcePlan(sourceId, before == null ? null : before.computedAt(),
+                        before == null ? null : before.ratios(), before == null ? List.of()
+                        : before.reservedHosts(), before == null ? List.of() : before.hosts(),
+                        String.valueOf(e.getMessage()), now));
+            }
+        }
+    }
+
+    /**
+     * Computes the plans of every host of the source now: two reads (Nova: the hypervisors, the servers' pages; oVirt:
+     * the hosts, the VMs).
+     */
+    public SourcePlan compute(String sourceId) {
+        EvacuationConfig.Source src = platforms.require(sourceId);
+        if (src.kind() == EvacuationConfig.Kind.OVIRT) {
+            return publish(computeOvirt(sourceId, src));
+        }
+        NovaApi nova = platforms.nova(sourceId);
+        List<NovaApi.Hypervisor> hypervisors = nova.hypervisors();
+        List<NovaApi.Server> servers = nova.servers();
+        Map<String, VmView> views = new HashMap<>();
+        boolean anyTagged = sourceViews(sourceId, views);
+        List<FailoverPlanner.Compute> computes = computes(hypervisors);
+        FailoverPlanner.Ratios ratios = ratios(src);
+        Map<String, List<NovaApi.Server>> byHost = servers.stream().filter(s -> s.host() != null)
+                .collect(Collectors.groupingBy(NovaApi.Server::host, LinkedHashMap::new, Collectors.toList()));
+        List<HostPlan> hosts = new ArrayList<>();
+        for (NovaApi.Hypervisor h : hypervisors) {
+            if (h.host() == null) {
+                continue;
+            }
+            List<NovaApi.Server> on = byHost.getOrDefault(h.host(), List.of());
+            List<PlannedMove> moves = RecoveryPlanner.openstack(sourceId, on, views, anyTagged, src.evacuable(),
+                    nova.microversion(), null);
+            hosts.add(new HostPlan(HostKey.of(SourceId.of(sourceId), h.host()).toString(), h.host(), h.state(),
+                    h.status(), on.size(), place(h.host(), moves, on, computes, src, ratios),
+                    moves.stream().filter(m -> m.state() == MoveState.SKIPPED).toList()));
+        }
+        return publish(new SourcePlan(sourceId, Instant.now(), ratios, src.reservedHosts().orElse(List.of()),
+                hosts, null, null));
+    }
+
+    private SourcePlan publish(SourcePlan plan) {
+        latest.put(plan.source(), plan);
+        for (HostPlan h : plan.hosts()) {
+            gauge(plan.source(), h.host(), h.unplaceable().size());
+        }
+        publishChanges(plan);
+        return plan;
+    }
+
+    /** oVirt statuses of a VM that runs on its host (and so would go down with it). */
+    private static final java.util.Set<String> OVIRT_RUNNING = java.util.Set.of("up", "powering_up", "paused",
+            "migrating", "reboot_in_progress", "restoring_state", "wait_for_launch", "not_responding", "unknown");
+
+    private SourcePlan computeOvirt(String sourceId, EvacuationConfig.Source src) {
+        OvirtApi api = platforms.ovirt(sourceId);
+        List<OvirtApi.Host> hosts = api.hosts();
+        List<OvirtApi.Vm> vms = api.vms();
+        List<FailoverPlanner.EngineHost> engineHosts = engineHosts(hosts);
+        List<HostPlan> plans = new ArrayList<>();
+        for (OvirtApi.Host h : hosts) {
+            List<OvirtApi.Vm> on = vms.stream().filter(v -> h.id().equals(v.hostId())
+                    && OVIRT_RUNNING.contains(v.status())).sorted(ENGINE_ORDER).toList();
+            plans.add(new HostPlan(HostKey.of(SourceId.of(sourceId), h.id()).toString(), h.name(), h.status(),
+                    null, on.size(), FailoverPlanner.ovirt(h.id(), on.stream().map(FailoverForecasts::engineVm)
+                    .toList(), engineHosts), List.of()));
+        }
+        return new SourcePlan(sourceId, Instant.now(), null, List.of(), plans, null, null);
+    }
+
+    /** The engine restarts the HA VMs first, by priority; Lifeboat then starts the others, by priority and name. */
+    private static final java.util.Comparator<OvirtApi.Vm> ENGINE_ORDER = java.util.Comparator
+            .comparingInt((OvirtApi.Vm v) -> v.ha() ? 0 : 1)
+            .thenComparing(java.util.Comparator.comparingInt(OvirtApi.Vm::haPriority).reversed())
+            .thenComparing(OvirtApi.Vm::name);
+
+    private static FailoverPlanner.EngineVm engineVm(OvirtApi.Vm v) {
+        return new FailoverPlanner.EngineVm(v.id(), v.name(), v.clusterId(), v.memoryMb(), v.vcpus());
+    }
+
+    private static List<FailoverPlanner.EngineHost> engineHosts(List<OvirtApi.Host> hosts) {
+        return hosts.stream().map(h -> new FailoverPlanner.EngineHost(h.id(), h.name(), h.clusterId(),
+                "up".equals(h.status()), h.maxSchedulingMemoryMb())).toList();
+    }
+
+    /**
+     * The prediction for a failed host's moves as decided by a run or a dry run, from the capacity the cloud shows now.
+     */
+    public List<FailoverPlanner.Placement> predict(String sourceId, String failedHost, List<PlannedMove> moves) {
+        EvacuationConfig.Source src = platforms.require(sourceId);
+        if (src.kind() == EvacuationConfig.Kind.OVIRT) {
+            OvirtApi api = platforms.ovirt(sourceId);
+            Map<String, OvirtApi.Vm> byId = new HashMap<>();
+            api.vms().forEach(v -> byId.put(v.id(), v));
+            List<FailoverPlanner.EngineVm> vms = moves.stream().filter(m -> m.state() == MoveState.PENDING)
+                    .map(m -> byId.get(m.vmId())).filter(java.util.Objects::nonNull)
+                    .map(FailoverForecasts::engineVm).toList();
+            return FailoverPlanner.ovirt(failedHost, vms, engineHosts(api.hosts()));
+        }
+        NovaApi nova = platforms.nova(sourceId);
+        List<FailoverPlanner.Compute> computes = computes(nova.hypervisors());
+        return place(failedHost, moves, nova.serversOn(failedHost), computes, src, ratios(src));
+    }
+
+    private static List<FailoverPlanner.Placement> place(String failedHost, List<PlannedMove> moves,
+                                                         List<NovaApi.Server> servers,
+                                                         List<FailoverPlanner.Compute> computes,
+                                                         EvacuationConfig.Source src, FailoverPlanner.Ratios ratios) {
+        Map<String, NovaApi.Flavor> flavors = new HashMap<>();
+        servers.forEach(s -> flavors.put(s.id(), s.flavor() == null ? NovaApi.Flavor.UNKNOWN : s.flavor()));
+        List<FailoverPlanner.Instance> instances = moves.stream().filter(m -> m.state() == MoveState.PENDING)
+                .map(m -> {
+                    NovaApi.Flavor f = flavors.getOrDefault(m.vmId(), NovaApi.Flavor.UNKNOWN);
+                    return new FailoverPlanner.Instance(m.vmId(), m.vmName(), f.vcpus(), f.ramMb());
+                }).toList();
+        // An operator's target host (a run's or a move's) is the one reserved host of every attempt.
+        List<String> reserved = moves.stream().map(PlannedMove::requestedTarget).filter(t -> t != null).findFirst()
+                .map(t -> java.util.Collections.nCopies(Math.max(1, src.maxAttempts()), t))
+                .orElseGet(() -> src.reservedHosts().orElse(List.of()));
+        return FailoverPlanner.plan(failedHost, instances, computes, reserved, src.maxAttempts(), ratios);
+    }
+
+    private static List<FailoverPlanner.Compute> computes(List<NovaApi.Hypervisor> hypervisors) {
+        return hypervisors.stream().filter(h -> h.host() != null)
+                .map(h -> new FailoverPlanner.Compute(h.host(), "up".equals(h.state()), "enabled".equals(h.status()),
+                        h.vcpus(), h.vcpusUsed(), h.memoryMb(), h.memoryMbUsed())).toList();
+    }
+
+    private static FailoverPlanner.Ratios ratios(EvacuationConfig.Source src) {
+        return new FailoverPlanner.Ratios(src.failover().cpuAllocationRatio(), src.failover().ramAllocationRatio(),
+                src.failover().reservedHostMemoryMb());
+    }
+
+    private void gauge(String sourceId, String host, int unplaceable) {
+        String key = sourceId + "/" + host;
+        if (gauges.put(key, unplaceable) == null) {
+            Gauge.builder("lifeboat.failover.unplaceable.vms", gauges, g -> g.getOrDefault(key, 0))
+                    .description("Instances of the host that would not fit anywhere if it failed now")
+                    .tag("source", sourceId).tag("host", host).register(metrics);
+        }
+    }
+
+    /** Fills the source's VM views by id; true when any of them is tagged evacuable. */
+    @Transactional
+    boolean sourceViews(String sourceId, Map<String, VmView> out) {
+        boolean any = false;
+        for (VmView v : VmView.<VmView>list("sourceId = ?1 and removed = false", sourceId)) {
+            out.put(v.vmId, v);
+            any |= v.haEnabled;
+        }
+        return any;
+    }
+
+    /**
+     * One event per host whose unplaceable set changed since the last one published (the first for a host only when
+     * something would not fit), each with the row that remembers it, in one transaction.
+     */
+    @Transactional
+    void publishChanges(SourcePlan plan) {
+        for (HostPlan h : plan.hosts()) {
+            List<FailoverPlanner.Placement> unplaced = h.unplaceable();
+            String ids = unplaced.stream().map(FailoverPlanner.Placement::vmId).sorted()
+                    .collect(Collectors.joining(","));
+            int evacuable = h.placements().size();
+            FailoverForecast row = FailoverForecast.findById(h.hostKey());
+            if (row != null && row.unplaceable.equals(ids)) {
+                continue;
+            }
+            if (row == null) {
+                row = new FailoverForecast();
+                row.hostKey = h.hostKey();
+                row.sourceId = plan.source();
+                row.hostName = h.host();
+                row.unplaceable = "";
+                row.evacuable = evacuable;
+                row.computedAt = plan.computedAt();
+                row.persist();
+                if (ids.isEmpty()) {
+                    continue;
+                }
+            }
+            row.unplaceable = ids;
+            row.evacuable = evacuable;
+            row.computedAt = plan.computedAt();
+            SourceId source = SourceId.of(plan.source());
+            outbox.add(new FailoverForecastChanged(HostKey.parse(h.hostKey()), h.host(), evacuable, unplaced.stream()
+                    .map(p -> new FailoverForecastChanged.Unplaceable(VmKey.of(source, p.vmId()), p.name(), p.vcpus(),
+                            p.ramMb(), p.reason())).toList(), plan.computedAt()), plan.computedAt());
+            LOG.infof("failover plan of %s: %d of %d instances would not fit anywhere if it failed now%s", h.host(),
+                    unplaced.size(), evacuable, unplaced.isEmpty() ? "" : " (" + unplaced.stream()
+                            .map(FailoverPlanner.Placement::name).collect(Collectors.joining(", ")) + ")");
+        }
+    }
+}

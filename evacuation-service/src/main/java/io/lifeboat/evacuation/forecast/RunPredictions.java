@@ -1,0 +1,171 @@
+package io.lifeboat.evacuation.forecast;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.lifeboat.common.id.HostKey;
+import io.lifeboat.common.json.Json;
+import io.lifeboat.common.recovery.MoveState;
+import io.lifeboat.evacuation.audit.AuditLog;
+import io.lifeboat.evacuation.recovery.FailoverPredictor;
+import io.lifeboat.evacuation.recovery.InstanceListPrepared;
+import io.lifeboat.evacuation.recovery.PlannedMove;
+import io.lifeboat.evacuation.recovery.InstanceMove;
+import io.lifeboat.evacuation.recovery.RecoveryRun;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * A run's failover plan, predicted from the capacity the cloud shows just before its first move, and compared with
+ * what happened once the run ended: which instances were predicted not to fit and did fit, or the other way round, and
+ * which went to another host than predicted. Shown in the run's view and audited.
+ */
+@ApplicationScoped
+public class RunPredictions implements FailoverPredictor {
+
+    private static final Logger LOG = Logger.getLogger(RunPredictions.class);
+
+    @Inject
+    FailoverForecasts forecasts;
+
+    @Inject
+    AuditLog audit;
+
+    /** A run's prediction and its comparison, for the run's view. */
+    public record View(List<FailoverPlanner.Placement> placements, List<String> unplaceable, Instant computedAt,
+                       String outcome, Instant comparedAt) {
+    }
+
+    /** A dry run's prediction; none when the source has no forecast, or the cloud cannot be read for it. */
+    @Override
+    public Optional<List<?>> predict(String sourceId, String hostKey, String platform, List<PlannedMove> plan) {
+        if (!forecasts.sources().contains(sourceId)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(forecasts.predict(sourceId, HostKey.parse(hostKey).hostId(), plan));
+        } catch (RuntimeException ex) {
+            LOG.warnf("no failover prediction for a dry run of %s: %s", hostKey, ex.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    void prepared(@Observes InstanceListPrepared e) {
+        if (!forecasts.sources().contains(e.sourceId())) {
+            return;
+        }
+        try {
+            List<FailoverPlanner.Placement> p = forecasts.predict(e.sourceId(), HostKey.parse(e.hostKey()).hostId(),
+                    e.plan());
+            store(e.runId(), e.hostKey(), p);
+        } catch (RuntimeException ex) {
+            // The prediction is information: a run never waits for it, nor fails because of it.
+            LOG.warnf("no failover prediction for run %s: %s", e.runId(), ex.getMessage());
+        }
+    }
+
+    @Transactional
+    void store(UUID runId, String hostKey, List<FailoverPlanner.Placement> placements) {
+        if (FailoverPrediction.findById(runId) != null) {
+            return;
+        }
+        FailoverPrediction p = new FailoverPrediction();
+        p.runId = runId;
+        p.hostKey = hostKey;
+        try {
+            p.predicted = Json.mapper().writeValueAsString(placements);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+        p.unplaceable = placements.stream().filter(x -> !x.placed()).map(FailoverPlanner.Placement::vmId).sorted()
+                .collect(Collectors.joining(","));
+        p.computedAt = Instant.now();
+        p.persist();
+    }
+
+    /** Compares the predictions of the runs that ended with what happened to their moves. */
+    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "5s")
+    @Transactional
+    void compareEnded() {
+        List<FailoverPrediction> open = FailoverPrediction.list("outcome is null");
+        for (FailoverPrediction p : open) {
+            RecoveryRun run = RecoveryRun.findById(p.runId);
+            if (run != null && run.active()) {
+                continue;
+            }
+            p.outcome = run == null ? "the run no longer exists" : compare(p, InstanceMove.ofRun(p.runId));
+            p.comparedAt = Instant.now();
+            audit.record("system", "failover-prediction", p.hostKey, false, p.outcome.startsWith("as predicted")
+                    ? "AS_PREDICTED" : "DIFFERS", "run " + p.runId + ": " + p.outcome);
+        }
+    }
+
+    static String compare(FailoverPrediction p, List<InstanceMove> moves) {
+        List<FailoverPlanner.Placement> predicted = placements(p.predicted);
+        Set<String> unplaceable = p.unplaceable.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(p.unplaceable
+                .split(",")));
+        Map<String, InstanceMove> byVm = new HashMap<>();
+        moves.forEach(m -> byVm.put(m.vmId, m));
+        List<String> fitAnyway = new ArrayList<>();
+        List<String> didNotFit = new ArrayList<>();
+        List<String> elsewhere = new ArrayList<>();
+        int placed = 0;
+        for (FailoverPlanner.Placement x : predicted) {
+            InstanceMove m = byVm.get(x.vmId());
+            if (m == null || m.state == MoveState.SKIPPED) {
+                continue;
+            }
+            boolean succeeded = m.state == MoveState.SUCCEEDED;
+            if (unplaceable.contains(x.vmId()) && succeeded) {
+                fitAnyway.add(x.name() + " (on " + m.targetHost + ")");
+            } else if (!unplaceable.contains(x.vmId()) && m.state == MoveState.FAILED) {
+                didNotFit.add(x.name() + " (" + m.reason + ")");
+            } else if (succeeded && x.target() != null && !x.target().equals(m.targetHost)) {
+                elsewhere.add(x.name() + " on " + m.targetHost + ", predicted " + x.target());
+            }
+            if (succeeded) {
+                placed++;
+            }
+        }
+        String summary = unplaceable.size() + " predicted not to fit, " + placed + " placed";
+        if (fitAnyway.isEmpty() && didNotFit.isEmpty()) {
+            return "as predicted: " + summary + (elsewhere.isEmpty() ? "" : "; on another host than predicted: "
+                    + String.join(", ", elsewhere));
+        }
+        return "differs: " + summary + (fitAnyway.isEmpty() ? "" : "; predicted not to fit, placed: "
+                + String.join(", ", fitAnyway)) + (didNotFit.isEmpty() ? "" : "; predicted to fit, failed: "
+                + String.join(", ", didNotFit)) + (elsewhere.isEmpty() ? "" : "; on another host than predicted: "
+                + String.join(", ", elsewhere));
+    }
+
+    @Transactional
+    public Optional<View> of(UUID runId) {
+        FailoverPrediction p = FailoverPrediction.findById(runId);
+        if (p == null) {
+            return Optional.empty();
+        }
+        List<String> unplaceable = p.unplaceable.isEmpty() ? List.of() : List.of(p.unplaceable.split(","));
+        return Optional.of(new View(placements(p.predicted), unplaceable, p.computedAt, p.outcome, p.comparedAt));
+    }
+
+    private static List<FailoverPlanner.Placement> placements(String json) {
+        try {
+            return List.of(Json.mapper().readValue(json, FailoverPlanner.Placement[].class));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("unreadable prediction: " + ex.getMessage(), ex);
+        }
+    }
+}
