@@ -1010,6 +1010,25 @@ class EvacuationScenariosIT {
                 .singleElement().satisfies(a -> assertThat((String) a.get("detail"))
                         .contains("PowerState Off read from the BMC"));
         oneEpisodeOneFence(OS, host);
+
+        // Repaired at once: the probes read it back, but Nova still has it forced down (by us). The episode stays open
+        // until it is unfenced, and the forced-down state Nova reports after the fence opens no second episode and
+        // fences nothing again (the benchmark on the local stack once saw the episode closed by Nova's view from
+        // before the fence, and the repaired host fenced a second time).
+        Instant fencedAt = Instant.parse((String) e.get("fencedAt"));
+        recover(OS, host);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
+                    .body("{}").post(svc() + "/api/v1/episodes/" + e.get("id") + "/unfence?dryRun=true").then()
+                    .statusCode(200).extract().jsonPath().getList("blockers")).as("the probes read it back").isEmpty();
+            HostState latest = latestHostState((String) e.get("host"));
+            assertThat(latest.observedAt()).as("a state of the host observed after the fence").isAfter(fencedAt);
+        });
+        Map<String, Object> still = episode(OS, host);
+        assertThat(still.get("id")).isEqualTo(e.get("id"));
+        assertThat(still.get("open")).isEqualTo(true);
+        assertThat(truth(OS).getBoolean("hosts.find { it.host == '" + host + "' }.poweredOn")).isTrue();
+        oneEpisodeOneFence(OS, host);
     }
 
     /**

@@ -125,6 +125,13 @@ public class HostFailureLifecycle {
     }
 
     private void hostBack(HostFailure f, HostView host) {
+        if (f.fenced() && f.fencedAt != null && !host.observedAt.isAfter(f.fencedAt)) {
+            // The platform's UP is older than the fence: Nova's view from before it noticed the loss (its 60 s), or
+            // before our own force-down. A fenced host is back only when the platform says so after the fence (for
+            // Nova: once it is unfenced); else its forced-down state would open a second episode and fence the
+            // repaired host again.
+            return;
+        }
         if (!f.fenced()) {
             runs.cancelActive(f, SYSTEM, "the host came back before it was fenced");
             close(f, HostFailurePhase.ABANDONED, SYSTEM, "the host came back (" + host.platformStatus
