@@ -1249,10 +1249,10 @@ class EvacuationScenariosIT {
 
     /**
      * (15) The oVirt failover plan. hv1-1-05 (left off by scenario 12) is repaired; the other Up hosts of hv1-1-01's
-     * cluster are resized so that hv1-1-05's {@code max_scheduling_memory} holds exactly hv1-1-01's k smallest running
-     * VMs (by the engine's need: memory, its overhead, 8 MiB per vCPU, from the simulator's truth), whose needs together
-     * are less than the next one's, and the others' nothing. The plan names every other VM as not fitting, as the dry
-     * run predicts; with room for all, none.
+     * cluster are resized so that hv1-1-05's {@code max_scheduling_memory} holds exactly the smallest need among
+     * hv1-1-01's running VMs (the engine's: memory, its overhead, 8 MiB per vCPU, from the simulator's truth), and the
+     * others' nothing. Exactly one VM of that need fits there (which one depends on the order), every other VM is named
+     * as not fitting, as the dry run predicts; with room for all, only the VMs pinned to other hosts.
      */
     @Test
     @Order(15)
@@ -1264,26 +1264,24 @@ class EvacuationScenariosIT {
         JsonPath t = truth(OV);
         String failedId = t.getString("hosts.find { it.name == 'hv1-1-01' }.id");
         assertThat(t.getString("hosts.find { it.name == 'hv1-1-01' }.engineStatus")).isEqualTo("up");
-        List<Map<String, Object>> running = t.<Map<String, Object>>getList("vms").stream()
+        String spareId = t.getString("hosts.find { it.name == 'hv1-1-05' }.id");
+        List<Map<String, Object>> onHost = t.<Map<String, Object>>getList("vms").stream()
                 .filter(v -> failedId.equals(v.get("engineHostId")) && !"down".equals(v.get("engineStatus")))
+                .toList();
+        // A VM pinned to hosts other than hv1-1-05 can run nowhere else, whatever the room.
+        java.util.function.Predicate<Map<String, Object>> pinnedAway = v -> (Boolean) v.get("pinned")
+                && !((List<String>) v.get("pinnedHostIds")).isEmpty()
+                && !((List<String>) v.get("pinnedHostIds")).contains(spareId);
+        Set<String> pinned = onHost.stream().filter(pinnedAway).map(v -> (String) v.get("name"))
+                .collect(Collectors.toSet());
+        List<Map<String, Object>> running = onHost.stream().filter(pinnedAway.negate())
                 .sorted(java.util.Comparator.comparingInt(v -> (Integer) v.get("requiredMemoryMb"))).toList();
         assertThat(running.size()).isGreaterThan(1);
-        // The k smallest, whose needs together are less than the next one's: room for exactly them fits them in any
-        // order, and nothing of the rest (each needs more than the whole room).
-        int k = 0;
-        long prefix = 0;
-        for (int i = 0; i < running.size() - 1; i++) {
-            prefix += (Integer) running.get(i).get("requiredMemoryMb");
-            if (prefix < (Integer) running.get(i + 1).get("requiredMemoryMb")) {
-                k = i + 1;
-                break;
-            }
-        }
-        assertThat(k).as("a split of %s", running.stream().map(v -> v.get("requiredMemoryMb")).toList())
-                .isPositive();
-        long smallest = prefix;
-        Set<String> expectPlaced = running.stream().limit(k).map(v -> (String) v.get("name"))
-                .collect(Collectors.toSet());
+        // Room for the smallest need exactly: one VM of that need fits (which one depends on the order the engine
+        // tries them in), nothing else does (every other needs more than the whole room, or the room is taken).
+        long smallest = ((Number) running.get(0).get("requiredMemoryMb")).longValue();
+        Set<String> smallestOnes = running.stream().filter(v -> ((Number) v.get("requiredMemoryMb")).longValue()
+                == smallest).map(v -> (String) v.get("name")).collect(Collectors.toSet());
         List<Map<String, Object>> others = t.<Map<String, Object>>getList("hosts").stream()
                 .filter(h -> "up".equals(h.get("engineStatus")) && !failedId.equals(h.get("id"))).toList();
         assertThat(others).extracting(h -> h.get("name")).contains("hv1-1-05");
@@ -1299,30 +1297,37 @@ class EvacuationScenariosIT {
                         .statusCode(200).body("maxSchedulingMemoryMb", org.hamcrest.Matchers.equalTo((int) want));
                 System.out.printf("scenario 15: %s resized to %d MiB of max_scheduling_memory%n", h.get("name"), want);
             }
-            Set<String> expectUnplaced = running.stream().skip(k).map(v -> (String) v.get("name"))
-                    .collect(Collectors.toSet());
+            Set<String> all = onHost.stream().map(v -> (String) v.get("name")).collect(Collectors.toSet());
+            System.out.printf("scenario 15: %d VMs on hv1-1-01, %d pinned elsewhere, %d of the smallest need (%d MiB)%n",
+                    onHost.size(), pinned.size(), smallestOnes.size(), smallest);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 Map<String, Object> hp = ((List<Map<String, Object>>) viewer("/api/v1/failover-plan?source=" + OV
                         + "&host=hv1-1-01").<Map<String, Object>>getList("").get(0).get("plans")).get(0);
+                List<String> placed = ((List<Map<String, Object>>) hp.get("placements")).stream()
+                        .filter(x -> x.get("target") != null).map(x -> x.get("name") + ">" + x.get("target")).toList();
+                assertThat(placed).hasSize(1);
+                String one = placed.get(0).substring(0, placed.get(0).indexOf('>'));
+                assertThat(smallestOnes).contains(one);
+                assertThat(placed.get(0)).endsWith(">hv1-1-05");
                 Set<String> notPlaced = ((List<Map<String, Object>>) hp.get("notPlaced")).stream()
                         .map(x -> (String) x.get("name")).collect(Collectors.toSet());
-                assertThat(notPlaced).isEqualTo(expectUnplaced);
-                assertThat(((List<Map<String, Object>>) hp.get("placements")).stream().filter(x -> x.get("target")
-                        != null).map(x -> x.get("name") + ">" + x.get("target")).collect(Collectors.toSet()))
-                        .isEqualTo(expectPlaced.stream().map(n -> n + ">hv1-1-05").collect(Collectors.toSet()));
+                Set<String> expected = new java.util.HashSet<>(all);
+                expected.remove(one);
+                assertThat(notPlaced).isEqualTo(expected);
             });
             JsonPath dry = given().auth().preemptive().basic("operator", "operator").contentType(ContentType.JSON)
                     .body("{}").post(svc() + "/api/v1/hosts/" + OV + "/hv1-1-01/evacuate?dryRun=true").then()
                     .statusCode(200).extract().jsonPath();
-            Set<String> predicted = dry.<Map<String, Object>>getList("prediction").stream()
-                    .filter(x -> x.get("target") == null).map(x -> (String) x.get("name")).collect(Collectors.toSet());
-            assertThat(predicted).isEqualTo(expectUnplaced);
-            // Room for all on hv1-1-05: nothing left out.
+            List<String> predictedPlaced = dry.<Map<String, Object>>getList("prediction").stream()
+                    .filter(x -> x.get("target") != null).map(x -> (String) x.get("name")).toList();
+            assertThat(predictedPlaced).hasSize(1);
+            assertThat(smallestOnes).contains(predictedPlaced.get(0));
+            // Room for all on hv1-1-05: nothing left out but the VMs pinned elsewhere.
             given().contentType(ContentType.JSON).body(Map.of("memoryMb", 4 * 1024 * 1024))
                     .put(sim() + "/sim/v1/sources/" + OV + "/hosts/hv1-1-05/capacity").then().statusCode(200);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(((List<Map<String, Object>>)
                     viewer("/api/v1/failover-plan?source=" + OV + "&host=hv1-1-01").<Map<String, Object>>getList("")
-                            .get(0).get("plans")).get(0).get("unplaceable")).isEqualTo(0));
+                            .get(0).get("plans")).get(0).get("unplaceable")).isEqualTo(pinned.size()));
         } finally {
             for (Map.Entry<String, Long> e : sizeBefore.entrySet()) {
                 given().contentType(ContentType.JSON).body(Map.of("memoryMb", e.getValue()))

@@ -51,8 +51,11 @@ public final class RedfishFencer implements Fencer {
     private boolean verifyHostname = true;
     /** Per BMC address (host:port): the trust store file its certificate is checked against. */
     private final java.util.Map<String, String> trustStoreOf = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Per trust store file: the HTTP client that trusts exactly its certificates. */
-    private final java.util.Map<String, HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per trust store file: the HTTP client that trusts exactly its certificates, as of the file's modification. */
+    private final java.util.Map<String, TrustedClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record TrustedClient(long modified, HttpClient client) {
+    }
 
     public RedfishFencer(String systemUrlTemplate, String username, String password, Duration powerOffTimeout,
                          CloudCalls calls) {
@@ -116,9 +119,10 @@ public final class RedfishFencer implements Fencer {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot read the BMC trust store " + file + ": " + e.getMessage(), e);
         }
-        // Keyed by the file's modification time too: a renewed certificate is trusted without a restart.
-        return clients.computeIfAbsent(store + "@" + modified, k -> HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10)).sslContext(BmcTrust.context(file, verifyHostname)).build());
+        // A renewed certificate (the file changed) is trusted without a restart; the client before it is dropped.
+        return clients.compute(store, (k, c) -> c != null && c.modified() == modified ? c
+                : new TrustedClient(modified, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                        .sslContext(BmcTrust.context(file, verifyHostname)).build())).client();
     }
 
     @Override

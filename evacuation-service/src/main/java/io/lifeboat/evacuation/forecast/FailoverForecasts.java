@@ -54,6 +54,9 @@ public class FailoverForecasts {
     @Inject
     Outbox outbox;
 
+    @Inject
+    jakarta.persistence.EntityManager em;
+
     /** One host's plan: its instances a recovery would evacuate, where each would go, and those it would leave. */
     public record HostPlan(String hostKey, String host, String state, String status, int instances,
                            List<FailoverPlanner.Placement> placements, List<PlannedMove> skipped) {
@@ -124,9 +127,10 @@ public class FailoverForecasts {
         Map<String, List<NovaApi.Server>> byHost = servers.stream().filter(s -> s.host() != null)
                 .collect(Collectors.groupingBy(NovaApi.Server::host, LinkedHashMap::new, Collectors.toList()));
         List<HostPlan> hosts = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (NovaApi.Hypervisor h : hypervisors) {
-            if (h.host() == null) {
-                continue;
+            if (h.host() == null || !seen.add(h.host())) {
+                continue;   // one plan per compute service host (Ironic registers many hypervisors under one)
             }
             List<NovaApi.Server> on = byHost.getOrDefault(h.host(), List.of());
             List<PlannedMove> moves = RecoveryPlanner.openstack(sourceId, on, views, anyTagged, src.evacuable(),
@@ -175,7 +179,8 @@ public class FailoverForecasts {
             .thenComparing(OvirtApi.Vm::name);
 
     private static FailoverPlanner.EngineVm engineVm(OvirtApi.Vm v) {
-        return new FailoverPlanner.EngineVm(v.id(), v.name(), v.clusterId(), v.memoryMb(), v.vcpus());
+        return new FailoverPlanner.EngineVm(v.id(), v.name(), v.clusterId(), v.memoryMb(), v.vcpus(),
+                v.pinnedHostIds() == null ? List.of() : v.pinnedHostIds());
     }
 
     private static List<FailoverPlanner.EngineHost> engineHosts(List<OvirtApi.Host> hosts) {
@@ -213,11 +218,15 @@ public class FailoverForecasts {
                     NovaApi.Flavor f = flavors.getOrDefault(m.vmId(), NovaApi.Flavor.UNKNOWN);
                     return new FailoverPlanner.Instance(m.vmId(), m.vmName(), f.vcpus(), f.ramMb());
                 }).toList();
-        // An operator's target host (a run's or a move's) is the one reserved host of every attempt.
-        List<String> reserved = moves.stream().map(PlannedMove::requestedTarget).filter(t -> t != null).findFirst()
-                .map(t -> java.util.Collections.nCopies(Math.max(1, src.maxAttempts()), t))
-                .orElseGet(() -> src.reservedHosts().orElse(List.of()));
-        return FailoverPlanner.plan(failedHost, instances, computes, reserved, src.maxAttempts(), ratios);
+        // An operator's target host (a run's or a move's) is the host of every attempt, and must be enabled already
+        // (the run enables configured reserved hosts only).
+        Optional<String> target = moves.stream().map(PlannedMove::requestedTarget).filter(t -> t != null).findFirst();
+        if (target.isPresent()) {
+            return FailoverPlanner.plan(failedHost, instances, computes, java.util.Collections.nCopies(
+                    Math.max(1, src.maxAttempts()), target.get()), src.maxAttempts(), ratios, false);
+        }
+        return FailoverPlanner.plan(failedHost, instances, computes, src.reservedHosts().orElse(List.of()),
+                src.maxAttempts(), ratios, true);
     }
 
     private static List<FailoverPlanner.Compute> computes(List<NovaApi.Hypervisor> hypervisors) {
@@ -253,7 +262,9 @@ public class FailoverForecasts {
 
     /**
      * One event per host whose unplaceable set changed since the last one published (the first for a host only when
-     * something would not fit), each with the row that remembers it, in one transaction.
+     * something would not fit), in one transaction with the row that remembers it. The row is changed conditionally
+     * (insert if absent, update only from the value this replica read), so that of two replicas computing the same
+     * change, one publishes it.
      */
     @Transactional
     void publishChanges(SourcePlan plan) {
@@ -266,22 +277,26 @@ public class FailoverForecasts {
             if (row != null && row.unplaceable.equals(ids)) {
                 continue;
             }
+            int changed;
             if (row == null) {
-                row = new FailoverForecast();
-                row.hostKey = h.hostKey();
-                row.sourceId = plan.source();
-                row.hostName = h.host();
-                row.unplaceable = "";
-                row.evacuable = evacuable;
-                row.computedAt = plan.computedAt();
-                row.persist();
+                changed = em.createNativeQuery("insert into failover_forecast (host_key, source_id, host_name,"
+                                + " evacuable, unplaceable, computed_at) values (?1, ?2, ?3, ?4, ?5, ?6)"
+                                + " on conflict (host_key) do nothing")
+                        .setParameter(1, h.hostKey()).setParameter(2, plan.source()).setParameter(3, h.host())
+                        .setParameter(4, evacuable).setParameter(5, ids).setParameter(6, plan.computedAt())
+                        .executeUpdate();
                 if (ids.isEmpty()) {
-                    continue;
+                    continue;   // a host whose instances all fit: remembered, nothing to say
                 }
+            } else {
+                changed = em.createNativeQuery("update failover_forecast set unplaceable = ?1, evacuable = ?2,"
+                                + " computed_at = ?3 where host_key = ?4 and unplaceable = ?5")
+                        .setParameter(1, ids).setParameter(2, evacuable).setParameter(3, plan.computedAt())
+                        .setParameter(4, h.hostKey()).setParameter(5, row.unplaceable).executeUpdate();
             }
-            row.unplaceable = ids;
-            row.evacuable = evacuable;
-            row.computedAt = plan.computedAt();
+            if (changed == 0) {
+                continue;   // another replica published this change
+            }
             SourceId source = SourceId.of(plan.source());
             outbox.add(new FailoverForecastChanged(HostKey.parse(h.hostKey()), h.host(), evacuable, unplaced.stream()
                     .map(p -> new FailoverForecastChanged.Unplaceable(VmKey.of(source, p.vmId()), p.name(), p.vcpus(),

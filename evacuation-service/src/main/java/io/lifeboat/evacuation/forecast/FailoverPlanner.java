@@ -47,6 +47,16 @@ public final class FailoverPlanner {
 
     public static List<Placement> plan(String failedHost, List<Instance> instances, List<Compute> computes,
                                        List<String> reservedHosts, int maxAttempts, Ratios ratios) {
+        return plan(failedHost, instances, computes, reservedHosts, maxAttempts, ratios, true);
+    }
+
+    /**
+     * @param enabledByRun whether the run enables the named hosts (configured reserved hosts) or they must be enabled
+     *                     already (an operator's target)
+     */
+    public static List<Placement> plan(String failedHost, List<Instance> instances, List<Compute> computes,
+                                       List<String> reservedHosts, int maxAttempts, Ratios ratios,
+                                       boolean enabledByRun) {
         Map<String, Room> rooms = new LinkedHashMap<>();
         for (Compute c : computes) {
             if (!c.host().equals(failedHost)) {
@@ -67,14 +77,16 @@ public final class FailoverPlanner {
                 if (attempt < reserved.size()) {
                     String r = reserved.get(attempt);
                     Room room = rooms.get(r);
-                    if (room != null) {
+                    if (room != null && enabledByRun) {
                         room.used = true;   // enabled by the recovery for this request
                     }
-                    if (room != null && room.c.up() && room.fits(i)) {
+                    boolean enabled = room != null && (enabledByRun || room.c.enabled());
+                    if (room != null && room.c.up() && enabled && room.fits(i)) {
                         target = r;
                     } else {
-                        refused.add("reserved host " + r + (room == null ? " is unknown to Nova"
-                                : !room.c.up() ? " is down" : " has no room (" + room.free() + ")"));
+                        refused.add((enabledByRun ? "reserved host " : "target host ") + r + (room == null
+                                ? " is unknown to Nova" : !room.c.up() ? " is down" : !enabled ? " is disabled"
+                                : " has no room (" + room.free() + ")"));
                     }
                 } else {
                     Optional<Room> best = rooms.values().stream()
@@ -107,8 +119,12 @@ public final class FailoverPlanner {
     public record EngineHost(String id, String name, String clusterId, boolean up, long maxSchedulingMb) {
     }
 
-    /** A VM to start elsewhere, in the order it would be started; memoryMb/vcpus -1 when unknown. */
-    public record EngineVm(String vmId, String name, String clusterId, long memoryMb, int vcpus) {
+    /**
+     * A VM to start elsewhere, in the order it would be started; memoryMb/vcpus -1 when unknown; {@code pinnedTo} the
+     * only hosts it may run on (empty: any).
+     */
+    public record EngineVm(String vmId, String name, String clusterId, long memoryMb, int vcpus,
+                           List<String> pinnedTo) {
     }
 
     /**
@@ -123,7 +139,8 @@ public final class FailoverPlanner {
      * oVirt: each VM of the failed host started by the engine's scheduler (the HA ones by the engine itself, by
      * priority, then the others by Lifeboat), one after the other: an Up host of its cluster whose {@code
      * max_scheduling_memory} holds what it needs, the one with the most winning (the cluster policies spread by
-     * memory). Not modelled: pinning, affinity groups, CPU load, hugepages. {@code target} is the host's name.
+     * memory); a VM pinned to hosts only on those. Not modelled: affinity groups, CPU load, hugepages. {@code target} is
+     * the host's name.
      */
     public static List<Placement> ovirt(String failedHostId, List<EngineVm> vms, List<EngineHost> hosts) {
         Map<String, long[]> room = new LinkedHashMap<>();
@@ -139,7 +156,8 @@ public final class FailoverPlanner {
             }
             long need = requiredMb(vm.memoryMb(), vm.vcpus());
             List<EngineHost> candidates = hosts.stream().filter(h -> !h.id().equals(failedHostId) && h.up()
-                    && h.clusterId() != null && h.clusterId().equals(vm.clusterId())).toList();
+                    && h.clusterId() != null && h.clusterId().equals(vm.clusterId())
+                    && (vm.pinnedTo().isEmpty() || vm.pinnedTo().contains(h.id()))).toList();
             Optional<EngineHost> best = candidates.stream().filter(h -> room.get(h.id())[0] >= need)
                     .max(Comparator.comparingLong((EngineHost h) -> room.get(h.id())[0])
                             .thenComparing(Comparator.comparing(EngineHost::name).reversed()));
@@ -149,7 +167,8 @@ public final class FailoverPlanner {
             } else {
                 String most = candidates.stream().max(Comparator.comparingLong(h -> room.get(h.id())[0]))
                         .map(h -> "the most: " + h.name() + " with " + room.get(h.id())[0] + " MiB")
-                        .orElse("no other host of its cluster is Up");
+                        .orElse(vm.pinnedTo().isEmpty() ? "no other host of its cluster is Up"
+                                : "it is pinned to hosts none of which is Up");
                 out.add(new Placement(vm.vmId(), vm.name(), vm.vcpus(), (int) need, null, "needs " + need + " MiB"
                         + " (memory and overhead): no Up host of its cluster has that much max_scheduling_memory ("
                         + most + ")"));

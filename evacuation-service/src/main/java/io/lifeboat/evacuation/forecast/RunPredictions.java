@@ -38,8 +38,20 @@ public class RunPredictions implements FailoverPredictor {
 
     private static final Logger LOG = Logger.getLogger(RunPredictions.class);
 
+    /** How long a run's first move waits for its prediction, at the most. */
+    private static final java.time.Duration PREDICTION_WAIT = java.time.Duration.ofSeconds(5);
+    private static final java.util.concurrent.ExecutorService READS = java.util.concurrent.Executors
+            .newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "lifeboat-failover-prediction");
+                t.setDaemon(true);
+                return t;
+            });
+
     @Inject
     FailoverForecasts forecasts;
+
+    @Inject
+    jakarta.persistence.EntityManager em;
 
     @Inject
     AuditLog audit;
@@ -67,13 +79,21 @@ public class RunPredictions implements FailoverPredictor {
         if (!forecasts.sources().contains(e.sourceId())) {
             return;
         }
+        // The prediction is information: a run waits for it PREDICTION_WAIT at the most, and never fails because of it.
+        java.util.concurrent.CompletableFuture<List<FailoverPlanner.Placement>> f = java.util.concurrent
+                .CompletableFuture.supplyAsync(() -> forecasts.predict(e.sourceId(), HostKey.parse(e.hostKey())
+                        .hostId(), e.plan()), READS);
         try {
-            List<FailoverPlanner.Placement> p = forecasts.predict(e.sourceId(), HostKey.parse(e.hostKey()).hostId(),
-                    e.plan());
-            store(e.runId(), e.hostKey(), p);
-        } catch (RuntimeException ex) {
-            // The prediction is information: a run never waits for it, nor fails because of it.
-            LOG.warnf("no failover prediction for run %s: %s", e.runId(), ex.getMessage());
+            store(e.runId(), e.hostKey(), f.get(PREDICTION_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.TimeoutException ex) {
+            f.cancel(true);
+            LOG.warnf("no failover prediction for run %s: the cloud did not answer within %s", e.runId(),
+                    PREDICTION_WAIT);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | RuntimeException ex) {
+            LOG.warnf("no failover prediction for run %s: %s", e.runId(), ex.getCause() != null ? ex.getCause()
+                    .getMessage() : ex.getMessage());
         }
     }
 
@@ -106,10 +126,15 @@ public class RunPredictions implements FailoverPredictor {
             if (run != null && run.active()) {
                 continue;
             }
-            p.outcome = run == null ? "the run no longer exists" : compare(p, InstanceMove.ofRun(p.runId));
-            p.comparedAt = Instant.now();
-            audit.record("system", "failover-prediction", p.hostKey, false, p.outcome.startsWith("as predicted")
-                    ? "AS_PREDICTED" : "DIFFERS", "run " + p.runId + ": " + p.outcome);
+            String outcome = run == null ? "the run no longer exists" : compare(p, InstanceMove.ofRun(p.runId));
+            // Conditional: of two replicas comparing the same run, one records and audits it.
+            int changed = em.createQuery("update FailoverPrediction set outcome = ?1, comparedAt = ?2"
+                            + " where runId = ?3 and outcome is null")
+                    .setParameter(1, outcome).setParameter(2, Instant.now()).setParameter(3, p.runId).executeUpdate();
+            if (changed == 1) {
+                audit.record("system", "failover-prediction", p.hostKey, false, outcome.startsWith("as predicted")
+                        ? "AS_PREDICTED" : "DIFFERS", "run " + p.runId + ": " + outcome);
+            }
         }
     }
 

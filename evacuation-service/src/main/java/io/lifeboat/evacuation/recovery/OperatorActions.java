@@ -51,7 +51,6 @@ public class OperatorActions {
      * The outcome of an action: what it did, or (dry run) the plan, what blocks it and (OpenStack) the failover plan's
      * prediction of where each instance would go.
      */
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Outcome(String result, UUID episodeId, UUID runId, List<String> blockers, List<PlannedMove> plan,
                           List<?> prediction) {
         public Outcome(String result, UUID episodeId, UUID runId, List<String> blockers, List<PlannedMove> plan) {

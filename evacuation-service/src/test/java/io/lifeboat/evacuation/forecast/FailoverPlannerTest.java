@@ -90,6 +90,20 @@ class FailoverPlannerTest {
     }
 
     @Test
+    void anOperatorsTargetMustBeEnabledAlreadyWhereAReservedHostIsEnabledByTheRun() {
+        // t is disabled: as a reserved host the run enables it and it takes the instance; as an operator's target
+        // (every attempt to t, nothing enabled by the run) it is "no valid host" three times.
+        List<FailoverPlanner.Compute> computes = List.of(new FailoverPlanner.Compute("t", true, false, 64, 0, 262_144,
+                512), up("y", 64, 0, 262_144, 512));
+        assertThat(FailoverPlanner.plan("failed", List.of(vm("one", 2, 2_048)), computes, List.of("t"), 3,
+                NOVA_DEFAULTS, true).get(0).target()).isEqualTo("t");
+        var p = FailoverPlanner.plan("failed", List.of(vm("one", 2, 2_048)), computes, List.of("t", "t", "t"), 3,
+                NOVA_DEFAULTS, false);
+        assertThat(p.get(0).target()).isNull();
+        assertThat(p.get(0).reason()).contains("target host t is disabled");
+    }
+
+    @Test
     void theFailedHostIsNeverATargetEvenWhenReserved() {
         var p = FailoverPlanner.plan("r1", List.of(vm("one", 2, 2_048)), List.of(up("r1", 64, 0, 262_144, 512),
                 up("y", 64, 0, 8_192, 512)), List.of("r1"), 3, NOVA_DEFAULTS);
@@ -124,13 +138,21 @@ class FailoverPlannerTest {
         // big → hv1 (20000 ≥ 16512; 3488 left); small-1 → hv2 (16000 > 3488; 11816 left); small-2 → hv2 (7632 left);
         // big-2 → nowhere (7632 and 3488 < 16512).
         var p = FailoverPlanner.ovirt("failed", List.of(
-                new FailoverPlanner.EngineVm("b1", "big", "c1", 16_384, 4),
-                new FailoverPlanner.EngineVm("s1", "small-1", "c1", 4_096, 2),
-                new FailoverPlanner.EngineVm("s2", "small-2", "c1", 4_096, 2),
-                new FailoverPlanner.EngineVm("b2", "big-2", "c1", 16_384, 4)), hosts);
+                new FailoverPlanner.EngineVm("b1", "big", "c1", 16_384, 4, List.of()),
+                new FailoverPlanner.EngineVm("s1", "small-1", "c1", 4_096, 2, List.of()),
+                new FailoverPlanner.EngineVm("s2", "small-2", "c1", 4_096, 2, List.of()),
+                new FailoverPlanner.EngineVm("b2", "big-2", "c1", 16_384, 4, List.of())), hosts);
         assertThat(targets(p)).containsExactlyInAnyOrderEntriesOf(Map.of("big", "hv1", "small-1", "hv2",
                 "small-2", "hv2", "big-2", "-"));
         assertThat(p.get(3).reason()).isEqualTo("needs 16512 MiB (memory and overhead): no Up host of its cluster has"
                 + " that much max_scheduling_memory (the most: hv2 with 7632 MiB)");
+        // Pinned to the failed host and a host that is not Up: nowhere, whatever the room.
+        p = FailoverPlanner.ovirt("failed", List.of(new FailoverPlanner.EngineVm("p", "pinned", "c1", 1_024, 1,
+                List.of("failed", "h3"))), hosts);
+        assertThat(p.get(0).target()).isNull();
+        assertThat(p.get(0).reason()).contains("it is pinned to hosts none of which is Up");
+        p = FailoverPlanner.ovirt("failed", List.of(new FailoverPlanner.EngineVm("p", "pinned", "c1", 1_024, 1,
+                List.of("failed", "h2"))), hosts);
+        assertThat(p.get(0).target()).isEqualTo("hv2");
     }
 }

@@ -288,7 +288,7 @@ public final class NovaHttpClient implements NovaApi {
                     out.add(server(s));
                 }
             }
-            if (page.size() == PAGE && root.has("servers_links")) {
+            if (page.size() > 0 && hasNext(root.path("servers_links"))) {
                 marker = page.get(page.size() - 1).path("id").asText();
             }
         } while (marker != null);
@@ -343,9 +343,9 @@ public final class NovaHttpClient implements NovaApi {
                     fl.path("ram").asInt(-1));
         } catch (CloudCallException e) {
             if (e.status() != 404) {
-                throw e;
+                return NovaApi.Flavor.UNKNOWN;   // asked again next time; never fails the listing it is part of
             }
-            known = NovaApi.Flavor.UNKNOWN;
+            known = NovaApi.Flavor.UNKNOWN;   // deleted: its size is not known below 2.47
         }
         flavors.put(id, known);
         return known;
@@ -363,7 +363,7 @@ public final class NovaHttpClient implements NovaApi {
             for (JsonNode s : page) {
                 out.add(server(s));
             }
-            if (page.size() == PAGE && root.has("servers_links")) {
+            if (page.size() > 0 && hasNext(root.path("servers_links"))) {
                 marker = page.get(page.size() - 1).path("id").asText();
             }
         } while (marker != null);
@@ -389,11 +389,21 @@ public final class NovaHttpClient implements NovaApi {
                         h.path("status").asText(null), h.path("vcpus").asInt(0), h.path("vcpus_used").asInt(0),
                         h.path("memory_mb").asLong(0), h.path("memory_mb_used").asLong(0)));
             }
-            if (paged && page.size() == HYPERVISOR_PAGE) {
+            if (paged && page.size() > 0 && hasNext(root.path("hypervisors_links"))) {
                 marker = page.get(page.size() - 1).path("id").asText();
             }
         } while (marker != null);
         return out;
+    }
+
+    /** Whether a page's links name a next page (Nova gives one when its max_limit or the asked limit cut it). */
+    private static boolean hasNext(JsonNode links) {
+        for (JsonNode l : links) {
+            if ("next".equals(l.path("rel").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, String> strings(JsonNode obj) {

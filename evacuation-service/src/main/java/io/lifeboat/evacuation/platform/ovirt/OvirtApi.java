@@ -8,12 +8,15 @@ import java.util.Optional;
 public interface OvirtApi {
 
     /** A VM as the engine shows it now; {@code hostId} is null for a DOWN VM that is not pinned. */
-    /** A VM; {@code memoryMb} and {@code vcpus} (its CPU topology's product) are -1 when the engine did not say. */
+    /**
+     * A VM; {@code memoryMb} and {@code vcpus} (its CPU topology's product) are -1 when the engine did not say;
+     * {@code pinnedHostIds}: the only hosts it may run on (placement policy {@code pinned} with hosts), else empty.
+     */
     record Vm(String id, String name, String status, String statusDetail, String hostId, String clusterId,
-              boolean ha, int haPriority, long memoryMb, int vcpus) {
+              boolean ha, int haPriority, long memoryMb, int vcpus, List<String> pinnedHostIds) {
         public Vm(String id, String name, String status, String statusDetail, String hostId, String clusterId,
                   boolean ha, int haPriority) {
-            this(id, name, status, statusDetail, hostId, clusterId, ha, haPriority, -1, -1);
+            this(id, name, status, statusDetail, hostId, clusterId, ha, haPriority, -1, -1, List.of());
         }
     }
 

@@ -102,7 +102,16 @@ public final class OvirtSdkClient implements OvirtApi {
                 : v.cluster().id(), v.highAvailability() != null && Boolean.TRUE.equals(v.highAvailability().enabled()),
                 v.highAvailability() == null || v.highAvailability().priority() == null ? 0
                         : v.highAvailability().priority().intValue(),
-                v.memory() == null ? -1 : v.memory().shiftRight(20).longValue(), vcpus(v));
+                v.memory() == null ? -1 : v.memory().shiftRight(20).longValue(), vcpus(v), pinnedTo(v));
+    }
+
+    /** The hosts a VM pinned to hosts may run on (PinToHostPolicyUnit); empty when it may run anywhere. */
+    private static List<String> pinnedTo(org.ovirt.engine.sdk4.types.Vm v) {
+        var p = v.placementPolicy();
+        if (p == null || p.affinity() != org.ovirt.engine.sdk4.types.VmAffinity.PINNED || p.hosts() == null) {
+            return List.of();
+        }
+        return p.hosts().stream().map(org.ovirt.engine.sdk4.types.Host::id).toList();
     }
 
     /** The CPU topology's sockets × cores × threads; -1 when the engine did not show it. */
