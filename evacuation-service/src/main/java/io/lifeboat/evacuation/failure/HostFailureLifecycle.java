@@ -448,6 +448,10 @@ public class HostFailureLifecycle {
 
     private void transition(HostFailure f, HostFailurePhase phase, String actor, String reason, Instant now) {
         HostFailurePhase previous = f.phase;
+        if (f.quarantined && !reason.contains("quarantined")) {
+            // Every later phase still says so: a quarantined host is recovered only with an operator's approval.
+            reason = reason + "; quarantined (a flapping host): recovered only with an operator's approval";
+        }
         f.phase = phase;
         f.reason = reason;
         f.updatedAt = now;
