@@ -81,10 +81,6 @@ public class FailoverForecasts {
                 .map(Map.Entry::getKey).sorted().toList();
     }
 
-    public Optional<SourcePlan> latest(String sourceId) {
-        return Optional.ofNullable(latest.get(sourceId));
-    }
-
     @Scheduled(every = "${lifeboat.evacuation.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "5s")
     void tick() {
@@ -94,17 +90,44 @@ public class FailoverForecasts {
             if (last != null && last.plus(config.sources().get(sourceId).failover().interval()).isAfter(now)) {
                 continue;
             }
-            lastTry.put(sourceId, now);
-            try {
-                compute(sourceId);
-            } catch (RuntimeException e) {
-                LOG.warnf("failover plan of %s not computed: %s", sourceId, e.getMessage());
-                SourcePlan before = latest.get(sourceId);
-                latest.put(sourceId, new SourcePlan(sourceId, before == null ? null : before.computedAt(),
-                        before == null ? null : before.ratios(), before == null ? List.of()
-                        : before.reservedHosts(), before == null ? List.of() : before.hosts(),
-                        String.valueOf(e.getMessage()), now));
+            tryCompute(sourceId, now);
+        }
+    }
+
+    /**
+     * The source's plans as last computed, or (none tried yet) computed now, once: a reader never makes the cloud
+     * calls again while the last try is recent, whether it succeeded or not (a dashboard polling a source whose cloud
+     * is down must not multiply the calls to it).
+     */
+    public SourcePlan current(String sourceId) {
+        SourcePlan p = latest.get(sourceId);
+        if (p != null) {
+            return p;
+        }
+        synchronized (locks.computeIfAbsent(sourceId, k -> new Object())) {
+            p = latest.get(sourceId);
+            if (p == null) {
+                tryCompute(sourceId, Instant.now());
+                p = latest.get(sourceId);
             }
+            return p;
+        }
+    }
+
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    /** One computation of the source's plans; a failure is kept beside the plans before it. */
+    private void tryCompute(String sourceId, Instant now) {
+        lastTry.put(sourceId, now);
+        try {
+            compute(sourceId);
+        } catch (RuntimeException e) {
+            LOG.warnf("failover plan of %s not computed: %s", sourceId, e.getMessage());
+            SourcePlan before = latest.get(sourceId);
+            latest.put(sourceId, new SourcePlan(sourceId, before == null ? null : before.computedAt(),
+                    before == null ? null : before.ratios(), before == null ? List.of()
+                    : before.reservedHosts(), before == null ? List.of() : before.hosts(),
+                    String.valueOf(e.getMessage()), now));
         }
     }
 

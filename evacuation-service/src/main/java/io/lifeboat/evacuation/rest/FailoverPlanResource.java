@@ -3,7 +3,6 @@ package io.lifeboat.evacuation.rest;
 import io.lifeboat.evacuation.forecast.FailoverForecasts;
 import io.lifeboat.evacuation.forecast.FailoverPlanner;
 import io.lifeboat.evacuation.forecast.RunPredictions;
-import io.lifeboat.evacuation.platform.CloudCallException;
 import io.lifeboat.service.rest.Problem;
 import io.lifeboat.service.rest.ProblemException;
 import io.lifeboat.service.rest.StrictParams;
@@ -75,7 +74,13 @@ public class FailoverPlanResource {
         }
         List<SourceView> out = new ArrayList<>();
         for (String s : source == null ? sources : List.of(source)) {
-            FailoverForecasts.SourcePlan p = forecasts.latest(s).orElseGet(() -> computeNow(s));
+            FailoverForecasts.SourcePlan p = forecasts.current(s);
+            if (p.computedAt() == null && source != null) {
+                // The source asked for was never computed: its cloud could not be read (the next try comes with its
+                // interval). In the list of every source it is shown with its error instead.
+                throw new ProblemException(Problem.of("cloud-unavailable", "Cloud unavailable", 503, "cannot read "
+                        + s + " for its failover plan (tried at " + p.errorAt() + "): " + p.error()));
+            }
             List<HostView> hosts = p.hosts().stream().filter(h -> host == null || h.host().equals(host)
                             || h.hostKey().equals(s + "/" + host))
                     .map(FailoverPlanResource::view).toList();
@@ -88,15 +93,6 @@ public class FailoverPlanResource {
                     hosts.stream().mapToInt(HostView::unplaceable).sum(), p.error(), p.errorAt(), hosts));
         }
         return out;
-    }
-
-    private FailoverForecasts.SourcePlan computeNow(String source) {
-        try {
-            return forecasts.compute(source);
-        } catch (CloudCallException e) {
-            throw new ProblemException(Problem.of("cloud-unavailable", "Cloud unavailable", 503, "cannot read "
-                    + source + " for its failover plan: " + e.getMessage()));
-        }
     }
 
     private static HostView view(FailoverForecasts.HostPlan h) {
