@@ -72,6 +72,19 @@ public class VmView extends PanacheEntityBase {
     public Instant observedAt;
 
     /**
+     * Fills the source's VM views (not removed) by VM id; true when any of them is tagged evacuable (what the
+     * evacuable rule's {@code auto} reads). In the caller's transaction.
+     */
+    public static boolean ofSource(String sourceId, java.util.Map<String, VmView> out) {
+        boolean any = false;
+        for (VmView v : VmView.<VmView>list("sourceId = ?1 and removed = false", sourceId)) {
+            out.put(v.vmId, v);
+            any |= v.haEnabled;
+        }
+        return any;
+    }
+
+    /**
      * VMs that were on the host: running there, down with that as their last host, or moved away from it since the
      * given time (restarted elsewhere after it failed).
      */

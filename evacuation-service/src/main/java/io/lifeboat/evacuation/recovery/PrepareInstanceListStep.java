@@ -112,12 +112,7 @@ public class PrepareInstanceListStep implements Step {
     /** Fills the source's VM views by id; true when any of them is tagged evacuable. */
     @Transactional
     boolean sourceViews(String sourceId, Map<String, VmView> out) {
-        boolean any = false;
-        for (VmView v : VmView.<VmView>list("sourceId = ?1 and removed = false", sourceId)) {
-            out.put(v.vmId, v);
-            any |= v.haEnabled;
-        }
-        return any;
+        return VmView.ofSource(sourceId, out);
     }
 
     @Transactional
