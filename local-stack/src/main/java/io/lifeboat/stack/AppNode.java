@@ -35,6 +35,10 @@ final class AppNode implements AutoCloseable {
         // Serial GC: five JVMs share two cores here, and none of them needs a parallel collector.
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + app.heap(), "-XX:+UseSerialGC",
                 "-Dquarkus.http.port=" + app.port(), "-Dquarkus.http.host=" + bindAddress()));
+        if (app.usesInfrastructure()) {
+            // The local stack's profile: built-in users with easy passwords (see LocalStack's start message).
+            cmd.add("-Dquarkus.profile=local");
+        }
         if (app.configFile() != null) {
             cmd.add("-Dquarkus.config.locations=" + layout.config().resolve(app.configFile()).toUri());
         }

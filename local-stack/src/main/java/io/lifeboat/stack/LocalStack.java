@@ -352,8 +352,9 @@ public final class LocalStack {
                     "/q/health UP, /q/swagger-ui, /q/metrics, pid " + a.pid()));
         }
         String bind = AppNode.bindAddress();
-        sb.append(String.format("%n  HTTP listeners on %s%s.%n  Built-in users (local stack only): viewer/viewer,"
-                + " operator/operator; agent/agent on the watchdog-service.%n", bind,
+        sb.append(String.format("%n  HTTP listeners on %s%s.%n  Built-in users of the profile 'local', easy on"
+                + " purpose: viewer/viewer, operator/operator; agent/agent on the watchdog-service.%n"
+                + "  (The production profile has none and refuses weak passwords: deploy/README.md.)%n", bind,
                 bind.equals("127.0.0.1") ? " (loopback; LIFEBOAT_BIND=0.0.0.0 opens them)" : ""));
         sb.append(String.format("  Simulator control API (changes): -H \"Authorization: Bearer $(cat %s)\"%n",
                 layout.home().resolve("simulator-control.token")));

@@ -93,6 +93,10 @@ public final class AppProcess {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC",
                 "-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN"));
+        if (!name.equals("cloud-simulator") && !properties.containsKey("quarkus.profile")) {
+            // The local stack's profile: its built-in users with their easy passwords, which production refuses.
+            cmd.add("-Dquarkus.profile=local");
+        }
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", jar.toString()));
         try {
