@@ -1,0 +1,80 @@
+package io.lifeboat.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each service's packaged jar, started as on a cluster (the default profile prod) with a credential missing, refuses
+ * to start and names the variable to set, before it connects to anything (no database or broker exists here).
+ */
+class ProductionStartTest {
+
+    record Start(int exit, String log) {
+    }
+
+    static Start start(String service, Map<String, String> env) throws Exception {
+        Path jar = Deploy.project().resolve(service + "/target/quarkus-app/quarkus-run.jar");
+        assertThat(jar).as("build " + service + " first (mvn verify from the root builds it before this module)")
+                .isRegularFile();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = Files.createTempFile("lifeboat-prod-start-", ".log");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-jar",
+                    jar.toString())).redirectErrorStream(true).redirectOutput(log.toFile());
+            // Nothing of the caller's Lifeboat or Quarkus settings: only what the test gives.
+            pb.environment().keySet().removeIf(k -> k.startsWith("LIFEBOAT_") || k.startsWith("QUARKUS_"));
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError(service + " did not stop within 90 s:\n" + Files.readString(log));
+            }
+            return new Start(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
+    void everyServiceRefusesToStartWithoutADatabasePasswordNamingTheVariable() throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (String service : ManifestsTest.SERVICES) {
+            Start s = start(service, Map.of("LIFEBOAT_DB_URL", "jdbc:postgresql://127.0.0.1:1/none"));
+            if (s.exit() == 0 || !s.log().contains("refusing to start with the profile prod: the database password"
+                    + " is not set: set LIFEBOAT_DB_PASSWORD, or LIFEBOAT_DB_PASSWORD_FILE")) {
+                failures.add(service + " (exit " + s.exit() + "):\n" + s.log());
+            }
+            assertThat(s.log()).as(service + " tried no connection").doesNotContain("Connection to 127.0.0.1:1");
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void theLocalStacksDatabasePasswordIsRefusedInProduction() throws Exception {
+        Start s = start("mapping-service", Map.of("LIFEBOAT_DB_PASSWORD", "lifeboat",
+                "LIFEBOAT_DB_URL", "jdbc:postgresql://127.0.0.1:1/none"));
+        assertThat(s.exit()).isNotZero();
+        assertThat(s.log()).contains("the database password is the local stack's well-known 'lifeboat': set"
+                + " LIFEBOAT_DB_PASSWORD or LIFEBOAT_DB_PASSWORD_FILE");
+    }
+
+    @Test
+    void builtInUsersWithoutTheirPasswordsAreRefusedNamingTheVariable(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path secret = dir.resolve("password");
+        Files.writeString(secret, "a-strong-database-password\n");
+        Start s = start("watchdog-service", Map.of("QUARKUS_PROFILE", "prod,builtin-users",
+                "LIFEBOAT_DB_PASSWORD_FILE", secret.toString(), "LIFEBOAT_DB_URL", "jdbc:postgresql://127.0.0.1:1/n"));
+        assertThat(s.exit()).isNotZero();
+        assertThat(s.log()).containsPattern("Could not expand value LIFEBOAT_(VIEWER|OPERATOR|AGENT)_PASSWORD");
+    }
+}
