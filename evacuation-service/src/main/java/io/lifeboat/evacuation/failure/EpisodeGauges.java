@@ -49,7 +49,7 @@ public class EpisodeGauges {
                 .register(metrics);
     }
 
-    @Scheduled(every = "15s", delay = 5, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "15s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     void refresh() {
         try {
