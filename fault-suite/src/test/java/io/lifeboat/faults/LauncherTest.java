@@ -136,6 +136,45 @@ class LauncherTest {
         assertThat(deadLetters()).as("dead letters after the restart").isEqualTo(deadLettersBefore);
     }
 
+    /**
+     * Every metric a dashboard panel or an alert of deploy/monitoring reads is one the running services export: their
+     * /q/metrics scraped on this stack (both sources configured, fencing and the failover plan on) and compared.
+     */
+    @Test
+    void everyMetricTheDashboardsAndAlertsReadIsExportedByTheRunningServices() throws Exception {
+        Path monitoring = ROOT.resolve("deploy/monitoring");
+        Pattern metric = Pattern.compile("\\b(lifeboat_[a-z0-9_]+)");
+        java.util.Set<String> read = new java.util.TreeSet<>();
+        List<Path> files = new ArrayList<>(List.of(monitoring.resolve("rules.yaml")));
+        try (var dashboards = Files.list(monitoring.resolve("dashboards"))) {
+            dashboards.filter(f -> f.toString().endsWith(".json")).forEach(files::add);
+        }
+        assertThat(files).hasSize(5);
+        for (Path f : files) {
+            Matcher m = metric.matcher(Files.readString(f));
+            while (m.find()) {
+                read.add(m.group(1));
+            }
+        }
+        assertThat(read).hasSizeGreaterThan(40);
+        java.util.Set<String> missing = new java.util.TreeSet<>();
+        // The failover plan's gauge appears with the first computation (every 15 s on this stack): waited for.
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            java.util.Set<String> exported = new java.util.HashSet<>();
+            for (String port : List.of("COLLECTOR", "MAPPING", "EVACUATION", "WATCHDOG")) {
+                HttpResponse<String> r = FaultStack.HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                        + ENV.get("LIFEBOAT_" + port + "_PORT") + "/q/metrics")).timeout(Duration.ofSeconds(10))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                r.body().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                        .forEach(l -> exported.add(l.split("[{ ]", 2)[0]));
+            }
+            missing.clear();
+            read.stream().filter(n -> !exported.contains(n)).forEach(missing::add);
+            assertThat(missing).as("read by deploy/monitoring but exported by no running service").isEmpty();
+        });
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Each component's row of {@code ./lifeboat status}: pid, address, process, health words. */

@@ -37,7 +37,14 @@ public final class ApiFuzzer {
     static final List<byte[]> BODIES = List.of(bytes("{\"a\":"), bytes("\"s\""), bytes("{\"reason\": 5}"),
             bytes("null"), bytes("{\"reason\":\"a\\u0000b\"}"), bytes("{\"reason\":\"" + "x".repeat(1_000_000) + "\"}"),
             new byte[] {(byte) 0xff, (byte) 0xfe, '{'}, bytes("[{\"x\":[[[[[[[[[[[[]]]]]]]]]]]]}]"),
-            bytes("{\"unexpected\": 1, \"reason\": \"x\"}"), new byte[11 * 1024 * 1024]);
+            bytes("{\"unexpected\": 1, \"reason\": \"x\"}"));
+
+    /**
+     * A body over the 10 MiB limit: refused (413) from its Content-Length by one route handler before any operation,
+     * so sent to the first operation that takes a body only (the client still uploads it whole: seconds each).
+     */
+    static final byte[] OVERSIZED = new byte[11 * 1024 * 1024];
+    private boolean oversizedSent;
 
     /** Users tried in this order for each operation: the first that is allowed to call it fuzzes it. */
     private final List<String[]> users;
@@ -161,6 +168,14 @@ public final class ApiFuzzer {
                 check(method, baseline, "body " + shown(new String(b, 0, Math.min(b.length, 30),
                         StandardCharsets.UTF_8)), send(method, baseline, user, b, type));
             }
+            if (!oversizedSent) {
+                oversizedSent = true;
+                Response r = send(method, baseline, user, OVERSIZED, type);
+                check(method, baseline, "body of 11 MiB", r);
+                if (r.statusCode() != 413) {
+                    failures.add(method + " " + template + " with a body of 11 MiB: " + r.statusCode() + ", not 413");
+                }
+            }
             check(method, baseline, "body as application/xml", send(method, baseline, user, bytes("<a/>"),
                     "application/xml"));
             for (String wellFormed : templates.getOrDefault(method + " " + template, List.of())) {
@@ -225,7 +240,20 @@ public final class ApiFuzzer {
         if (body != null) {
             spec = spec.contentType(type).body(body);
         }
-        return spec.request(method, uri);
+        long t0 = System.nanoTime();
+        Response r = spec.request(method, uri);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String key = method + " " + uri.replaceAll("\\?.*", "").replaceAll("/[^/]{40,}", "/…");
+        slowest.merge(key, ms, Math::max);
+        return r;
+    }
+
+    private final Map<String, Long> slowest = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The slowest single answers, for the test's summary line. */
+    public String slowest(int n) {
+        return slowest.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
+                .map(e -> e.getKey() + " " + e.getValue() + " ms").collect(java.util.stream.Collectors.joining(", "));
     }
 
     private void check(String method, String uri, String what, Response r) {

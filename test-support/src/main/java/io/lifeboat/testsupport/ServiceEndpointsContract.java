@@ -70,8 +70,8 @@ public abstract class ServiceEndpointsContract {
         long deadLettersBefore = deadLetters();
         ApiFuzzer fuzzer = new ApiFuzzer(users(), bodyTemplates());
         int operations = fuzzer.run();
-        System.out.printf("API fuzz: %d operations, %d requests, %d answers breaking the promise%n", operations,
-                fuzzer.requests(), fuzzer.failures().size());
+        System.out.printf("API fuzz: %d operations, %d requests, %d answers breaking the promise; slowest: %s%n",
+                operations, fuzzer.requests(), fuzzer.failures().size(), fuzzer.slowest(6));
         assertThat(fuzzer.documented()).contains("urn:lifeboat:problem:invalid-parameter",
                 "urn:lifeboat:problem:unauthorized");
         assertThat(operations).as("operations in the OpenAPI document").isGreaterThanOrEqualTo(3);

@@ -77,6 +77,17 @@ public final class SourceCollector {
                 io.micrometer.core.instrument.Tag.of("kind", "host")), hostsGauge);
         metrics.gauge("lifeboat.collector.items", List.of(io.micrometer.core.instrument.Tag.of("source", id.value()),
                 io.micrometer.core.instrument.Tag.of("kind", "vm")), vmsGauge);
+        // The counted series at zero from the start: an alert on their increase sees the first failure.
+        for (CycleOutcome outcome : CycleOutcome.values()) {
+            Timer.builder("lifeboat.collector.cycle").description("Duration of full inventory cycles")
+                    .tag("source", id.value()).tag("outcome", outcome.name().toLowerCase()).register(metrics);
+        }
+        for (String stage : List.of("cycle", "signals")) {
+            metrics.counter("lifeboat.collector.errors", "source", id.value(), "stage", stage);
+            for (String item : List.of("host", "vm", "storage-domain", "server", "service")) {
+                metrics.counter("lifeboat.collector.skipped.items", "source", id.value(), "kind", item, "stage", stage);
+            }
+        }
     }
 
     public SourceId id() {

@@ -2,6 +2,7 @@ package io.lifeboat.evacuation.failure;
 
 import io.lifeboat.common.failure.HostFailurePhase;
 import io.lifeboat.common.recovery.RecoveryRunState;
+import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.recovery.RecoveryRun;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What an SRE alerts on, read from the database every 15 s (never at scrape time): the open episodes per phase
  * ({@code lifeboat_evacuation_episodes{phase}}: an episode AWAITING_APPROVAL for long is an operator not answering)
  * and the age of the oldest active run ({@code lifeboat_evacuation_oldest_active_run_seconds}: one past its deadline
- * is a run no replica drives). Every replica reports the same values; alert rules take the max.
+ * is a run no replica drives). Every replica reports the same values; alert rules take the max. It also registers the
+ * service's counters at zero at start.
  */
 @ApplicationScoped
 public class EpisodeGauges {
@@ -33,6 +35,9 @@ public class EpisodeGauges {
 
     @Inject
     MeterRegistry metrics;
+
+    @Inject
+    EvacuationConfig config;
 
     private final Map<HostFailurePhase, AtomicLong> open = new EnumMap<>(HostFailurePhase.class);
     private final AtomicLong oldestRunSeconds = new AtomicLong();
@@ -47,6 +52,23 @@ public class EpisodeGauges {
         Gauge.builder("lifeboat.evacuation.oldest.active.run", oldestRunSeconds, AtomicLong::get)
                 .baseUnit("seconds").description("Age of the oldest planned, waiting or running recovery run")
                 .register(metrics);
+        // The counted series at zero from the start, per configured source and platform: an alert on their increase
+        // sees the first partition or given-up run (a series born at 1 has no increase), a dashboard shows 0.
+        config.sources().forEach((source, s) -> {
+            String platform = s.kind().name();
+            for (String counter : List.of("lifeboat.evacuation.partitions", "lifeboat.evacuation.quarantines",
+                    "lifeboat.evacuation.api.calls", "lifeboat.evacuation.api.errors")) {
+                metrics.counter(counter, "source", source);
+            }
+            metrics.counter("lifeboat.evacuation.runs.given.up", "platform", platform);
+            for (String outcome : List.of("evacuated", "failed", "skipped")) {
+                metrics.counter("lifeboat.evacuation.instances", "outcome", outcome, "platform", platform);
+            }
+            for (String milestone : List.of("suspected", "confirmed", "fenced", "first_recovery_call",
+                    "last_instance_active")) {
+                metrics.timer("lifeboat.evacuation.failure.time", "milestone", milestone, "platform", platform);
+            }
+        });
     }
 
     @Scheduled(every = "15s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -22,6 +22,33 @@ final class PipelineMetrics {
         this.registry = registry;
     }
 
+    /** Why a record is dead-lettered (the {@code dead-letter-reason-code} header). */
+    static final java.util.List<String> DEAD_LETTER_REASONS = java.util.List.of("decode", "contract", "data",
+            "processing");
+
+    /**
+     * Every series of a channel at zero from its start: an alert on {@code increase(...) > 0} then sees the first
+     * dead letter or retry (a series born at 1 has no increase), and a dashboard shows 0 rather than nothing.
+     */
+    void register(String channel, String topic) {
+        Timer.builder("lifeboat.pipeline.batch").description("Time to apply and commit one batch")
+                .tag("channel", channel).register(registry);
+        for (String outcome : java.util.List.of("applied", "duplicate", "poison")) {
+            records(channel, outcome);
+        }
+        for (String reason : DEAD_LETTER_REASONS) {
+            Counter.builder("lifeboat.dlq.records").description("Records written to a dead-letter topic")
+                    .tag("topic", topic).tag("reason", reason).register(registry);
+        }
+        for (String cause : java.util.List.of("infrastructure", "isolation")) {
+            Counter.builder("lifeboat.pipeline.retries").description("Batches retried or split")
+                    .tag("channel", channel).tag("cause", cause).register(registry);
+        }
+        Counter.builder("lifeboat.pipeline.commit.failures")
+                .description("Offset commits that failed (the records come again and are deduplicated)")
+                .tag("channel", channel).register(registry);
+    }
+
     void batch(String channel, long nanos, int applied, int duplicates) {
         Timer.builder("lifeboat.pipeline.batch").description("Time to apply and commit one batch")
                 .tag("channel", channel).register(registry).record(nanos, TimeUnit.NANOSECONDS);

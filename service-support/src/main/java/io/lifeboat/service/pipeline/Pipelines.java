@@ -117,6 +117,7 @@ public class Pipelines {
         Gauge.builder("lifeboat.pipeline.lag", r, x -> x.states.stream().mapToLong(ChannelState::lag).sum())
                 .description("Records on the channel's partitions not yet consumed").tag("channel", h.channel())
                 .register(registry);
+        ctx.metrics().register(h.channel(), h.topic().topicName());
         threads.forEach(Thread::start);
         LOG.infof("channel %s: %s, %d consumer(s) in group %s, up to %d records per batch", h.channel(),
                 h.topic().topicName(), concurrency, ctx.groupId(), maxPoll);

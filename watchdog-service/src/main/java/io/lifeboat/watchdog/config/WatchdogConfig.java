@@ -25,6 +25,16 @@ public interface WatchdogConfig {
     @WithDefault("10m")
     Duration crashLoopWindow();
 
+    /**
+     * The hypervisors each built-in agent user may post for: {@code lifeboat.watchdog.agents.<user>=cmp1-a01,cmp1-a02}
+     * or {@code *}. A user not listed may post for none (AgentScope).
+     */
+    java.util.Map<String, String> agents();
+
+    /** The OIDC token claim naming the hypervisors an agent may post for (a list, or one name). */
+    @WithDefault("hypervisors")
+    String agentClaim();
+
     /** Most lines or events accepted in one HTTP batch. */
     @WithDefault("10000")
     int maxBatch();

@@ -41,6 +41,17 @@ public class IncidentCorrelator {
     @Inject
     MeterRegistry metrics;
 
+    /** The counted series at zero from the start: an alert or a dashboard sees the first incident of each kind. */
+    void registerCounters(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent e) {
+        for (io.lifeboat.common.incident.IncidentKind kind : io.lifeboat.common.incident.IncidentKind.values()) {
+            metrics.counter("lifeboat.watchdog.incidents", "kind", kind.name());
+        }
+        for (io.lifeboat.common.libvirt.LibvirtEventKind kind : io.lifeboat.common.libvirt.LibvirtEventKind.values()) {
+            metrics.counter("lifeboat.watchdog.raw.events", "outcome", "stored", "kind", kind.name());
+        }
+        metrics.counter("lifeboat.watchdog.raw.events", "outcome", "duplicate");
+    }
+
     /** Applies the events in order, inside the caller's transaction; returns the incidents started or changed. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Collection<Incident> apply(List<RawEvent> events) {

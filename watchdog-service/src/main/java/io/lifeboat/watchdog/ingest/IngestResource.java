@@ -45,6 +45,9 @@ public class IngestResource {
     @Inject
     WatchdogConfig config;
 
+    @Inject
+    AgentScope scope;
+
     /** What a batch achieved. {@code rejected} items name their line (from 1) or index (from 0) and the reason. */
     public record BatchResult(int accepted, int ignored, List<Rejected> rejected) {
     }
@@ -63,6 +66,7 @@ public class IngestResource {
             throw ProblemException.badRequest("missing-hypervisor", "query parameter 'hypervisor' is required: the"
                     + " host name of the hypervisor the lines come from");
         }
+        scope.check(List.of(hypervisor));
         HostKey hostKey = hostKey(host);
         String[] lines = body == null ? new String[0] : body.split("\\R");
         limit(lines.length);
@@ -126,6 +130,8 @@ public class IngestResource {
                         ? item.toString().substring(0, 200) : item.toString()));
             }
         }
+        // An agent posting for a hypervisor its identity does not name is refused whole: it is not one bad item.
+        scope.check(events.stream().map(e -> ((LibvirtRawEvent) e.data()).hypervisor()).distinct().toList());
         return answer(events, 0, rejected);
     }
 

@@ -31,6 +31,9 @@ public class HypervisorResource {
     @Inject
     DomainInventory domains;
 
+    @Inject
+    io.lifeboat.watchdog.ingest.AgentScope scope;
+
     public record Listed(String hypervisor, int domains) {
     }
 
@@ -50,6 +53,7 @@ public class HypervisorResource {
     @Operation(summary = "An agent's listing of the hypervisor's domains, one per line: '<uuid> <name> [state]'"
             + " (replaces the previous listing)")
     public Listed putDomains(@PathParam("hypervisor") String hypervisor, String body) {
+        scope.check(java.util.List.of(hypervisor));
         try {
             return new Listed(hypervisor, domains.replace(hypervisor, DomainInventory.parseListing(body), "AGENT"));
         } catch (IllegalArgumentException e) {
