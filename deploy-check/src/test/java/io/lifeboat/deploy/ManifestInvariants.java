@@ -113,6 +113,9 @@ final class ManifestInvariants {
                 }
                 case "NetworkPolicy" -> {
                     List<JsonNode> pods = selected(workloads, o.at("/spec/podSelector/matchLabels"));
+                    if (pods.isEmpty() && !o.at("/spec/podSelector/matchLabels").isEmpty()) {
+                        v.add(id + ": selects no pod (its labels are on no pod template)");
+                    }
                     for (JsonNode rule : o.at("/spec/ingress")) {
                         for (JsonNode p : rule.path("ports")) {
                             for (JsonNode w : pods) {

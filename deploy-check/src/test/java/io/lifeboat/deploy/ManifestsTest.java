@@ -131,6 +131,7 @@ class ManifestsTest {
                 "Service/mapping-service: targetPort metrics exists on no pod it selects",
                 "NetworkPolicy/mapping-service: ingress port 9000 does not exist on mapping-service",
                 "PodDisruptionBudget/other: selects no workload",
+                "NetworkPolicy/label-on-the-deployment-only: selects no pod (its labels are on no pod template)",
                 "ServiceMonitor/mapping-service: endpoint port web is not a port of Service/mapping-service");
     }
 

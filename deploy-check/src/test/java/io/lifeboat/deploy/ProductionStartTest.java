@@ -77,4 +77,27 @@ class ProductionStartTest {
         assertThat(s.exit()).isNotZero();
         assertThat(s.log()).containsPattern("Could not expand value LIFEBOAT_(VIEWER|OPERATOR|AGENT)_PASSWORD");
     }
+
+    /**
+     * The watchdog's built-in agent also needs the hypervisors it may post for; with them and strong passwords the
+     * configuration is accepted and the start goes on to the database (which does not exist here).
+     */
+    @Test
+    void theBuiltInAgentNeedsItsHypervisorsAndThenTheConfigurationIsAccepted(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("password");
+        Files.writeString(secret, "a-strong-database-password\n");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("QUARKUS_PROFILE", "prod,builtin-users",
+                "LIFEBOAT_DB_PASSWORD_FILE", secret.toString(), "LIFEBOAT_DB_URL", "jdbc:postgresql://127.0.0.1:1/n",
+                "LIFEBOAT_VIEWER_PASSWORD", "a-long-viewer-password", "LIFEBOAT_OPERATOR_PASSWORD",
+                "a-long-operator-password", "LIFEBOAT_AGENT_PASSWORD", "a-long-agent-password"));
+        Start without = start("watchdog-service", env);
+        assertThat(without.exit()).isNotZero();
+        assertThat(without.log()).contains("Could not expand value LIFEBOAT_AGENT_HYPERVISORS");
+        env.put("LIFEBOAT_AGENT_HYPERVISORS", "cmp1-a01,cmp1-a02");
+        Start with = start("watchdog-service", env);
+        assertThat(with.exit()).isNotZero();
+        assertThat(with.log()).doesNotContain("SRCFG").doesNotContain("refusing to start")
+                .contains("Connection to 127.0.0.1:1");
+    }
 }

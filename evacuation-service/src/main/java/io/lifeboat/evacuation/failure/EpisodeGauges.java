@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What an SRE alerts on, read from the database every 15 s (never at scrape time): the open episodes per phase
  * ({@code lifeboat_evacuation_episodes{phase}}: an episode AWAITING_APPROVAL for long is an operator not answering)
- * and the age of the oldest active run ({@code lifeboat_evacuation_oldest_active_run_seconds}: one past its deadline
+ * and the age of the oldest running run ({@code lifeboat_evacuation_oldest_running_run_seconds}: one past its deadline
  * is a run no replica drives). Every replica reports the same values; alert rules take the max. It also registers the
  * service's counters at zero at start.
  */
@@ -49,8 +49,8 @@ public class EpisodeGauges {
             Gauge.builder("lifeboat.evacuation.episodes", v, AtomicLong::get).tag("phase", phase.name())
                     .description("Open host-failure episodes in this phase").register(metrics);
         }
-        Gauge.builder("lifeboat.evacuation.oldest.active.run", oldestRunSeconds, AtomicLong::get)
-                .baseUnit("seconds").description("Age of the oldest planned, waiting or running recovery run")
+        Gauge.builder("lifeboat.evacuation.oldest.running.run", oldestRunSeconds, AtomicLong::get)
+                .baseUnit("seconds").description("Age (from its start) of the oldest running recovery run")
                 .register(metrics);
         // The counted series at zero from the start, per configured source and platform: an alert on their increase
         // sees the first partition or given-up run (a series born at 1 has no increase), a dashboard shows 0.
@@ -83,10 +83,10 @@ public class EpisodeGauges {
                 counts.put((HostFailurePhase) r[0], (Long) r[1]);
             }
             open.forEach((phase, v) -> v.set(counts.getOrDefault(phase, 0L)));
+            // Only RUNNING runs: a run waiting for an operator's approval is not driven and has no deadline yet.
             Instant oldest = RecoveryRun.getEntityManager().createQuery(
-                    "select min(coalesce(r.startedAt, r.createdAt)) from RecoveryRun r where r.state in :active",
-                    Instant.class).setParameter("active", List.of(RecoveryRunState.PLANNED,
-                            RecoveryRunState.AWAITING_APPROVAL, RecoveryRunState.RUNNING)).getSingleResult();
+                    "select min(coalesce(r.startedAt, r.createdAt)) from RecoveryRun r where r.state = :running",
+                    Instant.class).setParameter("running", RecoveryRunState.RUNNING).getSingleResult();
             oldestRunSeconds.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest, Instant.now()).toSeconds()));
         } catch (RuntimeException e) {
             // The database is away: the gauges keep their last values; the pipeline's readiness says why.
