@@ -2,13 +2,11 @@ package io.lifeboat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,22 +24,12 @@ class ProductionStartTest {
         assertThat(jar).as("build " + service + " first (mvn verify from the root builds it before this module)")
                 .isRegularFile();
         String java = ProcessHandle.current().info().command().orElse("java");
-        Path log = Files.createTempFile("lifeboat-prod-start-", ".log");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-jar",
-                    jar.toString())).redirectErrorStream(true).redirectOutput(log.toFile());
+        Tools.Result r = Tools.run(Deploy.project(), 90, e -> {
             // Nothing of the caller's Lifeboat or Quarkus settings: only what the test gives.
-            pb.environment().keySet().removeIf(k -> k.startsWith("LIFEBOAT_") || k.startsWith("QUARKUS_"));
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError(service + " did not stop within 90 s:\n" + Files.readString(log));
-            }
-            return new Start(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(log);
-        }
+            e.keySet().removeIf(k -> k.startsWith("LIFEBOAT_") || k.startsWith("QUARKUS_"));
+            e.putAll(env);
+        }, java, "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString());
+        return new Start(r.exit(), r.output());
     }
 
     @Test

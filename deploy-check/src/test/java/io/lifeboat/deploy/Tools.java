@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /** The external tools the deploy checks run: npm's pinned packages in deploy/check, and promtool. */
@@ -43,10 +45,18 @@ final class Tools {
     }
 
     static Result run(Path dir, long timeoutSeconds, String... command) throws Exception {
+        return run(dir, timeoutSeconds, env -> { }, command);
+    }
+
+    /** As {@link #run(Path, long, String...)}, with the child's environment prepared by {@code environment}. */
+    static Result run(Path dir, long timeoutSeconds, Consumer<Map<String, String>> environment,
+            String... command) throws Exception {
         Path out = Files.createTempFile("lifeboat-deploy-check-", ".log");
         try {
-            Process p = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
+            environment.accept(pb.environment());
+            Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not end within " + timeoutSeconds
