@@ -48,7 +48,9 @@ import io.lifeboat.common.libvirt.LibvirtRawEvent;
 import io.lifeboat.common.lun.LunWwid;
 import io.lifeboat.common.plan.KeepReason;
 import io.lifeboat.common.plan.UnmapDecision;
+import io.lifeboat.common.plan.PlanBasis;
 import io.lifeboat.common.plan.UnmapPlan;
+import io.lifeboat.common.plan.UnmapPlanComparison;
 import io.lifeboat.common.plan.UnmapPlanEntry;
 import io.lifeboat.common.recovery.FailoverForecastChanged;
 import io.lifeboat.common.recovery.InstanceMoveChanged;
@@ -117,7 +119,9 @@ public final class SampleEvents {
                 new HostFailureChanged(id, COMPUTE, "cmp-a03", HostFailurePhase.FENCED, HostFailurePhase.CONFIRMED, T,
                         T.plusSeconds(70), "redfish", "ForceOff confirmed", null),
                 new PartitionSuspected(REGION, 10, 6, 0.5, List.of(COMPUTE), T),
-                new UnmapPlan(id, HOST, "hv-a03", "hv-a03-04829173", T, T.plusSeconds(5), "host-failure:" + id,
+                new UnmapPlan(id, HOST, "hv-a03", "hv-a03-04829173", T, T.plusSeconds(5), "host-recovery:" + id,
+                        PlanBasis.BEFORE_AS_OF, new UnmapPlanComparison(id, "host-failure:" + id,
+                                List.of(LUN.toString()), List.of()),
                         List.of(new UnmapPlanEntry(LUN.toString(), LUN, VM, "db-01", "d7", "db-01-data",
                                         UnmapDecision.UNMAP, null, null),
                                 new UnmapPlanEntry("not-a-wwid", null, VM, "db-01", "d8", "db-01-log",

@@ -10,8 +10,9 @@ import jakarta.transaction.Transactional;
 
 /**
  * When a plan is built and published without anyone asking: a host turning DOWN or NON_RESPONSIVE (as of that moment;
- * {@code lifeboat.mapping.plan-on-host-status-change}) and a failure the evacuation-service confirmed (as of its first
- * signal). Each trigger yields one plan, however often its event is delivered.
+ * {@code lifeboat.mapping.plan-on-host-status-change}), a failure the evacuation-service confirmed (as of its first
+ * signal), and the end of its recovery (as of the same time, compared with the confirmation's plan). Each trigger
+ * yields one plan, however often its event is delivered.
  */
 @ApplicationScoped
 public class PlanTriggers {
@@ -30,10 +31,18 @@ public class PlanTriggers {
         }
     }
 
+    /**
+     * A confirmed failure: the plan as of its first signal. Its recovery's end: the plan as of the same time, now that
+     * the VMs have moved (or not), compared with the confirmation's plan, so the operator sees which LUNs became safe
+     * to unmap.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void failureChanged(HostFailureChanged f) {
+        String confirmation = "host-failure:" + f.episodeId();
         if (f.phase() == HostFailurePhase.CONFIRMED) {
-            planner.publishFor(f.host(), f.firstSignalAt(), "host-failure:" + f.episodeId());
+            planner.publishFor(f.host(), f.firstSignalAt(), confirmation);
+        } else if (f.phase().recovered()) {
+            planner.publishFor(f.host(), f.firstSignalAt(), "host-recovery:" + f.episodeId(), confirmation);
         }
     }
 }

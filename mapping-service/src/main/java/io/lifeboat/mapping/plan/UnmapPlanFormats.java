@@ -1,17 +1,20 @@
 package io.lifeboat.mapping.plan;
 
+import io.lifeboat.common.plan.PlanBasis;
 import io.lifeboat.common.plan.UnmapDecision;
 import io.lifeboat.common.plan.UnmapPlan;
 import io.lifeboat.common.plan.UnmapPlanEntry;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * An unmap plan as CSV (one row per LUN and VM) and as an IBM SVC CLI script: one {@code rmvdiskhostmap} per LUN to
- * unmap, the vdisk named by its UID (accepted as the object argument, wire-formats.md F.3), commented with its VM
- * and disk; kept LUNs listed as comments with their reason. Lifeboat never runs the script.
+ * An unmap plan as CSV (one row per LUN and VM), as an IBM SVC CLI script (one {@code rmvdiskhostmap} per LUN to
+ * unmap, the vdisk named by its UID, accepted as the object argument, wire-formats.md F.3) and as an Ansible playbook
+ * (one {@code ibm_svc_vol_map} task per LUN); each commented with the VMs and disks, kept LUNs listed as comments
+ * with their reason, and a header that says what the SVC does on an unmap. Lifeboat never runs either.
  */
 public final class UnmapPlanFormats {
 
@@ -36,44 +39,62 @@ public final class UnmapPlanFormats {
         return sb.toString();
     }
 
-    public static String svcScript(UnmapPlan plan) {
-        String san = plan.sanHostName() != null ? plan.sanHostName() : plan.hostName();
-        // One command per WWID, and only when no entry of that WWID says keep (two VMs of the host may share it).
+    /** What the SVC does on an unmap, for the operator reading the script or the playbook (peers.md, SVC). */
+    static final List<String> SVC_SEMANTICS = List.of(
+            "What the SVC does on each unmap:",
+            "- rmvdiskhostmap also removes this host's SCSI persistent reservations on the volume: it fences the host",
+            "  from that volume at the storage level.",
+            "- It is refused while volume protection is active and the volume saw I/O recently. A refusal means",
+            "  something still writes to the volume through this mapping: find out what before anything else.",
+            "- A mapping through a host cluster (lshostvdiskmap mapping_type 'shared') is not removed by",
+            "  rmvdiskhostmap: it needs rmvolumehostclustermap, which unmaps the volume from every host of the",
+            "  cluster. This plan issues no such command.");
+
+    /** A LUN of the plan once: unmapped only when no entry of the same WWID says keep (two VMs may share it). */
+    record Lun(UnmapPlanEntry first, List<UnmapPlanEntry> entries, UnmapPlanEntry keptBy) {
+        String who() {
+            return entries.stream().map(e -> "VM " + e.vmName() + " (" + e.vm() + ") disk "
+                    + (e.diskName() != null ? e.diskName() : e.diskId())).reduce((a, b) -> a + "; " + b).orElse("");
+        }
+
+        String keepLine() {
+            String id = first.wwid() != null ? first.wwid().svcVdiskUid() : first.lunId();
+            return "KEEP " + oneLine(id) + "  " + keptBy.keepReason() + ": " + oneLine(keptBy.detail()) + "  ["
+                    + oneLine(who()) + "]";
+        }
+    }
+
+    static List<Lun> luns(UnmapPlan plan) {
         Map<String, List<UnmapPlanEntry>> byWwid = new LinkedHashMap<>();
         plan.entries().stream().filter(e -> e.wwid() != null)
-                .forEach(e -> byWwid.computeIfAbsent(e.wwid().toString(), k -> new java.util.ArrayList<>()).add(e));
+                .forEach(e -> byWwid.computeIfAbsent(e.wwid().toString(), k -> new ArrayList<>()).add(e));
+        List<Lun> out = new ArrayList<>();
+        for (List<UnmapPlanEntry> group : byWwid.values()) {
+            out.add(new Lun(group.get(0), group, group.stream().filter(e -> e.decision() == UnmapDecision.KEEP)
+                    .findFirst().orElse(null)));
+        }
+        plan.entries().stream().filter(e -> e.wwid() == null).forEach(e -> out.add(new Lun(e, List.of(e), e)));
+        return out;
+    }
+
+    public static String svcScript(UnmapPlan plan) {
+        String san = sanHost(plan);
+        List<Lun> luns = luns(plan);
         StringBuilder cmds = new StringBuilder();
         StringBuilder kept = new StringBuilder();
         int unmap = 0;
-        for (List<UnmapPlanEntry> group : byWwid.values()) {
-            boolean keep = group.stream().anyMatch(e -> e.decision() == UnmapDecision.KEEP);
-            UnmapPlanEntry first = group.get(0);
-            String who = group.stream().map(e -> "VM " + e.vmName() + " (" + e.vm() + ") disk "
-                    + (e.diskName() != null ? e.diskName() : e.diskId())).reduce((a, b) -> a + "; " + b).orElse("");
-            if (keep) {
-                UnmapPlanEntry reason = group.stream().filter(e -> e.decision() == UnmapDecision.KEEP).findFirst()
-                        .orElseThrow();
-                kept.append("# KEEP ").append(first.wwid().svcVdiskUid()).append("  ").append(reason.keepReason())
-                        .append(": ").append(reason.detail() == null ? "" : oneLine(reason.detail())).append("  [")
-                        .append(oneLine(who)).append("]\n");
+        for (Lun lun : luns) {
+            if (lun.keptBy() != null) {
+                kept.append("# ").append(lun.keepLine()).append('\n');
             } else {
                 unmap++;
-                cmds.append("# ").append(oneLine(who)).append('\n');
-                cmds.append("rmvdiskhostmap -host ").append(san).append(' ').append(first.wwid().svcVdiskUid())
-                        .append('\n');
+                cmds.append("# ").append(oneLine(lun.who())).append('\n');
+                cmds.append("rmvdiskhostmap -host ").append(oneLine(san)).append(' ')
+                        .append(lun.first().wwid().svcVdiskUid()).append('\n');
             }
         }
-        plan.entries().stream().filter(e -> e.wwid() == null).forEach(e -> kept.append("# KEEP ")
-                .append(oneLine(e.lunId())).append("  ").append(e.keepReason()).append(": ")
-                .append(oneLine(e.detail())).append("  [VM ").append(e.vmName()).append("]\n"));
         StringBuilder sb = new StringBuilder();
-        sb.append("# Lifeboat unmap plan ").append(plan.planId()).append('\n');
-        sb.append("# Host ").append(plan.hostName()).append(" (").append(plan.host()).append("), SAN host object ")
-                .append(san).append('\n');
-        sb.append("# LUNs of the VMs that were on the host just before ").append(plan.asOf()).append('\n');
-        sb.append("# Generated ").append(plan.generatedAt()).append(" for ").append(plan.trigger()).append('\n');
-        sb.append("# ").append(unmap).append(" to unmap, ").append(byWwid.size() - unmap
-                + (int) plan.entries().stream().filter(e -> e.wwid() == null).count()).append(" kept.\n");
+        header(plan, unmap, luns.size() - unmap).forEach(l -> sb.append(("# " + l).strip()).append('\n'));
         sb.append("# Review before running on the SVC CLI (svctask). Lifeboat does not run it.\n\n");
         sb.append(cmds);
         if (!kept.isEmpty()) {
@@ -82,8 +103,108 @@ public final class UnmapPlanFormats {
         return sb.toString();
     }
 
-    private static String oneLine(String s) {
-        return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ');
+    /** Ansible collections that ship {@code ibm_svc_vol_map}: Debian's ansible 7.7 and the renamed newer one. */
+    public static final List<String> ANSIBLE_COLLECTIONS = List.of("ibm.spectrum_virtualize",
+            "ibm.storage_virtualize");
+
+    /**
+     * The plan as an Ansible playbook: one {@code ibm_svc_vol_map} task with {@code state: absent} per LUN to
+     * unmap (the volume named by its vdisk UID, which the SVC accepts as the object argument), the kept LUNs as
+     * comments with their reasons. The SVC's address and credentials are variables ({@code svc_cluster},
+     * {@code svc_username}, {@code svc_password}; optional {@code svc_domain}, {@code svc_validate_certs}). Names from
+     * the clouds appear only in comments or as an {@code !unsafe} string: Ansible never templates them.
+     */
+    public static String ansiblePlaybook(UnmapPlan plan, String collection) {
+        if (!ANSIBLE_COLLECTIONS.contains(collection)) {
+            throw new IllegalArgumentException("collection must be one of " + ANSIBLE_COLLECTIONS);
+        }
+        String module = collection + ".ibm_svc_vol_map";
+        List<Lun> luns = luns(plan);
+        int unmap = (int) luns.stream().filter(l -> l.keptBy() == null).count();
+        StringBuilder sb = new StringBuilder("---\n");
+        header(plan, unmap, luns.size() - unmap).forEach(l -> sb.append(("# " + l).strip()).append('\n'));
+        sb.append("# The module (").append(collection).append(") looks at the volume, not at this host's mapping:\n")
+                .append("# when the volume is still mapped elsewhere (where its VM now runs) and this host's mapping\n")
+                .append("# is already gone (a re-run), it still asks the SVC to unmap, and that task fails; --check\n")
+                .append("# reports such a task as changed.\n")
+                .append("# Run: ansible-playbook THIS.yml -e svc_cluster=ADDRESS -e svc_username=USER -e @vault.yml\n")
+                .append("# (svc_password in an ansible-vault file). Lifeboat does not run it.\n");
+        sb.append("- name: Unmap the LUNs of a failed host, plan ").append(plan.planId()).append('\n');
+        sb.append("  hosts: localhost\n  connection: local\n  gather_facts: false\n");
+        sb.append("  vars:\n    svc_host: !unsafe ").append(yamlQuoted(sanHost(plan))).append('\n');
+        sb.append("  module_defaults:\n    ").append(module).append(":\n")
+                .append("      clustername: \"{{ svc_cluster }}\"\n")
+                .append("      domain: \"{{ svc_domain | default(omit) }}\"\n")
+                .append("      username: \"{{ svc_username }}\"\n")
+                .append("      password: \"{{ svc_password }}\"\n")
+                .append("      validate_certs: \"{{ svc_validate_certs | default(true) }}\"\n");
+        sb.append("  tasks:\n");
+        if (unmap == 0) {
+            sb.append("    - name: Nothing to unmap\n      ansible.builtin.debug:\n")
+                    .append("        msg: every LUN of this plan is kept (see the comments at the end)\n");
+        }
+        for (Lun lun : luns) {
+            if (lun.keptBy() != null) {
+                continue;
+            }
+            String uid = lun.first().wwid().svcVdiskUid();
+            sb.append("    # ").append(oneLine(lun.who())).append('\n');
+            sb.append("    - name: Unmap ").append(uid).append('\n');
+            sb.append("      ").append(module).append(":\n");
+            sb.append("        volname: ").append(uid).append('\n');
+            sb.append("        host: \"{{ svc_host }}\"\n");
+            sb.append("        state: absent\n");
+        }
+        if (unmap < luns.size()) {
+            sb.append("\n# Kept (not unmapped):\n");
+            luns.stream().filter(l -> l.keptBy() != null).forEach(l -> sb.append("# ").append(l.keepLine())
+                    .append('\n'));
+        }
+        return sb.toString();
+    }
+
+    private static List<String> header(UnmapPlan plan, int unmap, int kept) {
+        List<String> h = new ArrayList<>();
+        h.add("Lifeboat unmap plan " + plan.planId());
+        h.add("Host " + oneLine(plan.hostName()) + " (" + oneLine(plan.host().toString()) + "), SAN host object "
+                + oneLine(sanHost(plan)));
+        h.add(plan.basis() == PlanBasis.FIRST_OBSERVATION
+                ? "LUNs of the VMs on the host when Lifeboat first saw it, already failed, at " + plan.asOf()
+                : "LUNs of the VMs that were on the host just before " + plan.asOf());
+        h.add("Generated " + plan.generatedAt() + " for " + oneLine(plan.trigger()));
+        if (plan.comparison() != null) {
+            h.add("Since plan " + plan.comparison().previousPlanId() + " (" + oneLine(plan.comparison()
+                    .previousTrigger()) + "): " + plan.comparison().becameUnmap().size() + " became safe to unmap, "
+                    + plan.comparison().becameKept().size() + " are now kept.");
+        }
+        h.add(unmap + " to unmap, " + kept + " kept.");
+        h.add("");
+        h.addAll(SVC_SEMANTICS);
+        h.add("");
+        return h;
+    }
+
+    private static String sanHost(UnmapPlan plan) {
+        return plan.sanHostName() != null ? plan.sanHostName() : plan.hostName();
+    }
+
+    /** A single-quoted YAML scalar. */
+    private static String yamlQuoted(String s) {
+        return "'" + oneLine(s).replace("'", "''") + "'";
+    }
+
+    /**
+     * One line of a script or a playbook comment: every character that a shell, the SVC CLI or a YAML 1.1 parser
+     * (PyYAML, Ansible's) could take as a line break or a control becomes a space.
+     */
+    static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) || c == 0x2028 || c == 0x2029
+                || c == 0xFEFF ? ' ' : c));
+        return sb.toString();
     }
 
     private static String cell(String s) {

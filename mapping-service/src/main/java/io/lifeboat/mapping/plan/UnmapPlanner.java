@@ -4,9 +4,10 @@ import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.id.VmKey;
 import io.lifeboat.common.json.Json;
 import io.lifeboat.common.lun.LunWwid;
-import io.lifeboat.common.plan.KeepReason;
+import io.lifeboat.common.plan.PlanBasis;
 import io.lifeboat.common.plan.UnmapDecision;
 import io.lifeboat.common.plan.UnmapPlan;
+import io.lifeboat.common.plan.UnmapPlanComparison;
 import io.lifeboat.common.plan.UnmapPlanEntry;
 import io.lifeboat.mapping.config.MappingConfig;
 import io.lifeboat.service.outbox.Outbox;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +42,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class UnmapPlanner {
 
-    /** Statuses in which a VM still on the failed host may hold its LUNs there. */
-    static final Set<String> HOLDING = Set.of("RUNNING", "PAUSED", "SUSPENDED", "MIGRATING", "STARTING", "STOPPING",
-            "REBUILDING", "NOT_RESPONDING", "UNKNOWN");
     static final Set<String> FAILED_HOST = Set.of("DOWN", "NON_RESPONSIVE");
 
     @Inject
@@ -79,73 +78,79 @@ public class UnmapPlanner {
         return since != null ? since : clock.instant();
     }
 
-    /** Builds the plan; does not store or publish it. */
+    /**
+     * Builds the plan; does not store or publish it. Four queries whatever the number of LUNs: the disks with LUNs
+     * of the VMs on the host as of the time, then for all their WWIDs at once the storage domains they back and the
+     * VMs using them now, and the entries' VMs now; each LUN is then decided by {@link UnmapRules#decide}.
+     */
     @Transactional
     public UnmapPlan plan(HostKey host, Instant requestedAsOf, String trigger) {
         Instant asOf = io.lifeboat.mapping.lineage.Times.micros(requestedAsOf);
         Instant now = clock.instant();
         String hostName = hostName(host, asOf);
         Timestamp t = Timestamp.from(asOf);
+        PlanBasis basis = basis(host, asOf);
 
+        // Just before T: intervals that began before it and had not ended by it. When nothing was known of the host
+        // before T (first observed already failed), the intervals of the observation at T itself count: a full
+        // collection cycle stamps the host and its VMs with the same instant.
+        String from = basis == PlanBasis.FIRST_OBSERVATION ? "<=" : "<";
         @SuppressWarnings("unchecked")
         List<Object[]> disks = em.createNativeQuery("""
                 select v.vm_key, v.vm_name, d.disk_id, d.disk_name, d.lun_id, d.lun_wwid
                   from vm_interval v
                   join vm_disk_interval d on d.vm_key = v.vm_key
                  where v.host_key = ?1
-                   and v.valid_from < ?2 and (v.valid_to is null or v.valid_to >= ?2)
-                   and d.valid_from < ?2 and (d.valid_to is null or d.valid_to >= ?2)
+                   and v.valid_from FROM ?2 and (v.valid_to is null or v.valid_to >= ?2)
+                   and d.valid_from FROM ?2 and (d.valid_to is null or d.valid_to >= ?2)
                    and d.lun_id is not null
-                 order by v.vm_name, d.disk_id""")
+                 order by v.vm_name, d.disk_id""".replace("FROM", from))
                 .setParameter(1, host.toString()).setParameter(2, t).getResultList();
 
+        Set<String> wwids = new LinkedHashSet<>();
+        Set<String> vmKeys = new LinkedHashSet<>();
+        for (Object[] r : disks) {
+            vmKeys.add((String) r[0]);
+            if (r[5] != null) {
+                wwids.add((String) r[5]);
+            }
+        }
+        Map<String, String> domains = storageDomains(wwids, t);
+        Map<String, List<UnmapRules.User>> users = users(wwids);
+        Map<String, UnmapRules.OwnVm> ownVms = ownVms(vmKeys);
+
         List<UnmapPlanEntry> entries = new ArrayList<>();
-        Map<String, Optional<String>> domainOf = new HashMap<>();
         for (Object[] r : disks) {
             String vmKey = (String) r[0];
-            String vmName = (String) r[1];
-            String diskId = (String) r[2];
-            String diskName = (String) r[3];
             String lunId = (String) r[4];
             String wwidText = (String) r[5];
             LunWwid wwid = wwidText == null ? null : LunWwid.parse(wwidText);
-            VmKey vm = VmKey.parse(vmKey);
-            if (wwid == null) {
-                entries.add(new UnmapPlanEntry(lunId, null, vm, vmName, diskId, diskName, UnmapDecision.KEEP,
-                        KeepReason.UNKNOWN_WWID, "'" + lunId + "' is not a LUN WWID: find it on the SAN by hand"));
-                continue;
-            }
-            Optional<String> domain = domainOf.computeIfAbsent(wwidText, w -> storageDomain(w, t));
-            if (domain.isPresent()) {
-                entries.add(keep(lunId, wwid, vm, vmName, diskId, diskName, KeepReason.BACKS_STORAGE_DOMAIN,
-                        "backs block storage domain " + domain.get() + ": every host of the data center needs it"));
-                continue;
-            }
-            Optional<String> holder = holderOnHost(host, wwidText);
-            if (holder.isPresent()) {
-                entries.add(keep(lunId, wwid, vm, vmName, diskId, diskName, KeepReason.IN_USE_ON_HOST,
-                        holder.get()));
-                continue;
-            }
-            Optional<String> elsewhere = usedElsewhere(host, vmKey, wwidText);
-            if (elsewhere.isPresent()) {
-                entries.add(keep(lunId, wwid, vm, vmName, diskId, diskName, KeepReason.SHARED_WITH_OTHER_HOST,
-                        elsewhere.get()));
-                continue;
-            }
-            Optional<String> restorable = softDeletedRestorable(vmKey, now);
-            if (restorable.isPresent()) {
-                entries.add(keep(lunId, wwid, vm, vmName, diskId, diskName, KeepReason.VM_SOFT_DELETED_RESTORABLE,
-                        restorable.get()));
-                continue;
-            }
-            entries.add(new UnmapPlanEntry(lunId, wwid, vm, vmName, diskId, diskName, UnmapDecision.UNMAP, null,
-                    null));
+            UnmapRules.Facts facts = new UnmapRules.Facts(host.toString(), vmKey, wwid,
+                    wwidText == null ? null : domains.get(wwidText),
+                    wwidText == null ? List.of() : users.getOrDefault(wwidText, List.of()),
+                    ownVms.getOrDefault(vmKey, UnmapRules.OwnVm.GONE));
+            UnmapRules.Decision d = UnmapRules.decide(lunId, facts, now);
+            entries.add(new UnmapPlanEntry(lunId, wwid, VmKey.parse(vmKey), (String) r[1], (String) r[2],
+                    (String) r[3], d.decision(), d.reason(), d.detail()));
         }
         entries.sort(Comparator.comparing((UnmapPlanEntry e) -> e.decision()).thenComparing(UnmapPlanEntry::vmName)
                 .thenComparing(UnmapPlanEntry::lunId));
         return new UnmapPlan(UUID.randomUUID(), host, hostName, sanHostName(host, hostName), asOf, now, trigger,
-                entries);
+                basis, null, entries);
+    }
+
+    /** {@link PlanBasis#FIRST_OBSERVATION} when the history holds nothing of the host before {@code asOf}. */
+    private PlanBasis basis(HostKey host, Instant asOf) {
+        List<?> before = em.createNativeQuery("select 1 from host_interval where host_key = ?1 and valid_from < ?2")
+                .setParameter(1, host.toString()).setParameter(2, Timestamp.from(asOf)).setMaxResults(1)
+                .getResultList();
+        if (!before.isEmpty()) {
+            return PlanBasis.BEFORE_AS_OF;
+        }
+        List<?> at = em.createNativeQuery("select 1 from host_interval where host_key = ?1 and valid_from = ?2")
+                .setParameter(1, host.toString()).setParameter(2, Timestamp.from(asOf)).setMaxResults(1)
+                .getResultList();
+        return at.isEmpty() ? PlanBasis.BEFORE_AS_OF : PlanBasis.FIRST_OBSERVATION;
     }
 
     /**
@@ -154,12 +159,29 @@ public class UnmapPlanner {
      */
     @Transactional
     public UnmapPlan publishFor(HostKey host, Instant requestedAsOf, String trigger) {
+        return publishFor(host, requestedAsOf, trigger, null);
+    }
+
+    /**
+     * As {@link #publishFor(HostKey, Instant, String)}, compared with the plan an earlier trigger produced (when it
+     * did): which LUNs became safe to unmap since, and which are now kept.
+     */
+    @Transactional
+    public UnmapPlan publishFor(HostKey host, Instant requestedAsOf, String trigger, String compareWithTrigger) {
         Instant asOf = io.lifeboat.mapping.lineage.Times.micros(requestedAsOf);
         Optional<UnmapPlan> existing = byTrigger(trigger);
         if (existing.isPresent()) {
             return existing.get();
         }
         UnmapPlan plan = plan(host, asOf, trigger);
+        if (compareWithTrigger != null) {
+            Optional<UnmapPlan> previous = byTrigger(compareWithTrigger);
+            if (previous.isPresent()) {
+                plan = new UnmapPlan(plan.planId(), plan.host(), plan.hostName(), plan.sanHostName(), plan.asOf(),
+                        plan.generatedAt(), plan.trigger(), plan.basis(), compare(previous.get(), plan),
+                        plan.entries());
+            }
+        }
         long unmap = plan.entries().stream().filter(e -> e.decision() == UnmapDecision.UNMAP).count();
         em.createNativeQuery("insert into unmap_plan (plan_id, host_key, as_of, generated_at, trigger, unmap_count,"
                         + " keep_count, plan) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
@@ -172,6 +194,36 @@ public class UnmapPlanner {
         metrics.counter("lifeboat.mapping.unmap.plans", "trigger", trigger.substring(0, trigger.indexOf(':') < 0
                 ? trigger.length() : trigger.indexOf(':'))).increment();
         return plan;
+    }
+
+    /**
+     * The LUNs (by WWID, or LUN id when it is not one) whose SAN decision differs: a LUN is unmapped only when every
+     * entry of it says so (two VMs of the host may share it), as in the SVC script.
+     */
+    static UnmapPlanComparison compare(UnmapPlan previous, UnmapPlan current) {
+        Map<String, UnmapDecision> before = decisions(previous);
+        Map<String, UnmapDecision> after = decisions(current);
+        List<String> becameUnmap = new ArrayList<>();
+        List<String> becameKept = new ArrayList<>();
+        after.forEach((lun, d) -> {
+            UnmapDecision was = before.get(lun);
+            if (d == UnmapDecision.UNMAP && was != UnmapDecision.UNMAP) {
+                becameUnmap.add(lun);
+            } else if (d == UnmapDecision.KEEP && was == UnmapDecision.UNMAP) {
+                becameKept.add(lun);
+            }
+        });
+        return new UnmapPlanComparison(previous.planId(), previous.trigger(), becameUnmap, becameKept);
+    }
+
+    private static Map<String, UnmapDecision> decisions(UnmapPlan plan) {
+        Map<String, UnmapDecision> out = new java.util.TreeMap<>();
+        for (UnmapPlanEntry e : plan.entries()) {
+            String lun = e.wwid() != null ? e.wwid().toString() : e.lunId();
+            out.merge(lun, e.decision(), (a, b) -> a == UnmapDecision.KEEP || b == UnmapDecision.KEEP
+                    ? UnmapDecision.KEEP : UnmapDecision.UNMAP);
+        }
+        return out;
     }
 
     /** Stored plans of a host, newest first. */
@@ -214,67 +266,59 @@ public class UnmapPlanner {
         return names.getOrDefault(host.source() + "/" + hostName, hostName);
     }
 
-    private Optional<String> storageDomain(String wwid, Timestamp t) {
-        @SuppressWarnings("unchecked")
-        List<String> names = em.createNativeQuery("select domain_name from storage_domain_lun_interval where"
-                        + " lun_wwid = ?1 and valid_from < ?2 and (valid_to is null or valid_to >= ?2)")
-                .setParameter(1, wwid).setParameter(2, t).setMaxResults(1).getResultList();
-        if (names.isEmpty()) {
-            // a domain created since T also needs it now
-            @SuppressWarnings("unchecked")
-            List<String> now = em.createNativeQuery("select domain_name from storage_domain_lun_interval where"
-                    + " lun_wwid = ?1 and valid_to is null").setParameter(1, wwid).setMaxResults(1).getResultList();
-            names = now;
+    /**
+     * The block storage domain each WWID backs: the one it backed as of {@code t}, else one it backs now (a domain
+     * created since then needs it too).
+     */
+    private Map<String, String> storageDomains(Set<String> wwids, Timestamp t) {
+        Map<String, String> out = new HashMap<>();
+        if (wwids.isEmpty()) {
+            return out;
         }
-        return names.stream().findFirst();
-    }
-
-    private Optional<String> holderOnHost(HostKey host, String wwid) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                select v.vm_name, v.status from vm_interval v
-                  join vm_disk_interval d on d.vm_key = v.vm_key and d.valid_to is null
-                 where v.valid_to is null and v.host_key = ?1 and d.lun_wwid = ?2""")
-                .setParameter(1, host.toString()).setParameter(2, wwid).getResultList();
-        for (Object[] r : rows) {
-            if (HOLDING.contains((String) r[1])) {
-                return Optional.of("VM " + r[0] + " is still on this host (" + r[1]
-                        + ("UNKNOWN".equals(r[1]) ? ": the host is not fenced yet" : "") + ")");
-            }
-        }
-        return Optional.empty();
+                select lun_wwid, domain_name, (valid_from < ?2 and (valid_to is null or valid_to >= ?2)) as at_t
+                  from storage_domain_lun_interval
+                 where lun_wwid = any(cast(?1 as varchar[]))
+                   and ((valid_from < ?2 and (valid_to is null or valid_to >= ?2)) or valid_to is null)
+                 order by lun_wwid, 3 desc, domain_name""")
+                .setParameter(1, wwids.toArray(String[]::new)).setParameter(2, t).getResultList();
+        rows.forEach(r -> out.putIfAbsent((String) r[0], (String) r[1]));
+        return out;
     }
 
-    private Optional<String> usedElsewhere(HostKey host, String vmKey, String wwid) {
+    /** Every VM that uses each WWID now (open VM interval and open disk interval). */
+    private Map<String, List<UnmapRules.User>> users(Set<String> wwids) {
+        Map<String, List<UnmapRules.User>> out = new HashMap<>();
+        if (wwids.isEmpty()) {
+            return out;
+        }
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                select v.vm_name, v.host_name, v.host_key from vm_interval v
-                  join vm_disk_interval d on d.vm_key = v.vm_key and d.valid_to is null
-                 where v.valid_to is null and d.lun_wwid = ?1 and v.vm_key <> ?2
-                   and v.host_key is not null and v.host_key <> ?3""")
-                .setParameter(1, wwid).setParameter(2, vmKey).setParameter(3, host.toString()).setMaxResults(1)
-                .getResultList();
-        return rows.stream().findFirst().map(r -> "also used by VM " + r[0] + " on host "
-                + (r[1] != null ? r[1] : r[2]));
+                select d.lun_wwid, v.vm_key, v.vm_name, v.host_key, v.host_name, v.status
+                  from vm_disk_interval d
+                  join vm_interval v on v.vm_key = d.vm_key and v.valid_to is null
+                 where d.valid_to is null and d.lun_wwid = any(cast(?1 as varchar[]))
+                 order by d.lun_wwid, v.vm_name, v.vm_key""")
+                .setParameter(1, wwids.toArray(String[]::new)).getResultList();
+        rows.forEach(r -> out.computeIfAbsent((String) r[0], k -> new ArrayList<>()).add(new UnmapRules.User(
+                (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5])));
+        return out;
     }
 
-    private Optional<String> softDeletedRestorable(String vmKey, Instant now) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select deletion_state, reclaim_at from vm_interval where"
-                + " vm_key = ?1 and valid_to is null").setParameter(1, vmKey).getResultList();
-        for (Object[] r : rows) {
-            Instant reclaim = r[1] == null ? null : instant(r[1]);
-            if ("SOFT_DELETED".equals(r[0]) && (reclaim == null || now.isBefore(reclaim))) {
-                return Optional.of("the VM is soft-deleted and restorable" + (reclaim == null ? ""
-                        : " until " + reclaim));
-            }
+    /** The deletion state of each VM now; a VM without an open interval left the inventory. */
+    private Map<String, UnmapRules.OwnVm> ownVms(Set<String> vmKeys) {
+        Map<String, UnmapRules.OwnVm> out = new HashMap<>();
+        if (vmKeys.isEmpty()) {
+            return out;
         }
-        return Optional.empty();
-    }
-
-    private static UnmapPlanEntry keep(String lunId, LunWwid wwid, VmKey vm, String vmName, String diskId,
-                                       String diskName, KeepReason reason, String detail) {
-        return new UnmapPlanEntry(lunId, wwid, vm, vmName, diskId, diskName, UnmapDecision.KEEP, reason, detail);
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select vm_key, deletion_state, reclaim_at from vm_interval"
+                + " where vm_key = any(cast(?1 as varchar[])) and valid_to is null")
+                .setParameter(1, vmKeys.toArray(String[]::new)).getResultList();
+        rows.forEach(r -> out.put((String) r[0], new UnmapRules.OwnVm((String) r[1],
+                r[2] == null ? null : instant(r[2]))));
+        return out;
     }
 
     private static Instant instant(Object o) {

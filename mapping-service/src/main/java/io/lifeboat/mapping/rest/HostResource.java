@@ -78,17 +78,20 @@ public class HostResource {
 
     /**
      * The unmap plan of a host as of a time (default: when its current failure was first observed, else now), as
-     * JSON, CSV or an SVC CLI script. Building it changes nothing, on the SAN or here.
+     * JSON, CSV, an SVC CLI script or an Ansible playbook. Building it changes nothing, on the SAN or here.
      */
     @GET
     @Path("/{source}/{hostId}/unmap-plan")
-    @Produces({MediaType.APPLICATION_JSON, "text/csv", MediaType.TEXT_PLAIN})
-    @Operation(summary = "The unmap plan of a host as of a time: format=json|csv|svc")
+    @Produces({MediaType.APPLICATION_JSON, "text/csv", MediaType.TEXT_PLAIN, "application/yaml"})
+    @Operation(summary = "The unmap plan of a host as of a time: format=json|csv|svc|ansible (collection="
+            + "ibm.spectrum_virtualize|ibm.storage_virtualize)")
     public Response unmapPlan(@PathParam("source") String source, @PathParam("hostId") String hostId,
-                              @QueryParam("asOf") String asOf, @QueryParam("format") String format) {
+                              @QueryParam("asOf") String asOf, @QueryParam("format") String format,
+                              @QueryParam("collection") String collection) {
         HostKey host = known(source, hostId);
         Instant t = asOf == null || asOf.isBlank() ? planner.defaultAsOf(host) : TimeParam.parse("asOf", asOf, null);
-        return MappingResource.render(planner.plan(host, t, "query:" + identity.getPrincipal().getName()), format);
+        return MappingResource.render(planner.plan(host, t, "query:" + identity.getPrincipal().getName()), format,
+                collection);
     }
 
     @POST

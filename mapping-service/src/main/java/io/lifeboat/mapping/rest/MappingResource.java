@@ -139,16 +139,28 @@ public class MappingResource {
         return hits;
     }
 
-    static Response render(UnmapPlan plan, String format) {
+    static Response render(UnmapPlan plan, String format, String collection) {
         String f = format == null ? "json" : format.toLowerCase();
+        if (collection != null && !"ansible".equals(f)) {
+            throw ProblemException.badRequest("invalid-parameter", "collection applies to format=ansible only");
+        }
         return switch (f) {
             case "json" -> Response.ok(plan, MediaType.APPLICATION_JSON).build();
             case "csv" -> Response.ok(UnmapPlanFormats.csv(plan), "text/csv").header("Content-Disposition",
                     "attachment; filename=\"unmap-plan-" + plan.hostName() + ".csv\"").build();
             case "svc" -> Response.ok(UnmapPlanFormats.svcScript(plan), "text/plain").header("Content-Disposition",
                     "attachment; filename=\"unmap-" + plan.hostName() + ".svc\"").build();
-            default -> throw ProblemException.badRequest("invalid-parameter", "format must be json, csv or svc, got '"
-                    + format + "'");
+            case "ansible" -> {
+                String c = collection == null ? UnmapPlanFormats.ANSIBLE_COLLECTIONS.get(0) : collection;
+                if (!UnmapPlanFormats.ANSIBLE_COLLECTIONS.contains(c)) {
+                    throw ProblemException.badRequest("invalid-parameter", "collection must be one of "
+                            + UnmapPlanFormats.ANSIBLE_COLLECTIONS + ", got '" + collection + "'");
+                }
+                yield Response.ok(UnmapPlanFormats.ansiblePlaybook(plan, c), "application/yaml").header(
+                        "Content-Disposition", "attachment; filename=\"unmap-" + plan.hostName() + ".yml\"").build();
+            }
+            default -> throw ProblemException.badRequest("invalid-parameter", "format must be json, csv, svc or"
+                    + " ansible, got '" + format + "'");
         };
     }
 
