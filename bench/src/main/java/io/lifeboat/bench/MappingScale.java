@@ -334,6 +334,8 @@ final class MappingScale {
                 st.execute("delete from " + table + " where source_id in ('bench-history', 'bench-ingest',"
                         + " 'bench-drain')");
             }
+            st.execute("delete from vm_name where vm_key like 'bench-history/%' or vm_key like 'bench-ingest/%'"
+                    + " or vm_key like 'bench-drain/%'");
             // The 10M generated rows leave the indexes mostly empty pages after their delete, which every later
             // insert (and the next run's figures) would pay for: rebuilt at the size of what is left.
             st.execute("reindex table vm_interval");

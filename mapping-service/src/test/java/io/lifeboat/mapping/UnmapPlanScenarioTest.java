@@ -285,7 +285,7 @@ class UnmapPlanScenarioTest {
 
     @Test
     @Order(5)
-    void lunHistoryAndSearchAcceptAnyWwidForm() {
+    void lunHistoryAndSearchAcceptAnyWwidForm() throws Exception {
         Map<String, Object> vm = ovirtBefore.values().stream()
                 .filter(v -> ovirtHostId.equals(v.get("engineHostId")) && !luns(v).isEmpty()).findFirst()
                 .orElseThrow();
@@ -302,6 +302,29 @@ class UnmapPlanScenarioTest {
         given().get("/api/v1/luns/not-a-wwid/history").then().statusCode(400)
                 .contentType("application/problem+json");
         given().auth().none().get("/api/v1/export").then().statusCode(401);
+
+        // A LUN behind a block storage domain (ground truth): its history and the search name the domain.
+        Map<String, Object> domain = truth("ovirt-1").getList("blockStorageDomains", Map.class).get(0);
+        @SuppressWarnings("unchecked")
+        String domainLun = ((List<String>) domain.get("lunWwids")).get(0);
+        String domainKey = "ovirt-1/" + domain.get("id");
+        JsonPath domainHistory = given().get("/api/v1/luns/" + domainLun.substring(1).toUpperCase() + "/history")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(domainHistory.getList("storageDomain")).contains(domain.get("name") + " (" + domainKey + ")");
+        assertThat(given().queryParam("q", domainLun).get("/api/v1/search").then().statusCode(200).extract()
+                .jsonPath().getList("detail")).contains("backs storage domain " + domain.get("name") + " ("
+                + domainKey + ")");
+        // A name fragment (the middle of the VM's name, case changed) finds the VM through the name index.
+        String name = (String) vm.get("name");
+        String fragment = name.substring(1, name.length() - 1).toUpperCase();
+        assertThat(given().queryParam("q", fragment).get("/api/v1/search").then().statusCode(200).extract()
+                .jsonPath().getList("key")).contains("ovirt-1/" + vm.get("id"));
+        try (Connection c = TestInfrastructure.get().jdbc();
+             ResultSet rs = c.createStatement().executeQuery("select count(*) from pg_indexes where schemaname ="
+                     + " 'mapping' and indexname in ('vm_name_trgm', 'host_interval_name_trgm')")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("trigram indexes (pg_trgm in the test's PostgreSQL)").isEqualTo(2);
+        }
     }
 
     @Test
@@ -343,7 +366,8 @@ class UnmapPlanScenarioTest {
                         + " valid_from, valid_to, last_seen_at, event_id from mapping.vm_disk_interval order by"
                         + " vm_key, disk_id, valid_from",
                 "storage_domain_lun_interval", "select domain_key, lun_wwid, valid_from, valid_to, last_seen_at from"
-                        + " mapping.storage_domain_lun_interval order by domain_key, lun_wwid, valid_from");
+                        + " mapping.storage_domain_lun_interval order by domain_key, lun_wwid, valid_from",
+                "vm_name", "select vm_key, vm_name, first_seen_at from mapping.vm_name order by vm_key, vm_name");
         Map<String, List<String>> out = new TreeMap<>();
         try (Connection c = TestInfrastructure.get().jdbc()) {
             for (Map.Entry<String, String> q : queries.entrySet()) {

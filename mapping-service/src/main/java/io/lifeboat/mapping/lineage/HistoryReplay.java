@@ -39,7 +39,7 @@ public class HistoryReplay {
     @Transactional
     public void clear() {
         for (String table : List.of("host_interval", "vm_interval", "vm_disk_interval", "storage_domain_lun_interval",
-                "processed_event")) {
+                "vm_name", "processed_event")) {
             em.createNativeQuery("truncate table " + table).executeUpdate();
         }
     }

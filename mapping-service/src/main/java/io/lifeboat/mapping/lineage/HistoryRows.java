@@ -287,6 +287,29 @@ final class HistoryRows {
                 + " valid_to, last_seen_at, event_id)");
     }
 
+    /** Each VM name not yet recorded for its VM, with when it was first seen (one statement; known ones ignored). */
+    static void insertNames(Connection c, List<VmRow> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Object[] keys = new Object[rows.size()];
+        Object[] names = new Object[rows.size()];
+        Object[] seen = new Object[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            keys[i] = rows.get(i).vmKey;
+            names[i] = rows.get(i).vmName;
+            seen[i] = rows.get(i).validFrom.toString();
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into vm_name (vm_key, vm_name, first_seen_at)"
+                + " select k, n, min(t::timestamptz) from unnest(?::varchar[], ?::varchar[], ?::varchar[]) as u(k, n, t)"
+                + " group by k, n on conflict do nothing")) {
+            ps.setArray(1, c.createArrayOf("varchar", keys));
+            ps.setArray(2, c.createArrayOf("varchar", names));
+            ps.setArray(3, c.createArrayOf("varchar", seen));
+            ps.executeUpdate();
+        }
+    }
+
     static String ips(VmState s) {
         String joined = String.join(" ", s.ipAddresses());
         return joined.length() > 2000 ? joined.substring(0, 2000) : joined;

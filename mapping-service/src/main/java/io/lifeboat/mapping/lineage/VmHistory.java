@@ -104,6 +104,8 @@ public class VmHistory {
         private final List<HistoryRows.VmRow> vmInserts = new ArrayList<>();
         private final Set<HistoryRows.DiskRow> diskUpdates = new LinkedHashSet<>();
         private final List<HistoryRows.DiskRow> diskInserts = new ArrayList<>();
+        /** Names of VMs seen for the first time (or again after their removal) or renamed: the search's index. */
+        private final List<HistoryRows.VmRow> names = new ArrayList<>();
 
         Play(HistoryRows.Open open) {
             this.openVm = open.vms();
@@ -121,7 +123,9 @@ public class VmHistory {
             Instant previouslySeen = current == null ? null : current.lastSeenAt;
             Outcome outcome;
             if (current == null) {
-                open(HistoryRows.VmRow.of(s, o.eventId()));
+                HistoryRows.VmRow row = HistoryRows.VmRow.of(s, o.eventId());
+                open(row);
+                names.add(row);
                 outcome = Outcome.OPENED;
             } else if (current.sameAs(s)) {
                 if (t.isAfter(current.lastSeenAt)) {
@@ -132,7 +136,11 @@ public class VmHistory {
             } else {
                 current.validTo = t;
                 touched(current);
-                open(HistoryRows.VmRow.of(s, o.eventId()));
+                HistoryRows.VmRow row = HistoryRows.VmRow.of(s, o.eventId());
+                open(row);
+                if (!current.vmName.equals(row.vmName)) {
+                    names.add(row);
+                }
                 outcome = Outcome.CHANGED;
             }
             disks(s, o.eventId(), previouslySeen);
@@ -222,6 +230,7 @@ public class VmHistory {
             HistoryRows.insertVms(c, vmInserts);
             HistoryRows.updateDisks(c, diskUpdates);
             HistoryRows.insertDisks(c, diskInserts);
+            HistoryRows.insertNames(c, names);
         }
     }
 }

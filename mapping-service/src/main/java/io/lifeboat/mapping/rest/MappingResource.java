@@ -68,7 +68,8 @@ public class MappingResource {
 
     @GET
     @Path("/luns/{wwid}/history")
-    @Operation(summary = "Which VMs and hosts had a LUN, and when (WWID in any form: multipath, SVC UID, naa.)")
+    @Operation(summary = "Which VMs and hosts had a LUN, and which block storage domains it backed, and when (WWID in"
+            + " any form: multipath, SVC UID, naa.)")
     @Transactional
     public List<MappingViews.LunUse> lunHistory(@PathParam("wwid") String text) {
         LunWwid wwid = LunWwid.parse(text);
@@ -102,6 +103,16 @@ public class MappingResource {
                 merged.add(u);
             }
         }
+        // The block storage domains it backed: every host of their data center had it mapped.
+        @SuppressWarnings("unchecked")
+        List<Object[]> domains = em.createNativeQuery("""
+                select domain_key, domain_name, valid_from, valid_to from storage_domain_lun_interval
+                 where lun_wwid = ?1 order by valid_from desc""").setParameter(1, wwid.toString()).getResultList();
+        for (Object[] r : domains) {
+            merged.add(new MappingViews.LunUse(wwid.multipathWwid(), wwid.svcVdiskUid(), null, null, null, null,
+                    null, instant(r[2]), r[3] == null ? null : instant(r[3]), (String) r[1] + " (" + r[0] + ")"));
+        }
+        merged.sort(java.util.Comparator.comparing(MappingViews.LunUse::since).reversed());
         return merged;
     }
 
@@ -123,12 +134,23 @@ public class MappingResource {
                     + " lun_wwid = ?1").setParameter(1, w.toString()).setMaxResults(50).getResultList();
             rows.forEach(r -> hits.add(new MappingViews.Hit("lun", w.multipathWwid(), w.svcVdiskUid(),
                     "used by VM " + r[0])));
+            @SuppressWarnings("unchecked")
+            List<Object[]> domains = em.createNativeQuery("select distinct domain_key, domain_name from"
+                    + " storage_domain_lun_interval where lun_wwid = ?1").setParameter(1, w.toString())
+                    .setMaxResults(50).getResultList();
+            domains.forEach(r -> hits.add(new MappingViews.Hit("lun", w.multipathWwid(), w.svcVdiskUid(),
+                    "backs storage domain " + r[1] + " (" + r[0] + ")")));
         }
         String like = "%" + term.toLowerCase().replace("%", "\\%").replace("_", "\\_") + "%";
         @SuppressWarnings("unchecked")
-        List<Object[]> vmRows = em.createNativeQuery("select distinct on (vm_key) vm_key, vm_name, host_name, status"
-                + " from vm_interval where lower(vm_name) like ?1 order by vm_key, valid_from desc")
-                .setParameter(1, like).setMaxResults(50).getResultList();
+        // Every name a VM has had is in vm_name (trigram-indexed where pg_trgm exists), once: the 10 M-row history is
+        // read only for each hit's latest interval.
+        List<Object[]> vmRows = em.createNativeQuery("""
+                select m.vm_key, v.vm_name, v.host_name, v.status
+                  from (select distinct vm_key from vm_name where lower(vm_name) like ?1 order by vm_key limit 50) m
+                  join lateral (select vm_name, host_name, status from vm_interval i where i.vm_key = m.vm_key
+                                 order by valid_from desc limit 1) v on true
+                 order by m.vm_key""").setParameter(1, like).getResultList();
         vmRows.forEach(r -> hits.add(new MappingViews.Hit("vm", (String) r[0], (String) r[1], "last on "
                 + (r[2] == null ? "no host" : r[2]) + ", " + r[3])));
         @SuppressWarnings("unchecked")

@@ -39,10 +39,15 @@ public final class MappingViews {
 
     /** A LUN in use: which VM had it, on which host, when. */
     public record LunUse(String lunWwid, String svcVdiskUid, String vmKey, String vmName, String diskId,
-                         String hostKey, String hostName, Instant since, Instant until) {
+                         String hostKey, String hostName, Instant since, Instant until, String storageDomain) {
+        /** A VM's disk on a host (storageDomain null). */
+        LunUse(String lunWwid, String svcVdiskUid, String vmKey, String vmName, String diskId, String hostKey,
+               String hostName, Instant since, Instant until) {
+            this(lunWwid, svcVdiskUid, vmKey, vmName, diskId, hostKey, hostName, since, until, null);
+        }
     }
 
-    /** A search hit. */
+    /** A search hit: kind vm, host or lun. */
     public record Hit(String kind, String key, String name, String detail) {
     }
 }
