@@ -121,7 +121,7 @@ public final class SampleEvents {
                 new PartitionSuspected(REGION, 10, 6, 0.5, List.of(COMPUTE), T),
                 new UnmapPlan(id, HOST, "hv-a03", "hv-a03-04829173", T, T.plusSeconds(5), "host-recovery:" + id,
                         PlanBasis.BEFORE_AS_OF, new UnmapPlanComparison(id, "host-failure:" + id,
-                                List.of(LUN.toString()), List.of()),
+                                List.of(LUN.toString()), List.of(), true),
                         List.of(new UnmapPlanEntry(LUN.toString(), LUN, VM, "db-01", "d7", "db-01-data",
                                         UnmapDecision.UNMAP, null, null),
                                 new UnmapPlanEntry("not-a-wwid", null, VM, "db-01", "d8", "db-01-log",

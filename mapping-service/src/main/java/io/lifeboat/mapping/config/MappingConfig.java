@@ -22,4 +22,15 @@ public interface MappingConfig {
      */
     @WithDefault("true")
     boolean planOnHostStatusChange();
+
+    /**
+     * How long a recovery's plan waits for the history to show every VM of the confirmation's plan observed after
+     * the recovery ended (moved, still there, or gone); past it, the plan is built with what is known and says so.
+     */
+    @WithDefault("15m")
+    java.time.Duration recoveryPlanMaxWait();
+
+    /** How often the waiting recovery plans are checked (a scheduler interval: {@code 10s}, {@code 1m}). */
+    @WithDefault("10s")
+    String recoveryPlanCheck();
 }

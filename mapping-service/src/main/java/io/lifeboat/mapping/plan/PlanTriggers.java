@@ -23,6 +23,9 @@ public class PlanTriggers {
     @Inject
     MappingConfig config;
 
+    @Inject
+    RecoveryPlans recoveryPlans;
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void hostStatusChanged(HostStatusChanged h, String eventId) {
         if (config.planOnHostStatusChange() && h.previous() != null && h.current().isFailureSignal()
@@ -32,9 +35,9 @@ public class PlanTriggers {
     }
 
     /**
-     * A confirmed failure: the plan as of its first signal. Its recovery's end: the plan as of the same time, now that
-     * the VMs have moved (or not), compared with the confirmation's plan, so the operator sees which LUNs became safe
-     * to unmap.
+     * A confirmed failure: the plan as of its first signal. Its recovery's end: the plan as of the same time, once the
+     * history shows where the VMs went ({@link RecoveryPlans}), compared with the confirmation's plan, so the operator
+     * sees which LUNs became safe to unmap.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void failureChanged(HostFailureChanged f) {
@@ -42,7 +45,8 @@ public class PlanTriggers {
         if (f.phase() == HostFailurePhase.CONFIRMED) {
             planner.publishFor(f.host(), f.firstSignalAt(), confirmation);
         } else if (f.phase().recovered()) {
-            planner.publishFor(f.host(), f.firstSignalAt(), "host-recovery:" + f.episodeId(), confirmation);
+            recoveryPlans.requested(f.host(), f.firstSignalAt(), f.at(), "host-recovery:" + f.episodeId(),
+                    confirmation);
         }
     }
 }

@@ -83,18 +83,22 @@ public final class UnmapPlanFormats {
         StringBuilder cmds = new StringBuilder();
         StringBuilder kept = new StringBuilder();
         int unmap = 0;
+        boolean runnable = validSanName(san);
         for (Lun lun : luns) {
             if (lun.keptBy() != null) {
                 kept.append("# ").append(lun.keepLine()).append('\n');
             } else {
                 unmap++;
                 cmds.append("# ").append(oneLine(lun.who())).append('\n');
-                cmds.append("rmvdiskhostmap -host ").append(oneLine(san)).append(' ')
+                cmds.append(runnable ? "" : "# ").append("rmvdiskhostmap -host ").append(oneLine(san)).append(' ')
                         .append(lun.first().wwid().svcVdiskUid()).append('\n');
             }
         }
         StringBuilder sb = new StringBuilder();
         header(plan, unmap, luns.size() - unmap).forEach(l -> sb.append(("# " + l).strip()).append('\n'));
+        if (!runnable) {
+            sb.append("# NOT RUNNABLE: ").append(notASanName(san)).append(" Every command below is commented out.\n");
+        }
         sb.append("# Review before running on the SVC CLI (svctask). Lifeboat does not run it.\n\n");
         sb.append(cmds);
         if (!kept.isEmpty()) {
@@ -121,8 +125,9 @@ public final class UnmapPlanFormats {
         String module = collection + ".ibm_svc_vol_map";
         List<Lun> luns = luns(plan);
         int unmap = (int) luns.stream().filter(l -> l.keptBy() == null).count();
+        int kept = luns.size() - unmap;
         StringBuilder sb = new StringBuilder("---\n");
-        header(plan, unmap, luns.size() - unmap).forEach(l -> sb.append(("# " + l).strip()).append('\n'));
+        header(plan, unmap, kept).forEach(l -> sb.append(("# " + l).strip()).append('\n'));
         sb.append("# The module (").append(collection).append(") looks at the volume, not at this host's mapping:\n")
                 .append("# when the volume is still mapped elsewhere (where its VM now runs) and this host's mapping\n")
                 .append("# is already gone (a re-run), it still asks the SVC to unmap, and that task fails; --check\n")
@@ -139,23 +144,26 @@ public final class UnmapPlanFormats {
                 .append("      password: \"{{ svc_password }}\"\n")
                 .append("      validate_certs: \"{{ svc_validate_certs | default(true) }}\"\n");
         sb.append("  tasks:\n");
-        if (unmap == 0) {
+        if (!validSanName(sanHost(plan))) {
+            sb.append("    - name: Refuse to run\n      ansible.builtin.fail:\n        msg: !unsafe ")
+                    .append(yamlQuoted(notASanName(sanHost(plan)))).append('\n');
+        } else if (unmap == 0) {
             sb.append("    - name: Nothing to unmap\n      ansible.builtin.debug:\n")
                     .append("        msg: every LUN of this plan is kept (see the comments at the end)\n");
         }
         for (Lun lun : luns) {
-            if (lun.keptBy() != null) {
+            if (lun.keptBy() != null || !validSanName(sanHost(plan))) {
                 continue;
             }
             String uid = lun.first().wwid().svcVdiskUid();
             sb.append("    # ").append(oneLine(lun.who())).append('\n');
             sb.append("    - name: Unmap ").append(uid).append('\n');
             sb.append("      ").append(module).append(":\n");
-            sb.append("        volname: ").append(uid).append('\n');
+            sb.append("        volname: '").append(uid).append("'\n");
             sb.append("        host: \"{{ svc_host }}\"\n");
             sb.append("        state: absent\n");
         }
-        if (unmap < luns.size()) {
+        if (kept > 0) {
             sb.append("\n# Kept (not unmapped):\n");
             luns.stream().filter(l -> l.keptBy() != null).forEach(l -> sb.append("# ").append(l.keepLine())
                     .append('\n'));
@@ -203,8 +211,25 @@ public final class UnmapPlanFormats {
         }
         StringBuilder sb = new StringBuilder(s.length());
         s.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) || c == 0x2028 || c == 0x2029
-                || c == 0xFEFF ? ' ' : c));
+                || c == 0xFEFF || c == 0xFFFE || c == 0xFFFF || Character.isSurrogate((char) c) && c <= 0xFFFF
+                ? ' ' : c));
         return sb.toString();
+    }
+
+    /**
+     * An SVC object name the script and the playbook may put on a command line: letters, digits, underscore, dot and
+     * dash, not starting with a digit, dot or dash, at most 63 characters. A cloud host name with a space, a ';' or a
+     * '$(' would otherwise run as a second command on the SVC's CLI.
+     */
+    static boolean validSanName(String name) {
+        return name != null && name.matches("[A-Za-z_][A-Za-z0-9_.-]{0,62}");
+    }
+
+    private static String notASanName(String name) {
+        String shown = oneLine(name);
+        return "the SAN host object name '" + (shown.length() > 80 ? shown.substring(0, 80) + "…" : shown)
+                + "' is not a valid SVC object name (letters, digits, _ . -, not starting with a digit, at most 63):"
+                + " set lifeboat.mapping.san-host-names for this host.";
     }
 
     private static String cell(String s) {

@@ -84,9 +84,10 @@ public class UnmapPlanner {
     }
 
     /**
-     * Builds the plan; does not store or publish it. Five queries whatever the number of LUNs: the VMs on the host as
-     * of the time, their disks with LUNs, then for all their WWIDs at once the storage domains they back and the VMs
-     * using them now, and the entries' VMs now; each LUN is then decided by {@link UnmapRules#decide}.
+     * Builds the plan; does not store or publish it. The same queries whatever the number of LUNs: the host's name and
+     * whether anything was known of it before the time (up to four small ones), the VMs on the host as of the time,
+     * their disks with LUNs, then for all their WWIDs at once the storage domains they back and the VMs using them
+     * now, and the entries' VMs now; each LUN is then decided by {@link UnmapRules#decide}.
      */
     @Transactional
     public UnmapPlan plan(HostKey host, Instant requestedAsOf, String trigger) {
@@ -101,16 +102,19 @@ public class UnmapPlanner {
         // collection cycle stamps the host and its VMs with the same instant. The VMs first, then their disks by key:
         // as one join, PostgreSQL misjudged how few VMs a host has at T and hashed the whole disk history (0.6 s at
         // 10 M rows).
+        // Just before T: valid_from < T <= valid_to. At T (first observation): valid_from <= T < valid_to.
         String from = basis == PlanBasis.FIRST_OBSERVATION ? "<=" : "<";
+        String to = basis == PlanBasis.FIRST_OBSERVATION ? ">" : ">=";
         Map<String, String> vmNames = new HashMap<>();
         @SuppressWarnings("unchecked")
         List<Object[]> vmRows = em.createNativeQuery("select vm_key, vm_name from vm_interval where host_key = ?1"
-                        + " and valid_from " + from + " ?2 and (valid_to is null or valid_to >= ?2)")
+                        + " and valid_from " + from + " ?2 and (valid_to is null or valid_to " + to + " ?2)")
                 .setParameter(1, host.toString()).setParameter(2, t).getResultList();
         vmRows.forEach(r -> vmNames.put((String) r[0], (String) r[1]));
         List<Object[]> disks = new ArrayList<>();
         lookup("select vm_key, disk_id, disk_name, lun_id, lun_wwid from vm_disk_interval where vm_key = any(?)"
-                        + " and valid_from " + from + " ? and (valid_to is null or valid_to >= ?) and lun_id is not null",
+                        + " and valid_from " + from + " ? and (valid_to is null or valid_to " + to + " ?)"
+                        + " and lun_id is not null",
                 vmNames.keySet(), List.of(t, t), rs -> disks.add(new Object[] {rs.getString(1),
                         vmNames.get(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5)}));
@@ -124,7 +128,7 @@ public class UnmapPlanner {
                 wwids.add((String) r[5]);
             }
         }
-        Map<String, String> domains = storageDomains(wwids, t);
+        Map<String, String> domains = storageDomains(wwids, t, from, to);
         Map<String, List<UnmapRules.User>> users = users(wwids);
         Map<String, UnmapRules.OwnVm> ownVms = ownVms(vmKeys);
 
@@ -168,7 +172,7 @@ public class UnmapPlanner {
      */
     @Transactional
     public UnmapPlan publishFor(HostKey host, Instant requestedAsOf, String trigger) {
-        return publishFor(host, requestedAsOf, trigger, null);
+        return publishFor(host, requestedAsOf, trigger, null, true);
     }
 
     /**
@@ -176,7 +180,8 @@ public class UnmapPlanner {
      * did): which LUNs became safe to unmap since, and which are now kept.
      */
     @Transactional
-    public UnmapPlan publishFor(HostKey host, Instant requestedAsOf, String trigger, String compareWithTrigger) {
+    public UnmapPlan publishFor(HostKey host, Instant requestedAsOf, String trigger, String compareWithTrigger,
+                                boolean inventoryCaughtUp) {
         Instant asOf = io.lifeboat.mapping.lineage.Times.micros(requestedAsOf);
         Optional<UnmapPlan> existing = byTrigger(trigger);
         if (existing.isPresent()) {
@@ -187,8 +192,8 @@ public class UnmapPlanner {
             Optional<UnmapPlan> previous = byTrigger(compareWithTrigger);
             if (previous.isPresent()) {
                 plan = new UnmapPlan(plan.planId(), plan.host(), plan.hostName(), plan.sanHostName(), plan.asOf(),
-                        plan.generatedAt(), plan.trigger(), plan.basis(), compare(previous.get(), plan),
-                        plan.entries());
+                        plan.generatedAt(), plan.trigger(), plan.basis(), compare(previous.get(), plan,
+                        inventoryCaughtUp), plan.entries());
             }
         }
         long unmap = plan.entries().stream().filter(e -> e.decision() == UnmapDecision.UNMAP).count();
@@ -209,7 +214,7 @@ public class UnmapPlanner {
      * The LUNs (by WWID, or LUN id when it is not one) whose SAN decision differs: a LUN is unmapped only when every
      * entry of it says so (two VMs of the host may share it), as in the SVC script.
      */
-    static UnmapPlanComparison compare(UnmapPlan previous, UnmapPlan current) {
+    static UnmapPlanComparison compare(UnmapPlan previous, UnmapPlan current, boolean inventoryCaughtUp) {
         Map<String, UnmapDecision> before = decisions(previous);
         Map<String, UnmapDecision> after = decisions(current);
         List<String> becameUnmap = new ArrayList<>();
@@ -222,7 +227,8 @@ public class UnmapPlanner {
                 becameKept.add(lun);
             }
         });
-        return new UnmapPlanComparison(previous.planId(), previous.trigger(), becameUnmap, becameKept);
+        return new UnmapPlanComparison(previous.planId(), previous.trigger(), becameUnmap, becameKept,
+                inventoryCaughtUp);
     }
 
     private static Map<String, UnmapDecision> decisions(UnmapPlan plan) {
@@ -244,7 +250,8 @@ public class UnmapPlanner {
         return rows.stream().map(UnmapPlanner::parse).toList();
     }
 
-    private Optional<UnmapPlan> byTrigger(String trigger) {
+    /** The plan a trigger produced, if it did. */
+    public Optional<UnmapPlan> byTrigger(String trigger) {
         @SuppressWarnings("unchecked")
         List<String> rows = em.createNativeQuery("select plan from unmap_plan where trigger = ?1")
                 .setParameter(1, trigger).getResultList();
@@ -279,13 +286,11 @@ public class UnmapPlanner {
      * The block storage domain each WWID backs: the one it backed as of {@code t}, else one it backs now (a domain
      * created since then needs it too).
      */
-    private Map<String, String> storageDomains(Set<String> wwids, Timestamp t) {
+    private Map<String, String> storageDomains(Set<String> wwids, Timestamp t, String from, String to) {
         Map<String, String> out = new HashMap<>();
-        lookup("""
-                select lun_wwid, domain_name from storage_domain_lun_interval
-                 where lun_wwid = any(?) and ((valid_from < ? and (valid_to is null or valid_to >= ?))
-                       or valid_to is null)
-                 order by lun_wwid, (valid_from < ? and (valid_to is null or valid_to >= ?)) desc, domain_name""",
+        String atT = "(valid_from " + from + " ? and (valid_to is null or valid_to " + to + " ?))";
+        lookup("select lun_wwid, domain_name from storage_domain_lun_interval where lun_wwid = any(?) and (" + atT
+                        + " or valid_to is null) order by lun_wwid, " + atT + " desc, domain_name",
                 wwids, List.of(t, t, t, t), rs -> out.putIfAbsent(rs.getString(1), rs.getString(2)));
         return out;
     }

@@ -169,9 +169,9 @@ public class MappingResource {
         return switch (f) {
             case "json" -> Response.ok(plan, MediaType.APPLICATION_JSON).build();
             case "csv" -> Response.ok(UnmapPlanFormats.csv(plan), "text/csv").header("Content-Disposition",
-                    "attachment; filename=\"unmap-plan-" + plan.hostName() + ".csv\"").build();
+                    "attachment; filename=\"unmap-plan-" + fileName(plan) + ".csv\"").build();
             case "svc" -> Response.ok(UnmapPlanFormats.svcScript(plan), "text/plain").header("Content-Disposition",
-                    "attachment; filename=\"unmap-" + plan.hostName() + ".svc\"").build();
+                    "attachment; filename=\"unmap-" + fileName(plan) + ".svc\"").build();
             case "ansible" -> {
                 String c = collection == null ? UnmapPlanFormats.ANSIBLE_COLLECTIONS.get(0) : collection;
                 if (!UnmapPlanFormats.ANSIBLE_COLLECTIONS.contains(c)) {
@@ -179,11 +179,17 @@ public class MappingResource {
                             + UnmapPlanFormats.ANSIBLE_COLLECTIONS + ", got '" + collection + "'");
                 }
                 yield Response.ok(UnmapPlanFormats.ansiblePlaybook(plan, c), "application/yaml").header(
-                        "Content-Disposition", "attachment; filename=\"unmap-" + plan.hostName() + ".yml\"").build();
+                        "Content-Disposition", "attachment; filename=\"unmap-" + fileName(plan) + ".yml\"").build();
             }
             default -> throw ProblemException.badRequest("invalid-parameter", "format must be json, csv, svc or"
                     + " ansible, got '" + format + "'");
         };
+    }
+
+    /** The host's name as a file name: a quote or a slash from the cloud never reaches the header. */
+    private static String fileName(UnmapPlan plan) {
+        String n = plan.hostName().replaceAll("[^A-Za-z0-9._-]", "_");
+        return n.length() > 100 ? n.substring(0, 100) : n;
     }
 
     private static Instant instant(Object o) {

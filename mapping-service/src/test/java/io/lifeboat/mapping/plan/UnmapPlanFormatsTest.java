@@ -46,10 +46,14 @@ class UnmapPlanFormatsTest {
     static final String HOSTILE = "db-01\n- name: injected\u2028  shell: rm -rf / {{ lookup('pipe', 'id') }} 'q\" : x";
 
     static UnmapPlan plan(List<UnmapPlanEntry> entries) {
-        return new UnmapPlan(UUID.fromString("0190f3a2-0000-7000-8000-000000000001"), HOST, "cmp1-a03", HOSTILE, T,
+        return plan(entries, "cmp1-a03-04829173");
+    }
+
+    static UnmapPlan plan(List<UnmapPlanEntry> entries, String sanHost) {
+        return new UnmapPlan(UUID.fromString("0190f3a2-0000-7000-8000-000000000001"), HOST, HOSTILE, sanHost, T,
                 T.plusSeconds(5), "host-recovery:x", PlanBasis.FIRST_OBSERVATION,
                 new UnmapPlanComparison(UUID.fromString("0190f3a2-0000-7000-8000-000000000002"), "host-failure:x",
-                        List.of(A.toString()), List.of()), entries);
+                        List.of(A.toString()), List.of(), true), entries);
     }
 
     static UnmapPlanEntry unmap(LunWwid w, String vm, String vmName) {
@@ -70,7 +74,8 @@ class UnmapPlanFormatsTest {
     void theScriptUnmapsEachLunOnceAndNothingElseBecomesACommand() {
         String script = UnmapPlanFormats.svcScript(plan(ENTRIES));
         List<String> commands = script.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
-        assertThat(commands).hasSize(2).allSatisfy(c -> assertThat(c).startsWith("rmvdiskhostmap -host "));
+        assertThat(commands).hasSize(2).allSatisfy(c -> assertThat(c).startsWith("rmvdiskhostmap -host "
+                + "cmp1-a03-04829173 "));
         assertThat(uids(commands)).containsExactlyInAnyOrder(A.svcVdiskUid(), B.svcVdiskUid());
         // The SHARED LUN is kept for both of its VMs (one of them still holds it), the unknown id too.
         assertThat(script).contains("# KEEP " + SHARED.svcVdiskUid() + "  IN_USE_ON_HOST")
@@ -115,11 +120,36 @@ class UnmapPlanFormatsTest {
                 .contains("# KEEP " + SHARED.svcVdiskUid());
     }
 
+    /**
+     * A SAN host name (configured, or the cloud's host name when none is) that the SVC CLI would split into more than
+     * one command: nothing runnable comes out, and the operator is told what to configure.
+     */
+    @Test
+    void aSanHostNameThatIsNotAnSvcNameMakesNothingRunnable(@TempDir Path dir) throws Exception {
+        for (String bad : List.of("h1;rmvdisk -force 0", "h1$(rmvdisk 0)", "h1 `id`", "1host", "", "x".repeat(64),
+                HOSTILE)) {
+            UnmapPlan plan = plan(ENTRIES, bad);
+            String script = UnmapPlanFormats.svcScript(plan);
+            assertThat(script.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))).as(bad).isEmpty();
+            assertThat(script).as(bad).contains("# NOT RUNNABLE: the SAN host object name")
+                    .contains("set lifeboat.mapping.san-host-names");
+            String book = UnmapPlanFormats.ansiblePlaybook(plan, "ibm.spectrum_virtualize");
+            assertThat(book).as(bad).doesNotContain("state: absent").contains("ansible.builtin.fail:");
+        }
+        ansible();
+        Path book = Files.writeString(dir.resolve("refused.yml"), UnmapPlanFormats.ansiblePlaybook(plan(ENTRIES,
+                "h1;rmvdisk -force 0 {{ lookup('pipe','id') }}"), "ibm.spectrum_virtualize"));
+        Result check = run(dir, "ansible-playbook", "--syntax-check", book.toString());
+        assertThat(check.exit()).as(check.output()).isZero();
+        Result tasks = run(dir, "ansible-playbook", "--list-tasks", book.toString());
+        assertThat(tasks.output()).contains("Refuse to run").doesNotContain("Unmap 6");
+    }
+
     @Test
     void theCollectionIsAParameterAndNothingElseIsAccepted() {
         String renamed = UnmapPlanFormats.ansiblePlaybook(plan(ENTRIES), "ibm.storage_virtualize");
-        assertThat(renamed).contains("      ibm.storage_virtualize.ibm_svc_vol_map:\n        volname: "
-                + A.svcVdiskUid() + "\n        host: \"{{ svc_host }}\"\n        state: absent\n")
+        assertThat(renamed).contains("      ibm.storage_virtualize.ibm_svc_vol_map:\n        volname: '"
+                + A.svcVdiskUid() + "'\n        host: \"{{ svc_host }}\"\n        state: absent\n")
                 .doesNotContain("spectrum_virtualize");
         assertThatThrownBy(() -> UnmapPlanFormats.ansiblePlaybook(plan(ENTRIES), "ibm.evil"))
                 .isInstanceOf(IllegalArgumentException.class);
