@@ -143,6 +143,13 @@ class UnmapPlanFormatsTest {
         assertThat(check.exit()).as(check.output()).isZero();
         Result tasks = run(dir, "ansible-playbook", "--list-tasks", book.toString());
         assertThat(tasks.output()).contains("Refuse to run").doesNotContain("Unmap 6");
+        // Run it (its only task fails, locally): the cloud's name comes out as written, never templated — the
+        // lookup would have run `id` on the operator's machine without `!unsafe`.
+        Result ran = run(dir, "ansible-playbook", "-e", "svc_cluster=192.0.2.1", "-e", "svc_username=u", "-e",
+                "svc_password=p", book.toString());
+        assertThat(ran.exit()).as(ran.output()).isNotZero();
+        assertThat(ran.output()).contains("Refuse to run").contains("{{ lookup('pipe','id') }}")
+                .doesNotContain("uid=");
     }
 
     @Test
