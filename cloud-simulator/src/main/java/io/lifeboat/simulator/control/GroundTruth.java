@@ -49,6 +49,7 @@ final class GroundTruth {
                 m.put("name", vm.name);
                 m.put("engineStatus", vm.status);
                 m.put("engineHostId", vm.hostId);
+                m.put("diskStatuses", vm.disks.stream().map(d -> d.disk().status).toList());
                 m.put("runsOnHostId", e.truthHostOf(vm));
                 m.put("lastHostId", vm.lastHostId);
                 m.put("ha", vm.haEnabled);
@@ -113,7 +114,11 @@ final class GroundTruth {
                 m.put("name", s.name);
                 m.put("vmState", s.vmState);
                 m.put("taskState", s.taskState);
+                m.put("powerState", s.powerState);
+                m.put("status", s.status());
                 m.put("host", s.host);
+                m.put("availabilityZone", s.host != null ? r.service(s.host).map(h -> h.zone).orElse(null)
+                        : s.availabilityZone == null ? "" : s.availabilityZone);
                 m.put("running", s.running);
                 m.put("deleted", s.deleted);
                 m.put("metadata", s.metadata);

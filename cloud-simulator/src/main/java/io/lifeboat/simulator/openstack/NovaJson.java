@@ -80,7 +80,9 @@ final class NovaJson {
         o.put("accessIPv4", "").put("accessIPv6", "");
         o.putArray("links").addObject().put("rel", "self").put("href", computeBase + "/servers/" + s.id);
         o.put("OS-DCF:diskConfig", "MANUAL");
-        o.put("OS-EXT-AZ:availability_zone", host == null ? "nova" : host.zone);
+        // No host: the instance's own zone (shelved offloaded), or "" when it was never scheduled.
+        o.put("OS-EXT-AZ:availability_zone", host != null ? host.zone
+                : s.availabilityZone == null ? "" : s.availabilityZone);
         o.put("config_drive", "");
         o.putNull("key_name");
         o.put("OS-SRV-USG:launched_at", db(s.launchedAt));

@@ -26,6 +26,11 @@ public final class NovaServer {
     public String flavorId;
     public String imageId;
     public String host;
+    /**
+     * The instance's own availability zone (the zone it was scheduled to, or asked for): what the API shows while it
+     * has no host (shelved offloaded); null for a server that was never scheduled, which shows {@code ""}.
+     */
+    public String availabilityZone;
     public String vmState = "active";
     public String taskState;
     public int powerState = 1;
@@ -52,23 +57,23 @@ public final class NovaServer {
 
     /** The API {@code status}, derived from (vm_state, task_state) as Nova's _STATE_MAP does. */
     public String status() {
-        if (taskState != null && taskState.startsWith("rebuild")) {
-            return "REBUILD";
-        }
-        if (taskState != null && taskState.startsWith("migrat")) {
-            return "MIGRATING";
-        }
+        String task = taskState == null ? "" : taskState;
+        boolean rebuild = task.startsWith("rebuild");
+        boolean resize = task.equals("resize_prep") || task.equals("resize_migrating")
+                || task.equals("resize_migrated") || task.equals("resize_finish");
         return switch (vmState) {
-            case "active" -> "ACTIVE";
+            case "active" -> rebuild ? "REBUILD" : resize ? "RESIZE" : task.equals("migrating") ? "MIGRATING"
+                    : task.startsWith("reboot") ? (task.endsWith("hard") ? "HARD_REBOOT" : "REBOOT")
+                    : task.equals("updating_password") ? "PASSWORD" : "ACTIVE";
             case "building" -> "BUILD";
-            case "stopped" -> "SHUTOFF";
-            case "paused" -> "PAUSED";
+            case "stopped" -> rebuild ? "REBUILD" : resize ? "RESIZE" : "SHUTOFF";
+            case "paused" -> task.equals("migrating") ? "MIGRATING" : "PAUSED";
             case "suspended" -> "SUSPENDED";
             case "rescued" -> "RESCUE";
-            case "resized" -> "VERIFY_RESIZE";
+            case "resized" -> task.equals("resize_reverting") ? "REVERT_RESIZE" : "VERIFY_RESIZE";
             case "soft-delete" -> "SOFT_DELETED";
             case "deleted" -> "DELETED";
-            case "error" -> "ERROR";
+            case "error" -> rebuild ? "REBUILD" : "ERROR";
             case "shelved" -> "SHELVED";
             case "shelved_offloaded" -> "SHELVED_OFFLOADED";
             default -> "UNKNOWN";

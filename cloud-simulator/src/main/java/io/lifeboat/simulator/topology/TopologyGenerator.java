@@ -156,6 +156,9 @@ public final class TopologyGenerator {
                 e.add(vm);
             }
         }
+        if (spec.untidyFraction() > 0 && !hosts.isEmpty()) {
+            new UntidyStates(spec, n).ovirt(e, hosts);
+        }
         return e;
     }
 
@@ -250,8 +253,12 @@ public final class TopologyGenerator {
                     r.add(vol);
                     srv.volumeIds.add(vol.id);
                 }
+                srv.availabilityZone = host.zone;
                 r.add(srv);
             }
+        }
+        if (spec.untidyFraction() > 0) {
+            new UntidyStates(spec, n).openstack(r, computes);
         }
         return r;
     }

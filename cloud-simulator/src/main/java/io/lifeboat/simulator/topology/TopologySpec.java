@@ -19,12 +19,18 @@ package io.lifeboat.simulator.topology;
  * @param watchdogFraction      share of VMs with a watchdog device (flavor extra spec or image property in OpenStack)
  * @param softDeletedFraction   share of OpenStack servers that are soft-deleted (restorable)
  * @param downFraction          share of VMs that are down / SHUTOFF
+ * @param untidyFraction        share of VMs, servers and volumes put in the states real clouds also hold (Nova ERROR
+ *                              never scheduled, BUILD, SHELVED_OFFLOADED, RESCUE, VERIFY_RESIZE, MIGRATING; volumes in
+ *                              error or reserved; oVirt image_locked, migrating, not_responding, saving_state,
+ *                              wait_for_launch, unknown), at least one of each when above 0; then each oVirt engine
+ *                              also gets one extra host in each of installing, connecting, kdumping and
+ *                              preparing_for_maintenance (absent from a JSON spec: 0)
  */
 public record TopologySpec(long seed, int ovirtEngines, int openstackRegions, int clustersPerSource,
                            int hostsPerCluster, int vmsPerHost, int disksPerVm, double directLunFraction,
                            double sharedLunFraction, int blockDomainsPerEngine, double haFraction,
                            double pinnedFraction, double watchdogFraction, double softDeletedFraction,
-                           double downFraction) {
+                           double downFraction, double untidyFraction) {
 
     public TopologySpec {
         positive(ovirtEngines + openstackRegions, "ovirtEngines + openstackRegions");
@@ -36,7 +42,7 @@ public record TopologySpec(long seed, int ovirtEngines, int openstackRegions, in
         positive(disksPerVm, "disksPerVm");
         nonNegative(blockDomainsPerEngine, "blockDomainsPerEngine");
         for (double f : new double[] {directLunFraction, sharedLunFraction, haFraction, pinnedFraction,
-                watchdogFraction, softDeletedFraction, downFraction}) {
+                watchdogFraction, softDeletedFraction, downFraction, untidyFraction}) {
             if (f < 0 || f > 1) {
                 throw new IllegalArgumentException("fractions must be between 0 and 1, got " + f);
             }
@@ -46,6 +52,16 @@ public record TopologySpec(long seed, int ovirtEngines, int openstackRegions, in
                 > 100_000) {
             throw new IllegalArgumentException("topology too large: at most 5,000 hosts and 100,000 VMs");
         }
+    }
+
+    /** Without untidy states, as before they existed. */
+    public TopologySpec(long seed, int ovirtEngines, int openstackRegions, int clustersPerSource, int hostsPerCluster,
+                        int vmsPerHost, int disksPerVm, double directLunFraction, double sharedLunFraction,
+                        int blockDomainsPerEngine, double haFraction, double pinnedFraction, double watchdogFraction,
+                        double softDeletedFraction, double downFraction) {
+        this(seed, ovirtEngines, openstackRegions, clustersPerSource, hostsPerCluster, vmsPerHost, disksPerVm,
+                directLunFraction, sharedLunFraction, blockDomainsPerEngine, haFraction, pinnedFraction,
+                watchdogFraction, softDeletedFraction, downFraction, 0);
     }
 
     /** The demo default: 2 sources, 10 hosts, 100 VMs. */

@@ -150,11 +150,19 @@ public interface SimulatorConfig {
         @WithDefault("0.1")
         double downFraction();
 
+        /**
+         * Share of VMs, servers and volumes in the untidy states real clouds also hold (ERROR never scheduled,
+         * SHELVED_OFFLOADED, image_locked, a connecting or kdumping host...; see TopologySpec). The local stack sets
+         * it; 0 keeps the tidy topology the other tests count on.
+         */
+        @WithDefault("0")
+        double untidyFraction();
+
         default TopologySpec toSpec() {
             return new TopologySpec(seed(), ovirtEngines(), openstackRegions(), clustersPerSource(),
                     hostsPerCluster(), vmsPerHost(), disksPerVm(), directLunFraction(), sharedLunFraction(),
                     blockDomainsPerEngine(), haFraction(), pinnedFraction(), watchdogFraction(),
-                    softDeletedFraction(), downFraction());
+                    softDeletedFraction(), downFraction(), untidyFraction());
         }
     }
 

@@ -8,16 +8,26 @@ package io.lifeboat.common.inventory;
 public enum HostStatus {
     /** oVirt {@code up}; Nova service {@code state=up}. */
     UP,
-    /** oVirt {@code down}; Nova service {@code state=down} (missed heartbeats or forced down). */
+    /**
+     * oVirt {@code down}, or {@code kdumping} (crashed, writing its dump); Nova service {@code state=down} (missed
+     * heartbeats or forced down).
+     */
     DOWN,
     /** oVirt {@code non_responsive} or {@code connecting}: the engine has lost the host. */
     NON_RESPONSIVE,
-    /** oVirt {@code non_operational} or {@code error}: reachable but unfit to run VMs (often a storage problem). */
+    /**
+     * oVirt {@code non_operational}, {@code error} or {@code install_failed}: reachable but unfit to run VMs until an
+     * operator acts (often a storage problem).
+     */
     NON_OPERATIONAL,
     /** oVirt {@code maintenance} / {@code preparing_for_maintenance}; Nova service disabled while up. */
     MAINTENANCE,
-    /** oVirt {@code installing}, {@code initializing}, {@code reboot}, {@code kdumping} and the like. */
+    /**
+     * oVirt {@code installing}, {@code installing_os}, {@code initializing}, {@code reboot}, {@code pending_approval},
+     * {@code unassigned}: on its way to another status by itself.
+     */
     TRANSITIONING,
+    /** A value not known to this version (a newer platform): neither a failure signal nor a recovery. */
     UNKNOWN;
 
     /** The statuses that start a host-failure suspicion. */

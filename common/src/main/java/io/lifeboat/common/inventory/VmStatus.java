@@ -5,21 +5,21 @@ package io.lifeboat.common.inventory;
  * oVirt {@code VmStatus} in lower case, or the Nova server {@code status}).
  */
 public enum VmStatus {
-    /** oVirt up; Nova ACTIVE. */
+    /** oVirt up / reboot_in_progress; Nova ACTIVE, REBOOT, RESCUE, VERIFY_RESIZE. */
     RUNNING,
     /** oVirt paused (see statusDetail, e.g. {@code eio}); Nova PAUSED. */
     PAUSED,
     /** oVirt suspended; Nova SUSPENDED. */
     SUSPENDED,
-    /** oVirt down; Nova SHUTOFF. */
+    /** oVirt down / image_locked; Nova SHUTOFF, DELETED, or ACTIVE with power state shutdown or crashed. */
     DOWN,
     /** oVirt powering_up / wait_for_launch / restoring_state; Nova BUILD. */
     STARTING,
-    /** oVirt powering_down / saving_state; Nova stopping task. */
+    /** oVirt powering_down / saving_state (a Nova guest being powered off stays as its vm_state says). */
     STOPPING,
-    /** oVirt migrating; Nova MIGRATING / RESIZE. */
+    /** oVirt migrating; Nova MIGRATING, RESIZE, REVERT_RESIZE (the guest moves between hosts). */
     MIGRATING,
-    /** Nova REBUILD (evacuation in progress). */
+    /** Nova REBUILD (also an evacuation in progress). */
     REBUILDING,
     /** oVirt not_responding. */
     NOT_RESPONDING,
@@ -27,8 +27,11 @@ public enum VmStatus {
     ERROR,
     /** Nova SOFT_DELETED (deferred delete; restorable until reclaimed). */
     SOFT_DELETED,
-    /** Nova SHELVED / SHELVED_OFFLOADED. */
+    /** Nova SHELVED / SHELVED_OFFLOADED (offloaded: no host). */
     SHELVED,
-    /** oVirt unknown / unassigned (e.g. its host is non-responsive and not yet fenced); Nova UNKNOWN. */
+    /**
+     * oVirt unknown / unassigned (e.g. its host is non-responsive and not yet fenced); Nova UNKNOWN; and any value not
+     * known to this version.
+     */
     UNKNOWN
 }

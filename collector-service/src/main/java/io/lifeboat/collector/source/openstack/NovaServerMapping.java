@@ -47,27 +47,45 @@ final class NovaServerMapping {
     }
 
     /**
-     * The normalised status, from Nova's vm_state, task_state and power_state: a guest paused by an I/O error or its
-     * watchdog keeps vm_state active with power_state 3 (Nova ignores an unexpected pause, wire-formats.md E.5).
+     * The normalised status from Nova's vm_state, task_state and power_state, one explicit case per value of
+     * {@code nova/compute/vm_states.py} (wire-formats.md A.4). It says what the guest is doing, as Nova's own
+     * {@code status} does ({@code nova/api/openstack/common.py}), with two differences that matter for HA:
+     * <ul>
+     *   <li>a guest paused by an I/O error or its watchdog keeps vm_state active with power_state 3 (Nova ignores an
+     *       unexpected pause, wire-formats.md E.5): PAUSED, as is an active guest that Nova found suspended (7);
+     *       an active guest whose power state is shutdown (4) or crashed (6) is DOWN;</li>
+     *   <li>a rebuild (also an evacuation) is REBUILDING; a live migration, a cold migration or resize, and the
+     *       revert of a resize move the guest between hosts: MIGRATING.</li>
+     * </ul>
+     * Other task states (powering-off, rebooting, image_snapshot...) leave the guest where vm_state says. A vm_state
+     * this code does not know (a future Nova) is UNKNOWN: never reported running or down on a guess; the raw value
+     * travels in {@code platformStatus} and {@code nova.vmState}.
      */
     static VmStatus status(String vmState, String taskState, Integer powerState) {
-        if (taskState != null && taskState.startsWith("rebuild")) {
-            return VmStatus.REBUILDING;
+        String task = taskState == null ? "" : taskState;
+        if (task.startsWith("rebuild")) {
+            return VmStatus.REBUILDING;   // rebuilding, rebuild_block_device_mapping, rebuild_spawning
         }
-        if (taskState != null && taskState.startsWith("migrat")) {
-            return VmStatus.MIGRATING;
+        if (task.equals("migrating") || task.startsWith("resize_") && !task.equals("resize_confirming")) {
+            return VmStatus.MIGRATING;    // live migration; resize_prep/migrating/migrated/finish/reverting
         }
         return switch (vmState == null ? "" : vmState) {
-            case "active" -> powerState != null && powerState == 3 ? VmStatus.PAUSED
-                    : powerState != null && (powerState == 4 || powerState == 6) ? VmStatus.DOWN : VmStatus.RUNNING;
+            case "active" -> powerState == null ? VmStatus.RUNNING : switch (powerState) {
+                case 3 -> VmStatus.PAUSED;
+                case 7 -> VmStatus.SUSPENDED;
+                case 4, 6 -> VmStatus.DOWN;
+                default -> VmStatus.RUNNING;   // 1 running; 0 no state (the domain is being looked for)
+            };
             case "building" -> VmStatus.STARTING;
             case "stopped" -> VmStatus.DOWN;
             case "paused" -> VmStatus.PAUSED;
             case "suspended" -> VmStatus.SUSPENDED;
+            case "rescued" -> VmStatus.RUNNING;   // RESCUE: the rescue image runs, the guest's disks attached
+            case "resized" -> VmStatus.RUNNING;   // VERIFY_RESIZE: running on the destination until confirmed
             case "soft-delete" -> VmStatus.SOFT_DELETED;
+            case "deleted" -> VmStatus.DOWN;      // DELETED: runs nowhere; deletion says the rest
             case "error" -> VmStatus.ERROR;
             case "shelved", "shelved_offloaded" -> VmStatus.SHELVED;
-            case "rescued", "resized" -> VmStatus.RUNNING;
             default -> VmStatus.UNKNOWN;
         };
     }
@@ -108,8 +126,8 @@ final class NovaServerMapping {
                     v == null || v.sizeGb() == null ? null : v.sizeGb() * GIB, null, DiskStorageType.VOLUME, null,
                     imageId == null && disks.isEmpty(), lun));
         }
-        CpuTopology cpu = flavor.hasNonNull("vcpus") && flavor.get("vcpus").asInt() > 0
-                ? new CpuTopology(flavor.get("vcpus").asInt(), 1, 1) : null;
+        CpuTopology cpu = flavor.hasNonNull("vcpus")
+                ? NovaCpuTopology.of(flavor.get("vcpus").asInt(), extraSpecs, imageProps) : null;
         Long memory = flavor.hasNonNull("ram") ? flavor.get("ram").asLong() * MIB : null;
 
         Deletion deletion = Deletion.NONE;

@@ -46,30 +46,56 @@ final class OvirtMapping {
     private OvirtMapping() {
     }
 
+    /**
+     * Every value of the engine's {@code HostStatus} (wire-formats.md D.4), one explicit case each:
+     * <ul>
+     *   <li>{@code connecting} is the engine's grace before {@code non_responsive}: already the engine has lost the
+     *       host, so detection starts there.</li>
+     *   <li>{@code kdumping}: the host's kernel crashed and fence_kdump reports the dump being written: its VMs are
+     *       gone, so it is DOWN (the engine neither fences it nor restarts its VMs before the dump ends).</li>
+     *   <li>{@code install_failed} and {@code error} need an operator: NON_OPERATIONAL, not a transition that ends by
+     *       itself.</li>
+     * </ul>
+     * A value this code does not know (a future engine, or one the SDK could not parse) is UNKNOWN: it neither starts
+     * a failure suspicion nor clears one.
+     */
     static HostStatus hostStatus(String s) {
         return switch (s == null ? "" : s) {
             case "up" -> HostStatus.UP;
-            case "down" -> HostStatus.DOWN;
+            case "down", "kdumping" -> HostStatus.DOWN;
             case "non_responsive", "connecting" -> HostStatus.NON_RESPONSIVE;
-            case "non_operational", "error" -> HostStatus.NON_OPERATIONAL;
+            case "non_operational", "error", "install_failed" -> HostStatus.NON_OPERATIONAL;
             case "maintenance", "preparing_for_maintenance" -> HostStatus.MAINTENANCE;
-            case "installing", "initializing", "reboot", "kdumping", "install_failed", "installing_os",
-                 "pending_approval", "unassigned" -> HostStatus.TRANSITIONING;
+            case "installing", "installing_os", "initializing", "reboot", "pending_approval", "unassigned" ->
+                    HostStatus.TRANSITIONING;
             default -> HostStatus.UNKNOWN;
         };
     }
 
+    /**
+     * Every value of the engine's {@code VmStatus} (wire-formats.md D.3), one explicit case each:
+     * <ul>
+     *   <li>{@code reboot_in_progress} is a guest that is up and rebooting: RUNNING (it holds its host).</li>
+     *   <li>{@code image_locked}: the VM's disks are locked by an operation (snapshot, clone, creation); the engine
+     *       counts it as not running: DOWN.</li>
+     *   <li>{@code wait_for_launch}, {@code powering_up} and {@code restoring_state} start a guest on its host;
+     *       {@code powering_down} and {@code saving_state} stop one.</li>
+     *   <li>{@code unknown} (its host is non-responsive and not yet fenced) and {@code unassigned} (no status yet):
+     *       UNKNOWN, as is a value this code does not know.</li>
+     * </ul>
+     */
     static VmStatus vmStatus(String s) {
         return switch (s == null ? "" : s) {
-            case "up" -> VmStatus.RUNNING;
+            case "up", "reboot_in_progress" -> VmStatus.RUNNING;
             case "paused" -> VmStatus.PAUSED;
             case "suspended" -> VmStatus.SUSPENDED;
-            case "down" -> VmStatus.DOWN;
-            case "powering_up", "wait_for_launch", "restoring_state", "reboot_in_progress" -> VmStatus.STARTING;
+            case "down", "image_locked" -> VmStatus.DOWN;
+            case "powering_up", "wait_for_launch", "restoring_state" -> VmStatus.STARTING;
             case "powering_down", "saving_state" -> VmStatus.STOPPING;
             case "migrating" -> VmStatus.MIGRATING;
             case "not_responding" -> VmStatus.NOT_RESPONDING;
-            default -> VmStatus.UNKNOWN;   // unknown, unassigned, image_locked
+            case "unknown", "unassigned" -> VmStatus.UNKNOWN;
+            default -> VmStatus.UNKNOWN;
         };
     }
 
