@@ -303,8 +303,11 @@ public class ControlResource {
         return Map.of("host", s.host, "vcpus", s.vcpus, "memoryMb", s.memoryMb);
     }
 
-    /** A server to boot: its name, flavor (name or id), host and metadata. */
-    public record Boot(String name, String flavor, String host, Map<String, String> metadata) {
+    /**
+     * A server to boot: its name, flavor (name or id), host and metadata; {@code volumes}: how many new SVC volumes to
+     * create and attach with it (none when absent).
+     */
+    public record Boot(String name, String flavor, String host, Map<String, String> metadata, Integer volumes) {
     }
 
     @POST
@@ -314,8 +317,12 @@ public class ControlResource {
         if (b == null || b.name() == null || b.flavor() == null || b.host() == null) {
             throw SimulatedFault.badRequest("name, flavor and host are required");
         }
-        var srv = region(source).boot(b.name(), b.flavor(), b.host(), b.metadata());
-        return Map.of("id", srv.id, "name", srv.name, "host", srv.host);
+        if (b.volumes() != null && (b.volumes() < 0 || b.volumes() > 26)) {
+            throw SimulatedFault.badRequest("volumes must be between 0 and 26");
+        }
+        var srv = region(source).boot(b.name(), b.flavor(), b.host(), b.metadata(),
+                b.volumes() == null ? 0 : b.volumes());
+        return Map.of("id", srv.id, "name", srv.name, "host", srv.host, "volumeIds", List.copyOf(srv.volumeIds));
     }
 
     @POST

@@ -58,6 +58,7 @@ final class GroundTruth {
                 m.put("vcpus", io.lifeboat.simulator.ovirt.EngineMemory.vcpus(vm));
                 m.put("requiredMemoryMb", io.lifeboat.simulator.ovirt.EngineMemory.requiredMb(vm));
                 m.put("pinned", vm.pinned());
+                m.put("numaNodes", vm.numaNodes);
                 m.put("pinnedHostIds", vm.pinnedHostIds);
                 m.put("affinity", vm.affinity);
                 m.put("lunWwids", vm.disks.stream().filter(d -> d.disk().lun != null)

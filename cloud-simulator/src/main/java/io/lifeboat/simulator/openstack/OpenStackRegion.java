@@ -442,6 +442,12 @@ public final class OpenStackRegion {
      * still checked): ACTIVE at once. Refused (409) when the flavor does not fit.
      */
     public synchronized NovaServer boot(String name, String flavorRef, String host, Map<String, String> metadata) {
+        return boot(name, flavorRef, host, metadata, 0);
+    }
+
+    /** Boots a server with {@code volumes} new SVC volumes attached (in-use, each with its vdisk UID). */
+    public synchronized NovaServer boot(String name, String flavorRef, String host, Map<String, String> metadata,
+                                        int volumes) {
         NovaService s = requireService(host);
         NovaFlavor f = flavors.values().stream().filter(x -> x.id().equals(flavorRef) || x.name().equals(flavorRef))
                 .findFirst().orElseThrow(() -> SimulatedFault.badRequest("Flavor " + flavorRef + " could not be"
@@ -459,6 +465,21 @@ public final class OpenStackRegion {
             srv.metadata.putAll(metadata);
         }
         srv.addresses.put("private", List.of("10.250." + (n / 250) + "." + (1 + n % 250)));
+        srv.availabilityZone = s.zone;
+        for (int d = 1; d <= volumes; d++) {
+            String uid = ("600507680c8081b2e8" + UUID.randomUUID().toString().replace("-", "").substring(0, 14))
+                    .toUpperCase(java.util.Locale.ROOT);
+            CinderVolume vol = new CinderVolume(UUID.randomUUID().toString(), name + "-vol" + d, 10, projectId,
+                    "ctl@svc#Pool0", uid, false);
+            vol.status = "in-use";
+            vol.serverId = srv.id;
+            vol.attachmentId = UUID.randomUUID().toString();
+            vol.attachedHost = host;
+            vol.device = "/dev/vd" + (char) ('a' + d);
+            vol.attachedAt = now();
+            this.volumes.put(vol.id, vol);
+            srv.volumeIds.add(vol.id);
+        }
         servers.put(srv.id, srv);
         return srv;
     }

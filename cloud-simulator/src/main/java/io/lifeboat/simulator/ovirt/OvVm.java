@@ -26,6 +26,8 @@ public final class OvVm {
     public final List<OvDiskAttachment> disks = new ArrayList<>();
     public final List<OvNic> nics = new ArrayList<>();
 
+    /** Virtual NUMA nodes defined for the guest ({@code vms/{id}/numanodes}); 0: none. */
+    public int numaNodes;
     public String status;                        // VmStatus lower case
     public String statusDetail;                  // e.g. eio when paused by a storage error
     public String hostId;

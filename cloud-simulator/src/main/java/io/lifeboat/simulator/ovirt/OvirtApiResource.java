@@ -91,6 +91,16 @@ public class OvirtApiResource {
     }
 
     @GET
+    @Path("/vms/{id}/numanodes")
+    public Response numaNodes(@PathParam("source") String source, @PathParam("id") String id,
+                              @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                              @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        OvirtEngine e = engine(source, auth);
+        OvVm vm = e.vm(id).orElseThrow(() -> notFound());
+        return write(accept, e, (r, d) -> r.numaNodes(d, vm));
+    }
+
+    @GET
     @Path("/vms/{id}/nics")
     public Response nics(@PathParam("source") String source, @PathParam("id") String id,
                          @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,

@@ -50,7 +50,8 @@ final class OvirtRenderer {
         String href = base + "/vms/" + vm.id;
         d.begin("vm", vm.id, href);
         d.link("diskattachments", href + "/diskattachments").link("nics", href + "/nics")
-                .link("reporteddevices", href + "/reporteddevices").link("watchdogs", href + "/watchdogs");
+                .link("reporteddevices", href + "/reporteddevices").link("watchdogs", href + "/watchdogs")
+                .link("numanodes", href + "/numanodes");
         d.text("name", vm.name);
         d.text("status", vm.status);
         d.text("status_detail", vm.statusDetail);
@@ -93,6 +94,29 @@ final class OvirtRenderer {
             watchdogs(d, vm);
         }
         d.end();
+    }
+
+    /**
+     * {@code GET /vms/{id}/numanodes}: the guest's virtual NUMA nodes, each with its index, its share of the memory
+     * (MiB) and of the vCPUs (wire shape of the engine's VirtualNumaNode; no follow can inline them).
+     */
+    void numaNodes(OvirtDoc d, OvVm vm) {
+        d.beginList("vm_numa_nodes", "vm_numa_node");
+        int vcpus = vm.sockets * vm.cores * vm.threads;
+        for (int i = 0; i < vm.numaNodes; i++) {
+            String id = String.format("%s-n%d", vm.id.substring(0, 8), i);
+            d.begin("vm_numa_node", id, base + "/vms/" + vm.id + "/numanodes/" + id);
+            d.begin("cpu", null, null).beginList("cores", "core");
+            for (int c = i * vcpus / vm.numaNodes; c < (i + 1) * vcpus / vm.numaNodes; c++) {
+                d.begin("core", null, null).text("index", c).end();
+            }
+            d.endList().end();
+            d.text("index", i).text("memory", (vm.memoryBytes >> 20) / vm.numaNodes);
+            d.beginList("numa_node_pins", "numa_node_pin").endList();
+            d.ref("vm", vm.id, base + "/vms/" + vm.id);
+            d.end();
+        }
+        d.endList();
     }
 
     void watchdogs(OvirtDoc d, OvVm vm) {

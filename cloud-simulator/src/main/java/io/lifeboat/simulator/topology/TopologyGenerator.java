@@ -120,6 +120,8 @@ public final class TopologyGenerator {
                         watchdog ? "i6300esb" : null,
                         watchdog ? WATCHDOG_ACTIONS[rnd.nextInt(WATCHDOG_ACTIONS.length)] : null);
                 vm.lastHostId = host.id;
+                // vNUMA needs the guest pinned to its host (oVirt's rule); two-socket pinned guests get a node each
+                vm.numaNodes = pinned && sockets == 2 ? 2 : 0;
                 if (down) {
                     vm.status = "down";
                     vm.hostId = pinned ? host.id : null;   // a DOWN VM that is not pinned shows no host

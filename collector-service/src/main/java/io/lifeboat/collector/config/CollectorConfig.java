@@ -39,6 +39,16 @@ public interface CollectorConfig {
 
     enum Kind { OVIRT, OPENSTACK }
 
+    /** Which oVirt VMs have their virtual NUMA nodes read (one call per VM, again only after it restarts). */
+    enum NumaNodes {
+        /** VMs pinned to hosts: the engine lets only those define virtual NUMA nodes. */
+        PINNED,
+        /** Every VM (one call per VM at the first cycle). */
+        ALL,
+        /** None: no NUMA layout is reported for oVirt VMs. */
+        NONE
+    }
+
     interface Source {
         /** ovirt or openstack. */
         Kind kind();
@@ -114,5 +124,13 @@ public interface CollectorConfig {
         /** Retries of a failed API call, with exponential backoff. */
         @WithDefault("3")
         int retries();
+
+        /**
+         * oVirt: whose virtual NUMA nodes are read ({@code pinned}, {@code all} or {@code none}). The engine cannot
+         * inline them in the VM listing, so each costs a call, made again only when the VM's start time or status
+         * changed.
+         */
+        @WithDefault("pinned")
+        NumaNodes numaNodes();
     }
 }

@@ -110,6 +110,12 @@ final class OvirtMapping {
 
     static VmState vm(SourceId source, Vm v, Map<String, ClusterRef> clusters, Map<String, String> hostNames,
                       Instant at) {
+        return vm(source, v, clusters, hostNames, null, at);
+    }
+
+    /** With the number of the VM's virtual NUMA nodes (null: none defined, or not read). */
+    static VmState vm(SourceId source, Vm v, Map<String, ClusterRef> clusters, Map<String, String> hostNames,
+                      Integer numaNodes, Instant at) {
         String status = v.status() == null ? "unknown" : v.status().value();
         ClusterRef cluster = v.cluster() == null ? null : clusters.getOrDefault(v.cluster().id(),
                 new ClusterRef(v.cluster().id(), null));
@@ -118,7 +124,7 @@ final class OvirtMapping {
         CpuTopology cpu = null;
         if (v.cpu() != null && v.cpu().topology() != null && v.cpu().topology().sockets() != null) {
             cpu = new CpuTopology(v.cpu().topology().socketsAsInteger(), v.cpu().topology().coresAsInteger(),
-                    v.cpu().topology().threadsAsInteger());
+                    v.cpu().topology().threadsAsInteger(), numaNodes);
         }
         HighAvailability ha = v.highAvailability() == null ? HighAvailability.NONE
                 : new HighAvailability(Boolean.TRUE.equals(v.highAvailability().enabled()),

@@ -127,6 +127,7 @@ public final class OvirtSourceClient implements SourceClient {
             errors.add(e.getMessage());
             reconnectAfter(e);
         }
+        java.util.Set<String> seenVms = new java.util.HashSet<>();
         try {
             int pageSize = config.pageSize();
             for (int page = 1; ; page++) {
@@ -134,13 +135,16 @@ public final class OvirtSourceClient implements SourceClient {
                 List<Vm> batch = calls.call("list VMs page " + p, () -> connection().systemService().vmsService()
                         .list().follow(VM_FOLLOW).search("page " + p).max(pageSize).send().vms());
                 for (Vm v : batch) {
-                    items.read("vm", v.id(), () -> OvirtMapping.vm(source, v, clusters, hostNames, at), vms::add);
+                    items.read("vm", v.id(), () -> OvirtMapping.vm(source, v, clusters, hostNames, numaNodes(v), at),
+                            vms::add);
+                    seenVms.add(v.id());
                 }
                 if (batch.size() < pageSize) {
                     break;
                 }
             }
             vmsOk = items.allKeyed("vm");
+            numa.keySet().retainAll(seenVms);
         } catch (RuntimeException e) {
             errors.add(e.getMessage());
             reconnectAfter(e);
@@ -211,10 +215,42 @@ public final class OvirtSourceClient implements SourceClient {
                 continue;
             }
             pendingVms.remove(id);
-            items.read("vm", id, () -> OvirtMapping.vm(source, v, clusters, hostNames, at), vms::add);
+            items.read("vm", id, () -> OvirtMapping.vm(source, v, clusters, hostNames, numaNodes(v), at), vms::add);
         }
         return new SignalBatch(SignalSource.ENGINE_EVENT, SignalSource.ENGINE_EVENT, hosts, vms, Long.toString(next),
                 items.skipped());
+    }
+
+    /** A VM's virtual NUMA node count, and the start time and status it was read at. */
+    private record Numa(Object startTime, String status, Integer nodes) {
+    }
+
+    private final Map<String, Numa> numa = new java.util.HashMap<>();
+
+    /**
+     * The VM's virtual NUMA nodes (null: none), read with one call ({@code vms/{id}/numanodes}: no {@code follow}
+     * can inline them, the engine's follow of that link fails) and kept until the VM restarts or changes status. A
+     * call that fails leaves the VM out of this cycle (its last known state stands), as a disk that could not be read.
+     */
+    private Integer numaNodes(Vm v) {
+        CollectorConfig.NumaNodes which = config.numaNodes();
+        boolean pinned = v.placementPolicy() != null && !v.placementPolicy().hosts().isEmpty();
+        if (v.id() == null || which == CollectorConfig.NumaNodes.NONE
+                || which == CollectorConfig.NumaNodes.PINNED && !pinned) {
+            return null;
+        }
+        String status = v.status() == null ? null : v.status().value();
+        Numa known = numa.get(v.id());
+        if (known != null && java.util.Objects.equals(known.startTime(), v.startTime())
+                && java.util.Objects.equals(known.status(), status)) {
+            return known.nodes();
+        }
+        String id = v.id();
+        int nodes = calls.call("read NUMA nodes of VM " + id, () -> connection().systemService().vmsService()
+                .vmService(id).numaNodesService().list().send().nodes()).size();
+        Integer count = nodes == 0 ? null : nodes;
+        numa.put(id, new Numa(v.startTime(), status, count));
+        return count;
     }
 
     /** Re-reads that failed: tried at the next polls, then given up to the next full cycle. */
