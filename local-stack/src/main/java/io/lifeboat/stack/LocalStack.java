@@ -274,6 +274,9 @@ public final class LocalStack {
                 "# Each powered, reachable host listens on its management address 127.77.x.y (a power loss closes it).",
                 "simulator.management.port=${LIFEBOAT_MANAGEMENT_PORT}",
                 "simulator.management.octet=77",
+                "# Part of the clouds in the states real clouds also hold (Nova ERROR never scheduled, SHELVED_OFFLOADED,",
+                "# oVirt image_locked VMs, a connecting and a kdumping host...): 0 for a tidy topology.",
+                "simulator.topology.untidy-fraction=0.05",
                 ""));
     }
 
