@@ -354,17 +354,22 @@ class UnmapPlanScenarioTest {
         return m;
     }
 
-    /** Every history row, without the generated ids, in a stable order. */
+    /**
+     * Every history row, without the generated ids, in a stable order: intervals of one host or VM may start at the
+     * same instant (a change observed at the very time of the previous one), so the event that opened each breaks
+     * the tie.
+     */
     private static Map<String, List<String>> snapshot() throws Exception {
         Map<String, String> queries = Map.of(
                 "host_interval", "select host_key, host_name, cluster_id, status, platform_status, valid_from,"
-                        + " valid_to, last_seen_at, event_id from mapping.host_interval order by host_key, valid_from",
+                        + " valid_to, last_seen_at, event_id from mapping.host_interval order by host_key, valid_from,"
+                        + " event_id",
                 "vm_interval", "select vm_key, vm_name, host_key, cluster_id, status, platform_status, status_detail,"
                         + " deletion_state, reclaim_at, ip_addresses, vcpus, memory_bytes, valid_from, valid_to,"
-                        + " last_seen_at, event_id from mapping.vm_interval order by vm_key, valid_from",
+                        + " last_seen_at, event_id from mapping.vm_interval order by vm_key, valid_from, event_id",
                 "vm_disk_interval", "select vm_key, disk_id, disk_name, size_bytes, storage_type, lun_id, lun_wwid,"
                         + " valid_from, valid_to, last_seen_at, event_id from mapping.vm_disk_interval order by"
-                        + " vm_key, disk_id, valid_from",
+                        + " vm_key, disk_id, valid_from, event_id",
                 "storage_domain_lun_interval", "select domain_key, lun_wwid, valid_from, valid_to, last_seen_at from"
                         + " mapping.storage_domain_lun_interval order by domain_key, lun_wwid, valid_from",
                 "vm_name", "select vm_key, vm_name, first_seen_at from mapping.vm_name order by vm_key, vm_name");

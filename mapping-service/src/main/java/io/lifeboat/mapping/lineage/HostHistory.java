@@ -5,7 +5,9 @@ import io.lifeboat.common.inventory.HostState;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
@@ -25,6 +27,9 @@ public class HostHistory {
 
     @Inject
     MeterRegistry metrics;
+
+    @Inject
+    EntityManager em;
 
     public enum Outcome { OPENED, EXTENDED, CHANGED, STALE }
 
@@ -81,9 +86,24 @@ public class HostHistory {
                 || VmInterval.find("hostKey", host.toString()).page(0, 1).firstResultOptional().isPresent();
     }
 
-    /** A host's intervals, newest first. */
-    public List<HostInterval> history(HostKey host) {
-        return HostInterval.list("hostKey = ?1 order by validFrom desc", host.toString());
+    /**
+     * A host's intervals after {@code after} (null: from the newest), newest first (start, then id, descending), at
+     * most {@code limit}: a keyset read down {@code host_interval_host_time}.
+     */
+    public List<HostInterval> history(HostKey host, IntervalKey after, int limit) {
+        TypedQuery<HostInterval> q = em.createQuery("from HostInterval where hostKey = ?1"
+                + (after == null ? "" : " and validFrom <= ?2 and (validFrom < ?2 or id < ?3)")
+                + " order by validFrom desc, id desc", HostInterval.class).setParameter(1, host.toString());
+        if (after != null) {
+            q.setParameter(2, after.validFrom()).setParameter(3, after.id());
+        }
+        return q.setMaxResults(limit).getResultList();
+    }
+
+    /** Whether the host has any interval of its own (not only as the host of a VM). */
+    public boolean hasHistory(HostKey host) {
+        return !em.createQuery("select id from HostInterval where hostKey = ?1", Long.class)
+                .setParameter(1, host.toString()).setMaxResults(1).getResultList().isEmpty();
     }
 
     private Optional<HostInterval> openInterval(HostKey host) {

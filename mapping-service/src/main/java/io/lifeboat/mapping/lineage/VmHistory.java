@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import org.hibernate.Session;
 
@@ -86,14 +87,61 @@ public class VmHistory {
         return apply(List.of(new Observed(state, eventId))).keySet().iterator().next();
     }
 
-    /** A VM's placement intervals, newest first. */
-    public List<VmInterval> placements(VmKey vm) {
-        return VmInterval.list("vmKey = ?1 order by validFrom desc", vm.toString());
+    /**
+     * A VM's placement intervals after {@code after} (null: from the newest), newest first (start, then id,
+     * descending), at most {@code limit}: a keyset read down {@code vm_interval_vm_time}.
+     */
+    public List<VmInterval> placements(VmKey vm, IntervalKey after, int limit) {
+        TypedQuery<VmInterval> q = em.createQuery("from VmInterval where vmKey = ?1"
+                + (after == null ? "" : " and validFrom <= ?2 and (validFrom < ?2 or id < ?3)")
+                + " order by validFrom desc, id desc", VmInterval.class).setParameter(1, vm.toString());
+        if (after != null) {
+            q.setParameter(2, after.validFrom()).setParameter(3, after.id());
+        }
+        return q.setMaxResults(limit).getResultList();
     }
 
-    /** A VM's disk intervals, newest first. */
-    public List<VmDiskInterval> disks(VmKey vm) {
-        return VmDiskInterval.list("vmKey = ?1 order by validFrom desc, diskId", vm.toString());
+    /** Whether Lifeboat holds any placement of the VM. */
+    public boolean hasHistory(VmKey vm) {
+        return !em.createQuery("select id from VmInterval where vmKey = ?1", Long.class)
+                .setParameter(1, vm.toString()).setMaxResults(1).getResultList().isEmpty();
+    }
+
+    /**
+     * A place in a VM's disk intervals: the last one read, by start, disk id and id. The disk id is null when only
+     * its MD5 came back ({@code diskIdMd5}, a disk id too long to carry in a cursor): it is read again by the id.
+     */
+    public record DiskKey(Instant validFrom, String diskId, String diskIdMd5, long id) {
+    }
+
+    /**
+     * A VM's disk intervals after {@code after} (null: from the newest), newest first, then by disk id and id
+     * (ascending), at most {@code limit}: a keyset read down {@code vm_disk_interval_vm_time}.
+     */
+    public List<VmDiskInterval> disks(VmKey vm, DiskKey after, int limit) {
+        TypedQuery<VmDiskInterval> q = em.createQuery("from VmDiskInterval where vmKey = ?1"
+                + (after == null ? "" : " and validFrom <= ?2 and (validFrom < ?2 or diskId > ?3"
+                        + " or (diskId = ?3 and id > ?4))")
+                + " order by validFrom desc, diskId, id", VmDiskInterval.class).setParameter(1, vm.toString());
+        if (after != null) {
+            q.setParameter(2, after.validFrom()).setParameter(3, diskId(vm, after)).setParameter(4, after.id());
+        }
+        return q.setMaxResults(limit).getResultList();
+    }
+
+    /** The cursor's disk id, read again from the interval it named when the cursor carried only its MD5. */
+    private String diskId(VmKey vm, DiskKey after) {
+        if (after.diskId() != null) {
+            return after.diskId();
+        }
+        List<?> found = em.createNativeQuery("select disk_id from vm_disk_interval where id = ?1 and vm_key = ?2"
+                        + " and md5(disk_id) = ?3").setParameter(1, after.id()).setParameter(2, vm.toString())
+                .setParameter(3, after.diskIdMd5()).getResultList();
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("query parameter 'after' names a disk interval of the VM that does not"
+                    + " exist; leave it out for the first page");
+        }
+        return (String) found.get(0);
     }
 
     /** The batch played in memory over the open intervals it read. */

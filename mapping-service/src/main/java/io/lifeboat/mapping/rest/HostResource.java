@@ -3,6 +3,8 @@ package io.lifeboat.mapping.rest;
 import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.id.SourceId;
 import io.lifeboat.mapping.lineage.HostHistory;
+import io.lifeboat.mapping.lineage.HostInterval;
+import io.lifeboat.mapping.lineage.IntervalKey;
 import io.lifeboat.service.rest.ProblemException;
 import io.lifeboat.service.rest.TimeParam;
 import jakarta.inject.Inject;
@@ -17,10 +19,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +40,9 @@ import java.util.List;
 @Tag(name = "Hosts", description = "Host states over time")
 @jakarta.annotation.security.RolesAllowed({"viewer", "operator"})
 public class HostResource {
+
+    /** The name of the host history in its cursors. */
+    private static final String HOST_HISTORY = "host-history";
 
     @Inject
     HostHistory history;
@@ -53,14 +66,29 @@ public class HostResource {
 
     @GET
     @Path("/{source}/{hostId}/history")
-    @Operation(summary = "A host's states over time, newest first")
-    public List<HostView> history(@PathParam("source") String source, @PathParam("hostId") String hostId) {
+    @Operation(summary = "A host's states over time, newest first (by start, then latest recorded first), a page at a"
+            + " time")
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = Paging.LIMIT_DOC,
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000", defaultValue = "200"))
+    @Parameter(name = "after", in = ParameterIn.QUERY, description = Paging.AFTER_DOC,
+            schema = @Schema(type = SchemaType.STRING))
+    @APIResponse(responseCode = "200", description = "A page of the host's states; the Link rel=\"next\" header leads"
+            + " to the next one", headers = {
+                    @Header(name = "Link", description = Paging.LINK_DOC, schema = @Schema(type = SchemaType.STRING)),
+                    @Header(name = Paging.NEXT_CURSOR, description = Paging.NEXT_CURSOR_DOC,
+                            schema = @Schema(type = SchemaType.STRING))})
+    public RestResponse<List<HostView>> history(@PathParam("source") String source,
+                                                @PathParam("hostId") String hostId, @Context UriInfo uri) {
         HostKey key = HostKey.parse(source + "/" + hostId);
-        List<HostView> rows = history.history(key).stream().map(HostView::of).toList();
-        if (rows.isEmpty()) {
+        int n = Paging.limit(uri);
+        Cursor cursor = Cursor.decode(HOST_HISTORY, Paging.after(uri), 2);
+        IntervalKey from = cursor == null ? null : new IntervalKey(cursor.instant(1), cursor.number(2));
+        Paging.Page<HostInterval> page = Paging.Page.of(history.history(key, from, n + 1), n,
+                i -> Cursor.encode(HOST_HISTORY, i.validFrom, i.id));
+        if (page.rows().isEmpty() && (cursor == null || !history.hasHistory(key))) {
             throw ProblemException.notFound("host-not-found", "no history for host " + key);
         }
-        return rows;
+        return Paging.respond(page.rows().stream().map(HostView::of).toList(), page.next(), uri);
     }
 
     @GET

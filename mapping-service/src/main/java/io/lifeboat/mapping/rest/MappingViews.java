@@ -33,8 +33,11 @@ public final class MappingViews {
         }
     }
 
-    /** A VM's lineage: where it ran and which disks and LUNs it had, newest first. */
-    public record Lineage(String vmKey, List<Placement> placements, List<Disk> disks) {
+    /**
+     * A VM's lineage: where it ran and which disks and LUNs it had, newest first, a page of each; {@code nextCursor}
+     * is the {@code after} of the next page, null on the last.
+     */
+    public record Lineage(String vmKey, List<Placement> placements, List<Disk> disks, String nextCursor) {
     }
 
     /** A LUN in use: which VM had it, on which host, when. */
