@@ -317,12 +317,20 @@ public class ControlResource {
         if (b == null || b.name() == null || b.flavor() == null || b.host() == null) {
             throw SimulatedFault.badRequest("name, flavor and host are required");
         }
-        if (b.volumes() != null && (b.volumes() < 0 || b.volumes() > 26)) {
-            throw SimulatedFault.badRequest("volumes must be between 0 and 26");
+        if (b.volumes() != null && (b.volumes() < 0 || b.volumes() > 25)) {
+            throw SimulatedFault.badRequest("volumes must be between 0 and 25 (vdb to vdz)");
         }
         var srv = region(source).boot(b.name(), b.flavor(), b.host(), b.metadata(),
                 b.volumes() == null ? 0 : b.volumes());
         return Map.of("id", srv.id, "name", srv.name, "host", srv.host, "volumeIds", List.copyOf(srv.volumeIds));
+    }
+
+    @POST
+    @Path("/sources/{source}/servers/{server}/volumes")
+    @Operation(summary = "OpenStack: create a new SVC volume and attach it to the server (its changes-since shows it)")
+    public Map<String, Object> attachVolume(@PathParam("source") String source, @PathParam("server") String server) {
+        var vol = region(source).attachNewVolume(server);
+        return Map.of("id", vol.id, "volumeWwn", vol.metadata.get("volume_wwn"));
     }
 
     @POST

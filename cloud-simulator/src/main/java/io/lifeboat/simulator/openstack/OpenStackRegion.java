@@ -467,21 +467,44 @@ public final class OpenStackRegion {
         srv.addresses.put("private", List.of("10.250." + (n / 250) + "." + (1 + n % 250)));
         srv.availabilityZone = s.zone;
         for (int d = 1; d <= volumes; d++) {
-            String uid = ("600507680c8081b2e8" + UUID.randomUUID().toString().replace("-", "").substring(0, 14))
-                    .toUpperCase(java.util.Locale.ROOT);
-            CinderVolume vol = new CinderVolume(UUID.randomUUID().toString(), name + "-vol" + d, 10, projectId,
-                    "ctl@svc#Pool0", uid, false);
-            vol.status = "in-use";
-            vol.serverId = srv.id;
-            vol.attachmentId = UUID.randomUUID().toString();
-            vol.attachedHost = host;
-            vol.device = "/dev/vd" + (char) ('a' + d);
-            vol.attachedAt = now();
-            this.volumes.put(vol.id, vol);
-            srv.volumeIds.add(vol.id);
+            attachNew(srv);
         }
         servers.put(srv.id, srv);
         return srv;
+    }
+
+    /**
+     * Creates a new SVC volume and attaches it to the server (in-use, its vdisk UID in {@code volume_wwn}); the
+     * attachment saves the instance, so {@code changes-since} lists the server again.
+     */
+    public synchronized CinderVolume attachNewVolume(String serverId) {
+        NovaServer srv = servers.get(serverId);
+        if (srv == null || srv.deleted) {
+            throw SimulatedFault.notFound("Instance " + serverId + " could not be found.");
+        }
+        if (srv.host == null || srv.volumeIds.size() >= 25) {
+            throw SimulatedFault.conflict("Cannot attach a volume to instance " + serverId + " now");
+        }
+        CinderVolume vol = attachNew(srv);
+        srv.updatedAt = now();
+        return vol;
+    }
+
+    private CinderVolume attachNew(NovaServer srv) {
+        int d = srv.volumeIds.size() + 1;
+        String uid = ("600507680c8081b2e8" + UUID.randomUUID().toString().replace("-", "").substring(0, 14))
+                .toUpperCase(java.util.Locale.ROOT);
+        CinderVolume vol = new CinderVolume(UUID.randomUUID().toString(), srv.name + "-vol" + d, 10, projectId,
+                "ctl@svc#Pool0", uid, false);
+        vol.status = "in-use";
+        vol.serverId = srv.id;
+        vol.attachmentId = UUID.randomUUID().toString();
+        vol.attachedHost = srv.host;
+        vol.device = "/dev/vd" + (char) ('a' + d);
+        vol.attachedAt = now();
+        volumes.put(vol.id, vol);
+        srv.volumeIds.add(vol.id);
+        return vol;
     }
 
     /** Resizes a hypervisor (its physical CPUs and memory): the capacity the scheduler and the hypervisor API show. */

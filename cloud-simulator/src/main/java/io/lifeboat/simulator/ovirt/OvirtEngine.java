@@ -710,7 +710,7 @@ public final class OvirtEngine {
 
     /** Ground truth: the host a VM really runs on, or null when it is not running anywhere. */
     public synchronized String truthHostOf(OvVm vm) {
-        if ("down".equals(vm.status)) {
+        if ("down".equals(vm.status) || "image_locked".equals(vm.status)) {   // the engine's not-running statuses
             return null;
         }
         String h = vm.hostId != null ? vm.hostId : vm.lastHostId;

@@ -39,7 +39,7 @@ public interface CollectorConfig {
 
     enum Kind { OVIRT, OPENSTACK }
 
-    /** Which oVirt VMs have their virtual NUMA nodes read (one call per VM, again only after it restarts). */
+    /** Which oVirt VMs have their virtual NUMA nodes read (one call per VM, again only after it starts again). */
     enum NumaNodes {
         /** VMs pinned to hosts: the engine lets only those define virtual NUMA nodes. */
         PINNED,
@@ -127,8 +127,7 @@ public interface CollectorConfig {
 
         /**
          * oVirt: whose virtual NUMA nodes are read ({@code pinned}, {@code all} or {@code none}). The engine cannot
-         * inline them in the VM listing, so each costs a call, made again only when the VM's start time or status
-         * changed.
+         * inline them in the VM listing, so each costs a call, made again only when the VM started again.
          */
         @WithDefault("pinned")
         NumaNodes numaNodes();

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CloudCalls {
 
     private final Guard guard;
+    /** Per-item detail reads: a timeout only, outside the source's retries and circuit breaker. */
+    private final Guard detailGuard;
     private final AtomicLong calls = new AtomicLong();
     private final Counter counter;
 
@@ -30,6 +32,10 @@ public final class CloudCalls {
                 .withExponentialBackoff().factor(2).maxDelay(10, ChronoUnit.SECONDS).done().done()
                 .withCircuitBreaker().requestVolumeThreshold(10).failureRatio(0.5).delay(30, ChronoUnit.SECONDS)
                 .successThreshold(2).skipOn(NotRetryable.class).done()
+                .build();
+        this.detailGuard = Guard.create()
+                .withDescription("detail reads of source " + sourceId)
+                .withTimeout().duration(timeout.toMillis(), ChronoUnit.MILLIS).done()
                 .build();
         this.counter = Counter.builder("lifeboat.collector.api.calls").tag("source", sourceId)
                 .description("Calls made to the source's cloud API").register(metrics);
@@ -50,6 +56,24 @@ public final class CloudCalls {
             return cast(guard.call(counted, Object.class));
         } catch (NotRetryable e) {
             throw e;
+        } catch (Exception e) {
+            throw new CloudCallException(what + ": " + describe(e), e);
+        }
+    }
+
+    /**
+     * A read of one item's detail (a VM's NUMA nodes), once, with the timeout: its failure belongs to that item (a VM
+     * deleted since it was listed answers 404), so it is neither retried nor counted by the source's circuit breaker,
+     * which would otherwise stop the listings and fast signals of every other item.
+     */
+    public <T> T detail(String what, Callable<T> call) {
+        try {
+            Callable<Object> counted = () -> {
+                calls.incrementAndGet();
+                counter.increment();
+                return call.call();
+            };
+            return cast(detailGuard.call(counted, Object.class));
         } catch (Exception e) {
             throw new CloudCallException(what + ": " + describe(e), e);
         }

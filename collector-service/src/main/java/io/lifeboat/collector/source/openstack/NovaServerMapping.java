@@ -55,7 +55,8 @@ final class NovaServerMapping {
      *       unexpected pause, wire-formats.md E.5): PAUSED, as is an active guest that Nova found suspended (7);
      *       an active guest whose power state is shutdown (4) or crashed (6) is DOWN;</li>
      *   <li>a rebuild (also an evacuation) is REBUILDING; a live migration, a cold migration or resize, and the
-     *       revert of a resize move the guest between hosts: MIGRATING.</li>
+     *       revert of a resize move the guest between hosts: MIGRATING. Only where Nova's map gives the task a
+     *       status of its own for that vm_state: a server in error with a leftover task is ERROR.</li>
      * </ul>
      * Other task states (powering-off, rebooting, image_snapshot...) leave the guest where vm_state says. A vm_state
      * this code does not know (a future Nova) is UNKNOWN: never reported running or down on a guess; the raw value
@@ -63,28 +64,30 @@ final class NovaServerMapping {
      */
     static VmStatus status(String vmState, String taskState, Integer powerState) {
         String task = taskState == null ? "" : taskState;
-        if (task.startsWith("rebuild")) {
-            return VmStatus.REBUILDING;   // rebuilding, rebuild_block_device_mapping, rebuild_spawning
-        }
-        if (task.equals("migrating") || task.startsWith("resize_") && !task.equals("resize_confirming")) {
-            return VmStatus.MIGRATING;    // live migration; resize_prep/migrating/migrated/finish/reverting
-        }
+        // The task states Nova's _STATE_MAP gives a status of their own, per vm_state.
+        boolean rebuild = task.equals("rebuilding") || task.equals("rebuild_block_device_mapping")
+                || task.equals("rebuild_spawning");
+        boolean resize = task.equals("resize_prep") || task.equals("resize_migrating")
+                || task.equals("resize_migrated") || task.equals("resize_finish");
         return switch (vmState == null ? "" : vmState) {
-            case "active" -> powerState == null ? VmStatus.RUNNING : switch (powerState) {
-                case 3 -> VmStatus.PAUSED;
-                case 7 -> VmStatus.SUSPENDED;
-                case 4, 6 -> VmStatus.DOWN;
-                default -> VmStatus.RUNNING;   // 1 running; 0 no state (the domain is being looked for)
-            };
+            case "active" -> rebuild ? VmStatus.REBUILDING
+                    : resize || task.equals("migrating") ? VmStatus.MIGRATING
+                    : powerState == null ? VmStatus.RUNNING : switch (powerState) {
+                        case 3 -> VmStatus.PAUSED;
+                        case 7 -> VmStatus.SUSPENDED;
+                        case 4, 6 -> VmStatus.DOWN;
+                        default -> VmStatus.RUNNING;   // 1 running; 0 no state (the domain is being looked for)
+                    };
             case "building" -> VmStatus.STARTING;
-            case "stopped" -> VmStatus.DOWN;
-            case "paused" -> VmStatus.PAUSED;
+            case "stopped" -> rebuild ? VmStatus.REBUILDING : resize ? VmStatus.MIGRATING : VmStatus.DOWN;
+            case "paused" -> task.equals("migrating") ? VmStatus.MIGRATING : VmStatus.PAUSED;
             case "suspended" -> VmStatus.SUSPENDED;
             case "rescued" -> VmStatus.RUNNING;   // RESCUE: the rescue image runs, the guest's disks attached
-            case "resized" -> VmStatus.RUNNING;   // VERIFY_RESIZE: running on the destination until confirmed
+            case "resized" -> task.equals("resize_reverting") ? VmStatus.MIGRATING   // REVERT_RESIZE
+                    : VmStatus.RUNNING;           // VERIFY_RESIZE: running on the destination until confirmed
             case "soft-delete" -> VmStatus.SOFT_DELETED;
             case "deleted" -> VmStatus.DOWN;      // DELETED: runs nowhere; deletion says the rest
-            case "error" -> VmStatus.ERROR;
+            case "error" -> rebuild ? VmStatus.REBUILDING : VmStatus.ERROR;   // a leftover task stays ERROR
             case "shelved", "shelved_offloaded" -> VmStatus.SHELVED;
             default -> VmStatus.UNKNOWN;
         };

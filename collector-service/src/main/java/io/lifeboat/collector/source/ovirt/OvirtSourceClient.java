@@ -221,16 +221,18 @@ public final class OvirtSourceClient implements SourceClient {
                 items.skipped());
     }
 
-    /** A VM's virtual NUMA node count, and the start time and status it was read at. */
-    private record Numa(Object startTime, String status, Integer nodes) {
+    /** A VM's virtual NUMA node count, and the start time it was read at. */
+    private record Numa(Object startTime, Integer nodes) {
     }
 
     private final Map<String, Numa> numa = new java.util.HashMap<>();
 
     /**
      * The VM's virtual NUMA nodes (null: none), read with one call ({@code vms/{id}/numanodes}: no {@code follow}
-     * can inline them, the engine's follow of that link fails) and kept until the VM restarts or changes status. A
-     * call that fails leaves the VM out of this cycle (its last known state stands), as a disk that could not be read.
+     * can inline them, the engine's follow of that link fails) and kept until the VM starts again (vNUMA applies at
+     * start). The read is the VM's own: once, outside the source's retries and circuit breaker. When it fails, the
+     * count read before stands; a VM never read is left out of this cycle (its last known state stands), as one
+     * whose disk could not be read.
      */
     private Integer numaNodes(Vm v) {
         CollectorConfig.NumaNodes which = config.numaNodes();
@@ -239,18 +241,23 @@ public final class OvirtSourceClient implements SourceClient {
                 || which == CollectorConfig.NumaNodes.PINNED && !pinned) {
             return null;
         }
-        String status = v.status() == null ? null : v.status().value();
         Numa known = numa.get(v.id());
-        if (known != null && java.util.Objects.equals(known.startTime(), v.startTime())
-                && java.util.Objects.equals(known.status(), status)) {
+        if (known != null && java.util.Objects.equals(known.startTime(), v.startTime())) {
             return known.nodes();
         }
         String id = v.id();
-        int nodes = calls.call("read NUMA nodes of VM " + id, () -> connection().systemService().vmsService()
-                .vmService(id).numaNodesService().list().send().nodes()).size();
-        Integer count = nodes == 0 ? null : nodes;
-        numa.put(id, new Numa(v.startTime(), status, count));
-        return count;
+        try {
+            int nodes = calls.detail("read NUMA nodes of VM " + id, () -> connection().systemService().vmsService()
+                    .vmService(id).numaNodesService().list().send().nodes()).size();
+            Integer count = nodes == 0 ? null : nodes;
+            numa.put(id, new Numa(v.startTime(), count));
+            return count;
+        } catch (CloudCalls.CloudCallException e) {
+            if (known != null) {
+                return known.nodes();
+            }
+            throw e;
+        }
     }
 
     /** Re-reads that failed: tried at the next polls, then given up to the next full cycle. */

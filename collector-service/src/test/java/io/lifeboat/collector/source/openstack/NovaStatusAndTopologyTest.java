@@ -64,6 +64,11 @@ class NovaStatusAndTopologyTest {
             new StatusCase("error", null, 0, VmStatus.ERROR),
             new StatusCase("error", null, 1, VmStatus.ERROR),
             new StatusCase("error", "rebuilding", 0, VmStatus.REBUILDING),     // an evacuation retried after ERROR
+            new StatusCase("error", "migrating", 1, VmStatus.ERROR),           // a leftover task: Nova shows ERROR
+            new StatusCase("error", "resize_migrating", 1, VmStatus.ERROR),
+            new StatusCase("stopped", "migrating", 4, VmStatus.DOWN),          // Nova's map: SHUTOFF
+            new StatusCase("paused", "resize_prep", 3, VmStatus.PAUSED),
+            new StatusCase("resized", "migrating", 1, VmStatus.RUNNING),
             new StatusCase("shelved", null, 4, VmStatus.SHELVED),
             new StatusCase("shelved_offloaded", null, 0, VmStatus.SHELVED),
             new StatusCase("shelved_offloaded", "unshelving", 0, VmStatus.SHELVED),
