@@ -71,7 +71,8 @@ public class ControlResource {
                                  @JsonFormat(shape = JsonFormat.Shape.STRING) Duration rebootTime,
                                  @JsonFormat(shape = JsonFormat.Shape.STRING) Duration serviceDownTime,
                                  @JsonFormat(shape = JsonFormat.Shape.STRING) Duration evacuationDuration,
-                                 @JsonFormat(shape = JsonFormat.Shape.STRING) Duration reclaimInterval) {
+                                 @JsonFormat(shape = JsonFormat.Shape.STRING) Duration reclaimInterval,
+                                 String maxMicroversion) {
     }
 
     public record Source(String id, String platform, List<String> endpoints, int hosts, int vms) {
@@ -270,14 +271,22 @@ public class ControlResource {
                 ovirt.get().setFencing(s.engineFencing(), s.fenceGrace(), s.rebootTime());
             }
             return new SourceSettings(ovirt.get().haRestart(), ovirt.get().engineFencing(), ovirt.get().fenceGrace(),
-                    ovirt.get().rebootTime(), null, null, null);
+                    ovirt.get().rebootTime(), null, null, null, null);
         }
         OpenStackRegion r = region(source);
         if (s != null) {
             r.setTimings(s.serviceDownTime(), s.evacuationDuration(), s.reclaimInterval());
+            if (s.maxMicroversion() != null) {
+                try {
+                    io.lifeboat.simulator.openstack.Microversion.parse(s.maxMicroversion());
+                } catch (RuntimeException e) {
+                    throw SimulatedFault.badRequest("maxMicroversion must look like 2.53");
+                }
+                r.setMaxMicroversion(s.maxMicroversion());
+            }
         }
         return new SourceSettings(null, null, null, null, r.serviceDownTime(), r.evacuationDuration(),
-                r.reclaimInterval());
+                r.reclaimInterval(), r.maxMicroversion());
     }
 
     /** A hypervisor's size; a null field is left as it is. */

@@ -65,6 +65,29 @@ public class NovaResource {
     @HeaderParam(LEGACY_VERSION)
     String legacyVersion;
 
+    // ------------------------------------------------------------------ version
+
+    /**
+     * {@code GET /v2.1/}: the API version document, with the highest microversion the region serves (clients
+     * negotiate down to it; a request above it gets 406).
+     */
+    @GET
+    @Path("/")
+    public Response versionRoot(@PathParam("source") String source) {
+        region(source);
+        String max = java.util.Optional.ofNullable(simulation.openstack(source).get().maxMicroversion())
+                .orElse(config.openstack().maxMicroversion());
+        com.fasterxml.jackson.databind.node.ObjectNode root = NovaJson.JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode v = root.putObject("version");
+        v.put("id", "v2.1").put("status", "CURRENT").put("version", max).put("min_version", "2.1")
+                .put("updated", "2013-07-23T11:33:21Z");
+        v.putArray("links").addObject().put("rel", "self").put("href", uri.getBaseUri() + uri.getPath()
+                .replaceFirst("^/", ""));
+        v.putArray("media-types").addObject().put("base", "application/json")
+                .put("type", "application/vnd.openstack.compute+json;version=2.1");
+        return Response.ok(root.toString(), "application/json").build();
+    }
+
     // ------------------------------------------------------------------ servers
 
     @GET
@@ -90,7 +113,7 @@ public class NovaResource {
     private Response listServers(String source, boolean detail, String host, String deleted, String status,
                                  String name, Integer limit, String marker, String changesSince) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         if (limit != null && limit < 0) {
             throw SimulatedFault.badRequest("limit param must be positive");
         }
@@ -157,7 +180,7 @@ public class NovaResource {
     @Path("/servers/{id}")
     public Response server(@PathParam("source") String source, @PathParam("id") String id) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         NovaServer s = r.server(id).filter(x -> !x.deleted).orElseThrow(() -> SimulatedFault.notFound("Instance "
                 + id + " could not be found."));
         ObjectNode root = NovaJson.JSON.createObjectNode();
@@ -171,7 +194,7 @@ public class NovaResource {
     @Path("/servers/{id}")
     public Response deleteServer(@PathParam("source") String source, @PathParam("id") String id) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         r.delete(id);
         return Response.noContent().header(OS_API_VERSION, "compute " + v).build();
     }
@@ -180,7 +203,7 @@ public class NovaResource {
     @Path("/servers/{id}/action")
     public Response serverAction(@PathParam("source") String source, @PathParam("id") String id, String body) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         JsonNode json;
         try {
             json = NovaJson.JSON.readTree(body == null ? "" : body);
@@ -260,7 +283,7 @@ public class NovaResource {
     public Response services(@PathParam("source") String source, @QueryParam("host") String host,
                              @QueryParam("binary") String binary) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         ObjectNode root = NovaJson.JSON.createObjectNode();
         ArrayNode list = root.putArray("services");
         if (binary == null || "nova-compute".equals(binary)) {
@@ -281,7 +304,7 @@ public class NovaResource {
     public Response updateService(@PathParam("source") String source, @PathParam("action") String action,
                                   String body) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         JsonNode json = parse(body);
         if (v.atLeast(53)) {
             return updateServiceById(r, action, json, v);
@@ -373,7 +396,7 @@ public class NovaResource {
 
     private Response hypervisorList(String source, boolean detail, String pattern, String withServers) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         if ((pattern != null || withServers != null) && !v.atLeast(53)) {
             throw SimulatedFault.badRequest("Invalid input for query parameters hypervisor_hostname_pattern /"
                     + " with_servers: they need microversion 2.53");
@@ -400,7 +423,7 @@ public class NovaResource {
     public Response hypervisor(@PathParam("source") String source, @PathParam("id") String id,
                                @QueryParam("with_servers") String withServers) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         ObjectNode root = NovaJson.JSON.createObjectNode();
         synchronized (r) {
             NovaService s = r.services().stream()
@@ -418,7 +441,7 @@ public class NovaResource {
     @Path("/os-hypervisors/{pattern}/servers")
     public Response hypervisorServers(@PathParam("source") String source, @PathParam("pattern") String pattern) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         if (v.atLeast(53)) {
             throw SimulatedFault.notFound("The resource could not be found.");
         }
@@ -443,7 +466,7 @@ public class NovaResource {
                                @QueryParam("source_compute") String sourceCompute,
                                @QueryParam("migration_type") String type, @QueryParam("status") String status) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         ObjectNode root = NovaJson.JSON.createObjectNode();
         ArrayNode list = root.putArray("migrations");
         List<NovaMigration> ms = new ArrayList<>(r.migrations());
@@ -477,7 +500,7 @@ public class NovaResource {
 
     private Response flavorList(String source, boolean detail) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         ObjectNode root = NovaJson.JSON.createObjectNode();
         ArrayNode list = root.putArray("flavors");
         for (NovaFlavor f : r.flavors()) {
@@ -496,7 +519,7 @@ public class NovaResource {
     @Path("/flavors/{id}")
     public Response flavor(@PathParam("source") String source, @PathParam("id") String id) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         NovaFlavor f = r.flavor(id).orElseThrow(() -> SimulatedFault.notFound("Flavor " + id + " could not be"
                 + " found."));
         ObjectNode root = NovaJson.JSON.createObjectNode();
@@ -508,7 +531,7 @@ public class NovaResource {
     @Path("/flavors/{id}/os-extra_specs")
     public Response extraSpecs(@PathParam("source") String source, @PathParam("id") String id) {
         OpenStackRegion r = region(source);
-        Microversion v = version();
+        Microversion v = version(source);
         NovaFlavor f = r.flavor(id).orElseThrow(() -> SimulatedFault.notFound("Flavor " + id + " could not be"
                 + " found."));
         ObjectNode root = NovaJson.JSON.createObjectNode();
@@ -525,9 +548,11 @@ public class NovaResource {
                 + " found."));
     }
 
-    private Microversion version() {
-        return Microversion.fromHeaders(apiVersion, legacyVersion, Microversion.parse(config.openstack()
-                .maxMicroversion()));
+    /** The request's microversion, within the region's maximum (its setting, else the simulator's). */
+    private Microversion version(String source) {
+        String max = simulation.openstack(source).map(OpenStackRegion::maxMicroversion).orElse(null);
+        return Microversion.fromHeaders(apiVersion, legacyVersion, Microversion.parse(max != null ? max
+                : config.openstack().maxMicroversion()));
     }
 
     private String computeBase(String source) {

@@ -69,6 +69,18 @@ public final class OpenStackRegion {
 
     // ------------------------------------------------------------------ building and settings
 
+    /** The highest compute microversion this region serves; null: the simulator's setting. */
+    private volatile String maxMicroversion;
+
+    public String maxMicroversion() {
+        return maxMicroversion;
+    }
+
+    /** An older Nova: requests above it get Nova's 406. */
+    public void setMaxMicroversion(String max) {
+        this.maxMicroversion = max;
+    }
+
     public synchronized void add(NovaService s) {
         services.put(s.host, s);
     }

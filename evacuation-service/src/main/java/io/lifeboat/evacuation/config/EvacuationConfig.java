@@ -114,7 +114,8 @@ public interface EvacuationConfig {
 
         /**
          * The compute microversion for the recovery calls. 2.53 is the force-down form by service id; below it the
-         * 2.11 form is used. From 2.95 an evacuated instance ends stopped and is started again here.
+         * 2.11 form is used. From 2.95 an evacuated instance ends stopped and is started again here. A Nova that
+         * serves less (its version document, read at each session) gets the highest it serves.
          */
         @WithDefault("2.53")
         String computeMicroversion();

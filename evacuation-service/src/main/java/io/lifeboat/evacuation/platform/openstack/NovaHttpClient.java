@@ -39,6 +39,7 @@ import java.util.Optional;
  */
 public final class NovaHttpClient implements NovaApi {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(NovaHttpClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TOKEN_REUSE = Duration.ofMinutes(30);
     private static final int PAGE = 200;
@@ -50,8 +51,10 @@ public final class NovaHttpClient implements NovaApi {
     private final Clock clock;
     private final HttpClient http;
     private final Duration timeout;
-    private final String microversion;
-    private final int minor;
+    /** The configured microversion, and the one used: the configured one, or the highest below it Nova serves. */
+    private final String configuredMicroversion;
+    private volatile String usedMicroversion;
+    private volatile int usedMinor;
 
     /** Flavors by id, for servers listed below 2.47 (a flavor's size never changes: Nova copies it per instance). */
     private final Map<String, NovaApi.Flavor> flavors = new java.util.concurrent.ConcurrentHashMap<>();
@@ -66,15 +69,16 @@ public final class NovaHttpClient implements NovaApi {
         this.calls = calls;
         this.clock = clock;
         this.timeout = config.callTimeout();
-        this.microversion = config.computeMicroversion();
-        this.minor = Integer.parseInt(microversion.substring(microversion.indexOf('.') + 1));
+        this.configuredMicroversion = config.computeMicroversion();
+        this.usedMicroversion = configuredMicroversion;
+        this.usedMinor = minorOf(configuredMicroversion);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 15_000)))
                 .build();
     }
 
     @Override
     public int microversion() {
-        return minor;
+        return minor();
     }
 
     // ------------------------------------------------------------------ session
@@ -105,8 +109,60 @@ public final class NovaHttpClient implements NovaApi {
                 throw new CloudCallException("the Keystone catalog has no " + config.endpointInterface()
                         + " compute endpoint", 400, null);
             }
+            negotiate();
         }
         return token.getId();
+    }
+
+    /**
+     * Microversion negotiation, as python-novaclient does: Nova's version document ({@code GET /v2.1/}) names the
+     * highest microversion it serves; when that is below the configured one, the highest it serves is used (so a
+     * Nova before 2.53 gets the 2.11 force-down form rather than a 406 on every call). Read at each new session:
+     * an upgraded Nova is seen within the token's reuse time. An unreadable document keeps the configured one.
+     */
+    private void negotiate() {
+        int configured = minorOf(configuredMicroversion);
+        int served = configured;
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(computeUrl + "/"))
+                    .timeout(timeout).header("X-Auth-Token", token.getId()).header("Accept", "application/json")
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                String max = JSON.readTree(r.body()).path("version").path("version").asText("");
+                if (max.startsWith("2.")) {
+                    served = minorOf(max);
+                }
+            }
+        } catch (Exception e) {
+            LOG.debugf("Nova's version document at %s could not be read (%s): using %s", computeUrl, e.getMessage(),
+                    configuredMicroversion);
+        }
+        int use = Math.min(configured, served);
+        if (use != usedMinor) {
+            LOG.infof("Nova at %s serves compute microversions up to 2.%d: using 2.%d (configured %s)", computeUrl,
+                    served, use, configuredMicroversion);
+        }
+        usedMinor = use;
+        usedMicroversion = "2." + use;
+    }
+
+    private static int minorOf(String version) {
+        try {
+            return Integer.parseInt(version.substring(version.indexOf('.') + 1).strip());
+        } catch (RuntimeException e) {
+            return 1;
+        }
+    }
+
+    /** The microversion used, after negotiating it with Nova. */
+    private int minor() {
+        tokenId();
+        return usedMinor;
+    }
+
+    private String version() {
+        tokenId();
+        return usedMicroversion;
     }
 
     private synchronized String computeUrl() {
@@ -180,7 +236,7 @@ public final class NovaHttpClient implements NovaApi {
     @Override
     public Optional<ComputeService> computeService(String host) {
         JsonNode root = calls.idempotent("list nova-compute services of " + host, () ->
-                send("GET", "/os-services?binary=nova-compute&host=" + q(host), null, microversion));
+                send("GET", "/os-services?binary=nova-compute&host=" + q(host), null, version()));
         for (JsonNode s : root.path("services")) {
             if (host.equals(s.path("host").asText())) {
                 return Optional.of(service(s));
@@ -192,7 +248,7 @@ public final class NovaHttpClient implements NovaApi {
     @Override
     public List<ComputeService> computeServices() {
         JsonNode root = calls.idempotent("list nova-compute services", () ->
-                send("GET", "/os-services?binary=nova-compute", null, microversion));
+                send("GET", "/os-services?binary=nova-compute", null, version()));
         List<ComputeService> out = new ArrayList<>();
         for (JsonNode s : root.path("services")) {
             out.add(service(s));
@@ -214,14 +270,14 @@ public final class NovaHttpClient implements NovaApi {
 
     @Override
     public ComputeService forceDown(String host, String reason) {
-        if (minor >= 53) {
+        if (minor() >= 53) {
             ComputeService s = computeService(host).orElseThrow(() ->
                     new CloudCallException("no nova-compute service on host " + host, 404, null));
             ObjectNode body = JSON.createObjectNode().put("forced_down", true).put("status", "disabled")
                     .put("disabled_reason", reason);
             try {
                 JsonNode r = calls.idempotent("force down " + host + " (2.53)", () ->
-                        send("PUT", "/os-services/" + q(s.id()), body, microversion));
+                        send("PUT", "/os-services/" + q(s.id()), body, version()));
                 return service(r.path("service"));
             } catch (CloudCallException e) {
                 if (e.status() != 404 && e.status() != 406) {
@@ -241,11 +297,11 @@ public final class NovaHttpClient implements NovaApi {
 
     @Override
     public void enable(String host) {
-        if (minor >= 53) {
+        if (minor() >= 53) {
             ComputeService s = computeService(host).orElseThrow(() ->
                     new CloudCallException("no nova-compute service on host " + host, 404, null));
             ObjectNode body = JSON.createObjectNode().put("status", "enabled");
-            calls.idempotent("enable " + host, () -> send("PUT", "/os-services/" + q(s.id()), body, microversion));
+            calls.idempotent("enable " + host, () -> send("PUT", "/os-services/" + q(s.id()), body, version()));
             return;
         }
         ObjectNode body = JSON.createObjectNode().put("host", host).put("binary", "nova-compute");
@@ -254,12 +310,12 @@ public final class NovaHttpClient implements NovaApi {
 
     @Override
     public ComputeService unfence(String host) {
-        if (minor >= 53) {
+        if (minor() >= 53) {
             ComputeService s = computeService(host).orElseThrow(() ->
                     new CloudCallException("no nova-compute service on host " + host, 404, null));
             ObjectNode body = JSON.createObjectNode().put("forced_down", false).put("status", "enabled");
             JsonNode r = calls.idempotent("unfence " + host + " (2.53)", () ->
-                    send("PUT", "/os-services/" + q(s.id()), body, microversion));
+                    send("PUT", "/os-services/" + q(s.id()), body, version()));
             return service(r.path("service"));
         }
         ObjectNode up = JSON.createObjectNode().put("host", host).put("binary", "nova-compute")
@@ -279,7 +335,7 @@ public final class NovaHttpClient implements NovaApi {
         do {
             String path = "/servers/detail?all_tenants=1&host=" + q(host) + "&limit=" + PAGE
                     + (marker == null ? "" : "&marker=" + q(marker));
-            JsonNode root = calls.idempotent("list servers on " + host, () -> send("GET", path, null, microversion));
+            JsonNode root = calls.idempotent("list servers on " + host, () -> send("GET", path, null, version()));
             JsonNode page = root.path("servers");
             marker = null;
             for (JsonNode s : page) {
@@ -299,7 +355,7 @@ public final class NovaHttpClient implements NovaApi {
     public Optional<Server> server(String id) {
         try {
             JsonNode r = calls.idempotent("read server " + id, () -> send("GET", "/servers/" + q(id), null,
-                    microversion));
+                    version()));
             return Optional.of(server(r.path("server")));
         } catch (CloudCallException e) {
             if (e.status() == 404) {
@@ -337,7 +393,7 @@ public final class NovaHttpClient implements NovaApi {
         }
         try {
             JsonNode r = calls.idempotent("read flavor " + id, () -> send("GET", "/flavors/" + q(id), null,
-                    microversion));
+                    version()));
             JsonNode fl = r.path("flavor");
             known = new NovaApi.Flavor(fl.path("name").asText(null), fl.path("vcpus").asInt(-1),
                     fl.path("ram").asInt(-1));
@@ -357,7 +413,7 @@ public final class NovaHttpClient implements NovaApi {
         String marker = null;
         do {
             String path = "/servers/detail?all_tenants=1&limit=" + PAGE + (marker == null ? "" : "&marker=" + q(marker));
-            JsonNode root = calls.idempotent("list servers", () -> send("GET", path, null, microversion));
+            JsonNode root = calls.idempotent("list servers", () -> send("GET", path, null, version()));
             JsonNode page = root.path("servers");
             marker = null;
             for (JsonNode s : page) {
@@ -373,8 +429,8 @@ public final class NovaHttpClient implements NovaApi {
     @Override
     public List<Hypervisor> hypervisors() {
         // 2.88 removed the capacity fields: ask for 2.87 at the most (every Nova since Xena still serves it).
-        String version = minor >= 88 ? "2.87" : microversion;
-        boolean paged = minor >= 33;
+        String version = minor() >= 88 ? "2.87" : version();
+        boolean paged = minor() >= 33;
         List<Hypervisor> out = new ArrayList<>();
         String marker = null;
         do {
@@ -420,9 +476,9 @@ public final class NovaHttpClient implements NovaApi {
 
     private void action(String id, String what, JsonNode body, boolean retry) {
         if (retry) {
-            calls.idempotent(what + " " + id, () -> send("POST", "/servers/" + q(id) + "/action", body, microversion));
+            calls.idempotent(what + " " + id, () -> send("POST", "/servers/" + q(id) + "/action", body, version()));
         } else {
-            calls.once(what + " " + id, () -> send("POST", "/servers/" + q(id) + "/action", body, microversion));
+            calls.once(what + " " + id, () -> send("POST", "/servers/" + q(id) + "/action", body, version()));
         }
     }
 
@@ -439,7 +495,7 @@ public final class NovaHttpClient implements NovaApi {
         if (targetHost != null) {
             args.put("host", targetHost);
         }
-        if (minor < 14) {
+        if (minor() < 14) {
             args.put("onSharedStorage", false);
         }
         action(id, "evacuate", JSON.createObjectNode().set("evacuate", args), false);
@@ -458,7 +514,7 @@ public final class NovaHttpClient implements NovaApi {
     @Override
     public List<Migration> evacuations(String serverId) {
         JsonNode root = calls.idempotent("list migrations of " + serverId, () -> send("GET",
-                "/os-migrations?migration_type=evacuation&instance_uuid=" + q(serverId), null, microversion));
+                "/os-migrations?migration_type=evacuation&instance_uuid=" + q(serverId), null, version()));
         List<Migration> out = new ArrayList<>();
         for (JsonNode m : root.path("migrations")) {
             out.add(new Migration(m.path("id").asText(), m.path("instance_uuid").asText(),
