@@ -86,20 +86,8 @@ class CollectorScenarioTest {
                 .then().statusCode(200).extract().jsonPath();
     }
 
-    /** The current content of a compacted inventory topic: the last record per key, tombstones removing it. */
     private static <T> Map<String, T> latest(Topic topic, Class<T> type, String source) {
-        Map<String, T> out = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> r : kafka.readToEnd(topic.topicName())) {
-            if (!r.key().startsWith(source + "/")) {
-                continue;
-            }
-            if (r.value() == null) {
-                out.remove(r.key());
-            } else {
-                out.put(r.key(), CloudEventsKafka.decode(r.headers(), r.value()).dataAs(type));
-            }
-        }
-        return out;
+        return InventoryTopics.latest(kafka, topic, type, source);
     }
 
     private static List<EventEnvelope<?>> changesOf(String source, Predicate<EventEnvelope<?>> filter) {

@@ -1,6 +1,5 @@
 package io.lifeboat.collector;
 
-import io.lifeboat.common.envelope.CloudEventsKafka;
 import io.lifeboat.common.inventory.HostState;
 import io.lifeboat.common.inventory.HostStatus;
 import io.lifeboat.common.inventory.VmState;
@@ -13,14 +12,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -102,18 +99,7 @@ class UntidyCloudScenarioTest {
     }
 
     private static <T> Map<String, T> latest(Topic topic, Class<T> type, String source) {
-        Map<String, T> out = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> r : kafka.readToEnd(topic.topicName())) {
-            if (!r.key().startsWith(source + "/")) {
-                continue;
-            }
-            if (r.value() == null) {
-                out.remove(r.key());
-            } else {
-                out.put(r.key(), CloudEventsKafka.decode(r.headers(), r.value()).dataAs(type));
-            }
-        }
-        return out;
+        return InventoryTopics.latest(kafka, topic, type, source);
     }
 
     private static List<Map<String, Object>> truth(String source, String what) {
