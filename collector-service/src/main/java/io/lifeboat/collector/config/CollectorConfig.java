@@ -1,5 +1,6 @@
 package io.lifeboat.collector.config;
 
+import io.lifeboat.cloud.SourceConnection;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -49,7 +50,8 @@ public interface CollectorConfig {
         NONE
     }
 
-    interface Source {
+    /** A source: how to reach it ({@link SourceConnection}, shared with the evacuation-service) and how to collect it. */
+    interface Source extends SourceConnection {
         /** ovirt or openstack. */
         Kind kind();
 
@@ -57,53 +59,8 @@ public interface CollectorConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** oVirt: the API URL ({@code https://engine/ovirt-engine/api}); OpenStack: the Keystone v3 URL. */
-        String url();
-
-        /** oVirt: user@domain; OpenStack: the user name. */
-        String username();
-
-        /** The password; prefer {@code password-file} or an environment variable reference. */
-        Optional<String> password();
-
-        /** A file holding the password (e.g. a mounted Kubernetes secret); trailing newlines are ignored. */
-        Optional<Path> passwordFile();
-
-        /** OpenStack: the user's domain. */
-        @WithDefault("Default")
-        String userDomain();
-
-        /** OpenStack: the project to scope to (admin rights are needed for all_tenants and os-services). */
-        @WithDefault("admin")
-        String project();
-
-        /** OpenStack: the project's domain. */
-        @WithDefault("Default")
-        String projectDomain();
-
-        /** OpenStack: the catalog interface to use: public, internal or admin. */
-        @WithDefault("public")
-        String endpointInterface();
-
-        /**
-         * OpenStack: the compute microversion for reads. 2.53 has tags (2.26), host_status (2.16), the embedded flavor
-         * with extra specs (2.47, so no per-flavor calls) and UUID service ids.
-         */
-        @WithDefault("2.53")
-        String computeMicroversion();
-
         /** OpenStack: Nova's reclaim_instance_interval, to tell until when a soft-deleted server is restorable. */
         Optional<Duration> reclaimInterval();
-
-        /** A trust store (PKCS12 or JKS) for the source's TLS certificate; the JVM default otherwise. */
-        Optional<Path> trustStore();
-
-        /** The trust store's password. */
-        Optional<String> trustStorePassword();
-
-        /** Accept any TLS certificate. Only for labs. */
-        @WithDefault("false")
-        boolean insecure();
 
         /** How often a full inventory cycle runs. */
         @WithDefault("5m")

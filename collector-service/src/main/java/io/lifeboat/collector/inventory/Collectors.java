@@ -1,7 +1,8 @@
 package io.lifeboat.collector.inventory;
 
 import io.lifeboat.collector.config.CollectorConfig;
-import io.lifeboat.collector.source.CloudCalls;
+import io.lifeboat.cloud.CloudCalls;
+import io.lifeboat.cloud.Password;
 import io.lifeboat.collector.source.SourceClient;
 import io.lifeboat.collector.source.openstack.OpenStackSourceClient;
 import io.lifeboat.collector.source.ovirt.OvirtSourceClient;
@@ -17,8 +18,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,11 +98,11 @@ public class Collectors {
             throw new IllegalArgumentException("no source " + name);
         }
         SourceId id = SourceId.of(name);
-        String password = password(name, source);
-        CloudCalls calls = new CloudCalls(name, source.callTimeout(), source.retries(), metrics);
+        requirePassword(name, source);
+        CloudCalls calls = new CloudCalls(name, "lifeboat.collector", source.callTimeout(), source.retries(), metrics);
         SourceClient client = source.kind() == CollectorConfig.Kind.OVIRT
-                ? new OvirtSourceClient(id, source, password, calls, clock)
-                : new OpenStackSourceClient(id, source, password, calls, clock);
+                ? new OvirtSourceClient(id, source, calls, clock)
+                : new OpenStackSourceClient(id, source, calls, clock);
         return new SourceCollector(id, source.kind() == CollectorConfig.Kind.OVIRT ? SourceKind.OVIRT
                 : SourceKind.OPENSTACK, source, config, client, store, publisher, metrics, clock);
     }
@@ -115,21 +114,15 @@ public class Collectors {
         collectors.values().forEach(SourceCollector::close);
     }
 
-    /** The password from the configuration (typically an environment variable reference) or a secret file. */
-    static String password(String name, CollectorConfig.Source s) {
-        if (s.password().isPresent() && !s.password().get().isEmpty()) {
-            return s.password().get();
+    /**
+     * A source without a password is misconfigured, said at start. The password itself is read at each login (a
+     * password file again when it changed: a rotated secret needs no restart).
+     */
+    static void requirePassword(String name, CollectorConfig.Source s) {
+        if (Password.of(s, name).get() == null) {
+            throw new IllegalArgumentException("no password: set lifeboat.collector.sources." + name
+                    + ".password (e.g. from an environment variable) or .password-file");
         }
-        if (s.passwordFile().isPresent()) {
-            try {
-                return Files.readString(s.passwordFile().get()).stripTrailing();
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read password-file " + s.passwordFile().get() + ": "
-                        + e.getClass().getSimpleName());
-            }
-        }
-        throw new IllegalArgumentException("no password: set lifeboat.collector.sources." + name
-                + ".password (e.g. from an environment variable) or .password-file");
     }
 
     @Scheduled(every = "${lifeboat.collector.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -1,5 +1,6 @@
 package io.lifeboat.evacuation.config;
 
+import io.lifeboat.cloud.SourceConnection;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -83,46 +84,13 @@ public interface EvacuationConfig {
         TAGGED
     }
 
-    interface Source {
+    /** A source: how to reach it ({@link SourceConnection}, shared with the collector) and how to recover on it. */
+    interface Source extends SourceConnection {
         Kind kind();
 
         /** Off: failures are tracked but nothing is fenced or recovered. */
         @WithDefault("true")
         boolean enabled();
-
-        /** oVirt: the API URL; OpenStack: the Keystone v3 URL. */
-        String url();
-
-        String username();
-
-        Optional<String> password();
-
-        /** A file holding the password (a mounted Kubernetes secret); trailing newlines are ignored. */
-        Optional<Path> passwordFile();
-
-        @WithDefault("Default")
-        String userDomain();
-
-        @WithDefault("admin")
-        String project();
-
-        @WithDefault("Default")
-        String projectDomain();
-
-        @WithDefault("public")
-        String endpointInterface();
-
-        /**
-         * The compute microversion for the recovery calls. 2.53 is the force-down form by service id; below it the
-         * 2.11 form is used. From 2.95 an evacuated instance ends stopped and is started again here. A Nova that
-         * serves less (its version document, read at each session) gets the highest it serves.
-         */
-        @WithDefault("2.53")
-        String computeMicroversion();
-
-        /** Accept any TLS certificate (oVirt only). Only for labs. */
-        @WithDefault("false")
-        boolean insecure();
 
         /** Timeout of one API call. */
         @WithDefault("30s")

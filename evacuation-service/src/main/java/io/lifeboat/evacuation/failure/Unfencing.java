@@ -6,7 +6,7 @@ import io.lifeboat.evacuation.detection.Evidence;
 import io.lifeboat.evacuation.detection.HostEvidence;
 import io.lifeboat.evacuation.detection.HostVerdict;
 import io.lifeboat.evacuation.inventory.HostView;
-import io.lifeboat.evacuation.platform.CloudCallException;
+import io.lifeboat.cloud.CloudCallException;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.evacuation.recovery.RecoveryRuns;

@@ -1,7 +1,7 @@
 package io.lifeboat.evacuation.fencing;
 
-import io.lifeboat.evacuation.platform.CloudCallException;
-import io.lifeboat.evacuation.platform.CloudCalls;
+import io.lifeboat.cloud.CloudCallException;
+import io.lifeboat.cloud.CloudCalls;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
 
 import java.time.Duration;

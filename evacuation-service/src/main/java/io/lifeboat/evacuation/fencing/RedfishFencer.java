@@ -3,8 +3,8 @@ package io.lifeboat.evacuation.fencing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lifeboat.evacuation.platform.CloudCallException;
-import io.lifeboat.evacuation.platform.CloudCalls;
+import io.lifeboat.cloud.CloudCallException;
+import io.lifeboat.cloud.CloudCalls;
 
 import java.net.URI;
 import java.net.http.HttpClient;

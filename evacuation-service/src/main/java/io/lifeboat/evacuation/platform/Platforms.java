@@ -1,5 +1,7 @@
 package io.lifeboat.evacuation.platform;
 
+import io.lifeboat.cloud.CloudCalls;
+import io.lifeboat.cloud.Password;
 import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.fencing.Fencer;
 import io.lifeboat.evacuation.fencing.OvirtEngineFencer;
@@ -12,9 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -58,8 +57,8 @@ public class Platforms {
         if (s.kind() != EvacuationConfig.Kind.OPENSTACK) {
             throw new IllegalStateException(sourceId + " is not an OpenStack source");
         }
-        return (NovaApi) clients.computeIfAbsent(sourceId, id -> new NovaHttpClient(s, password(id, s.password(),
-                s.passwordFile()), calls(id, s), Clock.systemUTC()));
+        return (NovaApi) clients.computeIfAbsent(sourceId, id -> new NovaHttpClient(s, calls(id, s),
+                Clock.systemUTC()));
     }
 
     public OvirtApi ovirt(String sourceId) {
@@ -67,8 +66,7 @@ public class Platforms {
         if (s.kind() != EvacuationConfig.Kind.OVIRT) {
             throw new IllegalStateException(sourceId + " is not an oVirt source");
         }
-        return (OvirtApi) clients.computeIfAbsent(sourceId, id -> new OvirtSdkClient(s, password(id, s.password(),
-                s.passwordFile()), calls(id, s)));
+        return (OvirtApi) clients.computeIfAbsent(sourceId, id -> new OvirtSdkClient(s, calls(id, s)));
     }
 
     /**
@@ -108,20 +106,10 @@ public class Platforms {
     }
 
     private CloudCalls calls(String id, EvacuationConfig.Source s) {
-        return new CloudCalls(id, s.retries(), metrics);
+        return new CloudCalls(id, "lifeboat.evacuation", s.callTimeout(), s.retries(), metrics);
     }
 
     private static String password(String id, Optional<String> password, Optional<Path> file) {
-        if (password.isPresent()) {
-            return password.get();
-        }
-        if (file.isPresent()) {
-            try {
-                return Files.readString(file.get()).replaceAll("[\\r\\n]+$", "");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the password file of source " + id, e);
-            }
-        }
-        return null;
+        return Password.of(id, password, file).get();
     }
 }

@@ -4,7 +4,7 @@ import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.recovery.RecoveryStep;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.failure.HostFailure;
-import io.lifeboat.evacuation.platform.CloudCalls;
+import io.lifeboat.cloud.CloudCalls;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,7 +2,7 @@ package io.lifeboat.evacuation.recovery;
 
 import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.evacuation.config.EvacuationConfig;
-import io.lifeboat.evacuation.platform.CloudCallException;
+import io.lifeboat.cloud.CloudCallException;
 import io.lifeboat.evacuation.platform.Platforms;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -5,7 +5,7 @@ import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.failure.HostFailure;
 import io.lifeboat.evacuation.failure.HostFailureLifecycle;
-import io.lifeboat.evacuation.platform.CloudCallException;
+import io.lifeboat.cloud.CloudCallException;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

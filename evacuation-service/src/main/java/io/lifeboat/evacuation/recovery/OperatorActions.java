@@ -6,7 +6,7 @@ import io.lifeboat.common.recovery.RecoveryStep;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.failure.HostFailure;
 import io.lifeboat.evacuation.failure.HostFailureLifecycle;
-import io.lifeboat.evacuation.platform.CloudCallException;
+import io.lifeboat.cloud.CloudCallException;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.service.rest.ProblemException;

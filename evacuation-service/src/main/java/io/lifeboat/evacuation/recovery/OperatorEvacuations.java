@@ -9,7 +9,7 @@ import io.lifeboat.evacuation.failure.HostFailure;
 import io.lifeboat.evacuation.failure.HostFailureLifecycle;
 import io.lifeboat.evacuation.inventory.HostView;
 import io.lifeboat.evacuation.inventory.VmView;
-import io.lifeboat.evacuation.platform.CloudCallException;
+import io.lifeboat.cloud.CloudCallException;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;

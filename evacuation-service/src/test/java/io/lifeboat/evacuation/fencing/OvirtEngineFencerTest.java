@@ -1,6 +1,6 @@
 package io.lifeboat.evacuation.fencing;
 
-import io.lifeboat.evacuation.platform.CloudCallException;
+import io.lifeboat.cloud.CloudCallException;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.lifeboat.evacuation.fencing;
 
-import io.lifeboat.evacuation.platform.CloudCalls;
+import io.lifeboat.cloud.CloudCalls;
 import io.lifeboat.testsupport.SimulatorProcess;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.restassured.http.ContentType;
@@ -33,7 +33,8 @@ class RedfishFencerTest {
 
     private static RedfishFencer fencer(String systemUrl) {
         return new RedfishFencer(systemUrl, "admin", "lifeboat", Duration.ofSeconds(30),
-                new CloudCalls(OS, 2, new SimpleMeterRegistry()));
+                new CloudCalls(OS, "lifeboat.evacuation", Duration.ofSeconds(30), 2,
+                new SimpleMeterRegistry()));
     }
 
     private static RedfishFencer simulatorFencer() {
@@ -148,7 +149,8 @@ class RedfishFencerTest {
             given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
             fail("cmp1-a02", "NETWORK_PARTITION");
             RedfishFencer withSession = new RedfishFencer(sim() + "/redfish/v1/Systems/{source}.{host}", "admin",
-                    "lifeboat", true, Duration.ofSeconds(30), new CloudCalls(OS, 2, new SimpleMeterRegistry()));
+                    "lifeboat", true, Duration.ofSeconds(30), new CloudCalls(OS, "lifeboat.evacuation", Duration.ofSeconds(30), 2,
+                new SimpleMeterRegistry()));
             Fencer.FenceOutcome o = withSession.fence(target("cmp1-a02"));
             assertThat(o.result()).as(o.detail()).isEqualTo(Fencer.FenceOutcome.Result.FENCED);
             assertThat(o.detail()).startsWith("PowerState Off read from the BMC after ForceOff")
@@ -162,7 +164,8 @@ class RedfishFencerTest {
             assertThat(basic.result()).isEqualTo(Fencer.FenceOutcome.Result.FAILED);
             assertThat(basic.detail()).contains("GET PowerState → 401");
             Fencer.FenceOutcome wrong = new RedfishFencer(sim() + "/redfish/v1/Systems/{source}.{host}", "admin",
-                    "wrong", true, Duration.ofSeconds(30), new CloudCalls(OS, 2, new SimpleMeterRegistry()))
+                    "wrong", true, Duration.ofSeconds(30), new CloudCalls(OS, "lifeboat.evacuation", Duration.ofSeconds(30), 2,
+                new SimpleMeterRegistry()))
                     .fence(target("cmp1-a03"));
             assertThat(wrong.result()).isEqualTo(Fencer.FenceOutcome.Result.FAILED);
             assertThat(wrong.detail()).contains("POST Sessions → 401");

@@ -3,12 +3,14 @@ package io.lifeboat.collector.source.openstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.collector.config.CollectorConfig;
-import io.lifeboat.collector.source.CloudCalls;
 import io.lifeboat.collector.source.Items;
 import io.lifeboat.collector.source.SignalBatch;
 import io.lifeboat.collector.source.SourceClient;
 import io.lifeboat.collector.source.SourceSnapshot;
-import io.lifeboat.collector.source.Tls;
+import io.lifeboat.cloud.CloudCalls;
+import io.lifeboat.cloud.openstack.KeystoneSession;
+import io.lifeboat.cloud.openstack.MarkerPager;
+import io.lifeboat.cloud.openstack.OpenStackHttp;
 import io.lifeboat.common.change.SignalSource;
 import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.id.SourceId;
@@ -19,26 +21,12 @@ import io.lifeboat.common.inventory.HostState;
 import io.lifeboat.common.inventory.HostStatus;
 import io.lifeboat.common.inventory.VmState;
 import org.jboss.logging.Logger;
-import org.openstack4j.api.OSClient.OSClientV3;
-import org.openstack4j.api.exceptions.AuthenticationException;
-import org.openstack4j.api.types.Facing;
-import org.openstack4j.core.transport.Config;
-import org.openstack4j.model.common.Identifier;
 import org.openstack4j.model.compute.ext.Hypervisor;
 import org.openstack4j.model.compute.ext.Service;
-import org.openstack4j.model.identity.v3.Endpoint;
-import org.openstack4j.model.identity.v3.Token;
 import org.openstack4j.model.image.v2.Image;
 import org.openstack4j.model.storage.block.Volume;
-import org.openstack4j.openstack.OSFactory;
 import org.openstack4j.openstack.image.v2.domain.GlanceImage;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,94 +50,31 @@ public final class OpenStackSourceClient implements SourceClient {
 
     private static final Logger LOG = Logger.getLogger(OpenStackSourceClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TOKEN_REUSE = Duration.ofMinutes(30);
     /** Clock skew allowed between us and Nova when asking for servers changed since the last poll. */
     private static final Duration CHANGES_SKEW = Duration.ofSeconds(5);
 
     private final SourceId source;
     private final CollectorConfig.Source config;
-    private final String password;
     private final CloudCalls calls;
+    private final KeystoneSession session;
     private final Clock clock;
-    private final HttpClient http;
-    private final Config os4jConfig;
-    private Token token;
-    private Instant tokenAt;
     private final Map<String, NovaServerMapping.VolumeInfo> volumes = new HashMap<>();
     private final Map<String, Map<String, String>> imageProperties = new HashMap<>();
     private final Map<String, String> hypervisorHostnames = new HashMap<>();
     /** Each service host's hypervisor {@code host_ip}: the host's management address. */
     private final Map<String, String> hypervisorAddresses = new HashMap<>();
 
-    public OpenStackSourceClient(SourceId source, CollectorConfig.Source config, String password, CloudCalls calls,
-                                 Clock clock) {
+    public OpenStackSourceClient(SourceId source, CollectorConfig.Source config, CloudCalls calls, Clock clock) {
         this.source = source;
         this.config = config;
-        this.password = password;
         this.calls = calls;
         this.clock = clock;
-        int timeoutMs = (int) config.callTimeout().toMillis();
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(Math.min(timeoutMs, 15_000)))
-                .sslContext(Tls.context(config)).build();
-        if (config.trustStore().isPresent() || config.insecure()) {
-            // openstack4j's OkHttp connector applies an SSL context with the one-argument sslSocketFactory(), which
-            // throws on Java 9+: it can only use the JVM's trust store.
-            throw new IllegalArgumentException("trust-store and insecure are not supported for OpenStack sources"
-                    + " (openstack4j's OkHttp connector cannot take its own TLS context on Java 9+): add the CA to the"
-                    + " JVM trust store instead (-Djavax.net.ssl.trustStore=... in JAVA_TOOL_OPTIONS)");
-        }
-        this.os4jConfig = Config.newConfig().withConnectionTimeout(Math.min(timeoutMs, 15_000))
-                .withReadTimeout(timeoutMs);
+        this.session = new KeystoneSession(source.toString(), config, config.callTimeout(), calls, clock);
     }
 
-    // ------------------------------------------------------------------ session
-
-    /** An openstack4j client for this thread (its sessions are thread-local), authenticated when needed. */
-    private OSClientV3 os() {
-        if (token == null || tokenAt.plus(TOKEN_REUSE).isBefore(clock.instant())) {
-            OSClientV3 fresh = calls.call("authenticate with Keystone", () -> OSFactory.builderV3()
-                    .endpoint(config.url().replaceAll("/+$", ""))
-                    .credentials(config.username(), password, Identifier.byName(config.userDomain()))
-                    .scopeToProject(Identifier.byName(config.project()), Identifier.byName(config.projectDomain()))
-                    .perspective(facing())
-                    .withConfig(os4jConfig)
-                    .authenticate());
-            token = fresh.getToken();
-            tokenAt = clock.instant();
-        }
-        OSClientV3 client = OSFactory.clientFromToken(token, facing(), os4jConfig);
-        client.headers(Map.of("OpenStack-API-Version", "compute " + config.computeMicroversion()));
-        return client;
-    }
-
-    private Facing facing() {
-        return Facing.value(config.endpointInterface());
-    }
-
-    private String computeUrl() {
-        os();
-        for (org.openstack4j.model.identity.v3.Service s : token.getCatalog()) {
-            if ("compute".equals(s.getType())) {
-                for (Endpoint e : s.getEndpoints()) {
-                    if (e.getIface() == facing()) {
-                        return e.getUrl().toString().replaceAll("/+$", "");
-                    }
-                }
-            }
-        }
-        throw new CloudCalls.NotRetryable("the Keystone catalog of " + source + " has no " + config.endpointInterface()
-                + " compute endpoint", null);
-    }
-
+    /** A call with the session's token: retried while the cloud does not answer; a 401 authenticates again, once. */
     private <T> T withSession(String what, java.util.concurrent.Callable<T> call) {
-        try {
-            return calls.call(what, call);
-        } catch (RuntimeException e) {
-            if (e.getCause() instanceof AuthenticationException) {
-                token = null;   // expired or revoked: the next call authenticates again
-            }
-            throw e;
-        }
+        return session.idempotent(what, call);
     }
 
     // ------------------------------------------------------------------ inventory
@@ -163,7 +88,7 @@ public final class OpenStackSourceClient implements SourceClient {
         boolean hostsOk = false;
         boolean vmsOk = false;
         try {
-            List<? extends Hypervisor> hvs = withSession("list hypervisors", () -> os().compute().hypervisors()
+            List<? extends Hypervisor> hvs = withSession("list hypervisors", () -> session.client().compute().hypervisors()
                     .list());
             hypervisorHostnames.clear();
             hypervisorAddresses.clear();
@@ -231,7 +156,7 @@ public final class OpenStackSourceClient implements SourceClient {
     }
 
     private List<HostState> readHosts(Instant at, Items items) {
-        List<? extends Service> services = withSession("list compute services", () -> os().compute().services()
+        List<? extends Service> services = withSession("list compute services", () -> session.client().compute().services()
                 .list(Map.of("binary", "nova-compute")));
         List<HostState> hosts = new ArrayList<>();
         for (Service s : services) {
@@ -242,110 +167,56 @@ public final class OpenStackSourceClient implements SourceClient {
     }
 
     private void readVolumes() {
+        int limit = config.pageSize();
+        List<? extends Volume> all = MarkerPager.all("list volumes", marker -> MarkerPager.full(
+                withSession("list volumes", () -> session.client().blockStorage().volumes().list(
+                        page(Map.of("all_tenants", "1"), limit, marker))), limit), Volume::getId);
         Map<String, NovaServerMapping.VolumeInfo> read = new HashMap<>();
-        String marker = null;
-        while (true) {
-            Map<String, String> q = new HashMap<>(Map.of("all_tenants", "1", "limit",
-                    Integer.toString(config.pageSize())));
-            if (marker != null) {
-                q.put("marker", marker);
-            }
-            List<? extends Volume> page = withSession("list volumes", () -> os().blockStorage().volumes().list(q));
-            for (Volume v : page) {
-                Map<String, String> md = v.getMetaData() == null ? Map.of() : v.getMetaData();
-                read.put(v.getId(), new NovaServerMapping.VolumeInfo(v.getId(), v.getName(), v.getSize(),
-                        md.get("volume_wwn")));
-            }
-            if (page.size() < config.pageSize()) {
-                break;
-            }
-            marker = page.get(page.size() - 1).getId();
+        for (Volume v : all) {
+            Map<String, String> md = v.getMetaData() == null ? Map.of() : v.getMetaData();
+            read.put(v.getId(), new NovaServerMapping.VolumeInfo(v.getId(), v.getName(), v.getSize(),
+                    md.get("volume_wwn")));
         }
         volumes.clear();
         volumes.putAll(read);
     }
 
     private void readImages() {
+        int limit = config.pageSize();
+        List<? extends Image> all = MarkerPager.all("list images", marker -> MarkerPager.full(
+                withSession("list images", () -> session.client().imagesV2().list(page(Map.of(), limit, marker))),
+                limit), Image::getId);
         Map<String, Map<String, String>> read = new HashMap<>();
-        String marker = null;
-        while (true) {
-            Map<String, String> q = new HashMap<>(Map.of("limit", Integer.toString(config.pageSize())));
-            if (marker != null) {
-                q.put("marker", marker);
-            }
-            List<? extends Image> page = withSession("list images", () -> os().imagesV2().list(q));
-            for (Image i : page) {
-                Map<String, String> props = i instanceof GlanceImage g && g.getAdditionalProperties() != null
-                        ? new LinkedHashMap<>(g.getAdditionalProperties()) : Map.of();
-                read.put(i.getId(), props);
-            }
-            if (page.size() < config.pageSize()) {
-                break;
-            }
-            marker = page.get(page.size() - 1).getId();
+        for (Image i : all) {
+            Map<String, String> props = i instanceof GlanceImage g && g.getAdditionalProperties() != null
+                    ? new LinkedHashMap<>(g.getAdditionalProperties()) : Map.of();
+            read.put(i.getId(), props);
         }
         imageProperties.clear();
         imageProperties.putAll(read);
     }
 
+    private static Map<String, String> page(Map<String, String> filters, int limit, String marker) {
+        Map<String, String> q = new LinkedHashMap<>(filters);
+        q.put("limit", Integer.toString(limit));
+        if (marker != null) {
+            q.put("marker", marker);
+        }
+        return q;
+    }
+
     /** Every server (all tenants), page by page with limit and marker. */
     private List<JsonNode> readServers(Map<String, String> filters) {
-        String base = computeUrl() + "/servers/detail";
-        List<JsonNode> out = new ArrayList<>();
-        String marker = null;
-        while (true) {
-            Map<String, String> q = new LinkedHashMap<>(filters);
-            q.put("all_tenants", "1");
-            q.put("limit", Integer.toString(config.pageSize()));
-            if (marker != null) {
-                q.put("marker", marker);
-            }
-            String url = base + "?" + query(q);
-            JsonNode page = withSession("list servers", () -> getJson(url));
-            JsonNode servers = page.path("servers");
-            servers.forEach(out::add);
-            boolean more = page.path("servers_links").isArray() && !page.path("servers_links").isEmpty();
-            if (!more || servers.isEmpty()) {
-                break;
-            }
-            marker = servers.get(servers.size() - 1).path("id").asText();
-        }
-        return out;
+        Map<String, String> base = new LinkedHashMap<>(filters);
+        base.put("all_tenants", "1");
+        return MarkerPager.all("list servers", marker -> MarkerPager.page(withSession("list servers", () ->
+                getJson("/servers/detail?" + OpenStackHttp.query(page(base, config.pageSize(), marker)))),
+                "servers"), s -> s.path("id").asText(null));
     }
 
-    private JsonNode getJson(String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(config.callTimeout())
-                .header("X-Auth-Token", token.getId())
-                .header("OpenStack-API-Version", "compute " + config.computeMicroversion())
-                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 401) {
-            token = null;
-            throw new IllegalStateException("401 from Nova: token rejected");
-        }
-        if (r.statusCode() != 200) {
-            String message = r.body();
-            try {
-                JsonNode err = JSON.readTree(r.body());
-                message = err.elements().hasNext() ? err.elements().next().path("message").asText(r.body()) : r.body();
-            } catch (Exception ignored) {
-                // not JSON: keep the body
-            }
-            throw new IllegalStateException("HTTP " + r.statusCode() + " from Nova: " + message);
-        }
-        return JSON.readTree(r.body());
-    }
-
-    private static String query(Map<String, String> q) {
-        StringBuilder sb = new StringBuilder();
-        q.forEach((k, v) -> {
-            if (!sb.isEmpty()) {
-                sb.append('&');
-            }
-            sb.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
-        });
-        return sb.toString();
+    /** A GET of Nova at the negotiated microversion. */
+    private JsonNode getJson(String path) {
+        return session.send("GET", session.computeUrl() + path, null, session.microversion());
     }
 
     // ------------------------------------------------------------------ fast signals
@@ -377,8 +248,8 @@ public final class OpenStackSourceClient implements SourceClient {
             for (String id : List.copyOf(pendingServers.keySet())) {
                 if (!changed.containsKey(id)) {
                     try {
-                        JsonNode one = withSession("read server " + id, () -> getJson(computeUrl() + "/servers/"
-                                + URLEncoder.encode(id, StandardCharsets.UTF_8))).path("server");
+                        JsonNode one = withSession("read server " + id, () -> getJson("/servers/"
+                                + OpenStackHttp.encode(id))).path("server");
                         if (one.isObject()) {
                             changed.put(id, one);
                         }
@@ -468,7 +339,7 @@ public final class OpenStackSourceClient implements SourceClient {
             String id = va.path("id").asText();
             if (!volumes.containsKey(id)) {
                 try {
-                    Volume v = withSession("read volume " + id, () -> os().blockStorage().volumes().get(id));
+                    Volume v = withSession("read volume " + id, () -> session.client().blockStorage().volumes().get(id));
                     if (v != null) {
                         Map<String, String> md = v.getMetaData() == null ? Map.of() : v.getMetaData();
                         volumes.put(id, new NovaServerMapping.VolumeInfo(id, v.getName(), v.getSize(),
@@ -499,6 +370,6 @@ public final class OpenStackSourceClient implements SourceClient {
 
     @Override
     public void close() {
-        token = null;
+        session.invalidate();
     }
 }

@@ -1,7 +1,9 @@
 package io.lifeboat.collector.source.ovirt;
 
 import io.lifeboat.collector.config.CollectorConfig;
-import io.lifeboat.collector.source.CloudCalls;
+import io.lifeboat.cloud.CloudCallException;
+import io.lifeboat.cloud.CloudCalls;
+import io.lifeboat.cloud.ovirt.OvirtConnection;
 import io.lifeboat.collector.source.Items;
 import io.lifeboat.collector.source.SignalBatch;
 import io.lifeboat.collector.source.SourceClient;
@@ -13,8 +15,6 @@ import io.lifeboat.common.inventory.HostState;
 import io.lifeboat.common.inventory.StorageDomainState;
 import io.lifeboat.common.inventory.VmState;
 import org.jboss.logging.Logger;
-import org.ovirt.engine.sdk4.Connection;
-import org.ovirt.engine.sdk4.ConnectionBuilder;
 import org.ovirt.engine.sdk4.types.Cluster;
 import org.ovirt.engine.sdk4.types.Event;
 import org.ovirt.engine.sdk4.types.Host;
@@ -50,36 +50,18 @@ public final class OvirtSourceClient implements SourceClient {
 
     private final SourceId source;
     private final CollectorConfig.Source config;
-    private final String password;
-    private final CloudCalls calls;
+    private final OvirtConnection engine;
     private final Clock clock;
     private final Map<String, ClusterRef> clusters = new HashMap<>();
     private final Map<String, String> hostNames = new HashMap<>();
-    private Connection connection;
 
-    public OvirtSourceClient(SourceId source, CollectorConfig.Source config, String password, CloudCalls calls,
-                             Clock clock) {
+    public OvirtSourceClient(SourceId source, CollectorConfig.Source config, CloudCalls calls, Clock clock) {
         this.source = source;
         this.config = config;
-        this.password = password;
-        this.calls = calls;
+        this.engine = new OvirtConnection(source.toString(), config, config.callTimeout(), calls);
         this.clock = clock;
     }
 
-    private Connection connection() {
-        if (connection == null) {
-            ConnectionBuilder b = ConnectionBuilder.connection()
-                    .url(config.url().replaceAll("/+$", ""))
-                    .user(config.username())
-                    .password(password)
-                    .timeout((int) config.callTimeout().toSeconds())
-                    .insecure(config.insecure());
-            config.trustStore().ifPresent(ts -> b.trustStoreFile(ts.toString()));
-            config.trustStorePassword().ifPresent(b::trustStorePassword);
-            connection = b.build();
-        }
-        return connection;
-    }
 
     @Override
     public SourceSnapshot readInventory() {
@@ -93,8 +75,8 @@ public final class OvirtSourceClient implements SourceClient {
         boolean vmsOk = false;
         boolean domainsOk = false;
         try {
-            List<Cluster> cl = calls.call("list clusters", () ->
-                    connection().systemService().clustersService().list().send().clusters());
+            List<Cluster> cl = engine.idempotent("list clusters", c ->
+                    c.systemService().clustersService().list().send().clusters());
             clusters.clear();
             cl.forEach(c -> clusters.put(c.id(), new ClusterRef(c.id(), c.name())));
         } catch (RuntimeException e) {
@@ -102,8 +84,8 @@ public final class OvirtSourceClient implements SourceClient {
             reconnectAfter(e);
         }
         try {
-            List<Host> hs = calls.call("list hosts", () ->
-                    connection().systemService().hostsService().list().send().hosts());
+            List<Host> hs = engine.idempotent("list hosts", c ->
+                    c.systemService().hostsService().list().send().hosts());
             hostNames.clear();
             for (Host h : hs) {
                 if (h.id() != null) {
@@ -117,8 +99,8 @@ public final class OvirtSourceClient implements SourceClient {
             reconnectAfter(e);
         }
         try {
-            List<StorageDomain> sds = calls.call("list storage domains", () ->
-                    connection().systemService().storageDomainsService().list().send().storageDomains());
+            List<StorageDomain> sds = engine.idempotent("list storage domains", c ->
+                    c.systemService().storageDomainsService().list().send().storageDomains());
             for (StorageDomain sd : sds) {
                 items.read("storage-domain", sd.id(), () -> OvirtMapping.storageDomain(source, sd, at), domains::add);
             }
@@ -132,7 +114,7 @@ public final class OvirtSourceClient implements SourceClient {
             int pageSize = config.pageSize();
             for (int page = 1; ; page++) {
                 int p = page;
-                List<Vm> batch = calls.call("list VMs page " + p, () -> connection().systemService().vmsService()
+                List<Vm> batch = engine.idempotent("list VMs page " + p, c -> c.systemService().vmsService()
                         .list().follow(VM_FOLLOW).search("page " + p).max(pageSize).send().vms());
                 for (Vm v : batch) {
                     items.read("vm", v.id(), () -> OvirtMapping.vm(source, v, clusters, hostNames, numaNodes(v), at),
@@ -165,8 +147,8 @@ public final class OvirtSourceClient implements SourceClient {
                     startCursor());
         }
         long from = Long.parseLong(cursor);
-        List<Event> events = new ArrayList<>(calls.call("read events after " + from, () ->
-                connection().systemService().eventsService().list().from(from).max(1000).send().events()));
+        List<Event> events = new ArrayList<>(engine.idempotent("read events after " + from, c ->
+                c.systemService().eventsService().list().from(from).max(1000).send().events()));
         events.sort(Comparator.comparingLong(Event::indexAsLong));
         Set<String> hostIds = new LinkedHashSet<>(pendingHosts.keySet());
         Set<String> vmIds = new LinkedHashSet<>(pendingVms.keySet());
@@ -191,9 +173,9 @@ public final class OvirtSourceClient implements SourceClient {
         for (String id : hostIds) {
             Host h;
             try {
-                h = calls.call("read host " + id, () ->
-                        connection().systemService().hostsService().hostService(id).get().send().host());
-            } catch (CloudCalls.CloudCallException e) {
+                h = engine.idempotent("read host " + id, c ->
+                        c.systemService().hostsService().hostService(id).get().send().host());
+            } catch (CloudCallException e) {
                 retryLater(pendingHosts, id, "host", items, e);
                 continue;
             }
@@ -207,9 +189,9 @@ public final class OvirtSourceClient implements SourceClient {
         for (String id : vmIds) {
             Vm v;
             try {
-                v = calls.call("read VM " + id, () -> connection().systemService().vmsService().vmService(id).get()
+                v = engine.idempotent("read VM " + id, c -> c.systemService().vmsService().vmService(id).get()
                         .follow(VM_FOLLOW).send().vm());
-            } catch (CloudCalls.CloudCallException e) {
+            } catch (CloudCallException e) {
                 // Gone since the event (404), or the engine is away: tried again, then left to the next cycle.
                 retryLater(pendingVms, id, "vm", items, e);
                 continue;
@@ -247,12 +229,12 @@ public final class OvirtSourceClient implements SourceClient {
         }
         String id = v.id();
         try {
-            int nodes = calls.detail("read NUMA nodes of VM " + id, () -> connection().systemService().vmsService()
+            int nodes = engine.detail("read NUMA nodes of VM " + id, c -> c.systemService().vmsService()
                     .vmService(id).numaNodesService().list().send().nodes()).size();
             Integer count = nodes == 0 ? null : nodes;
             numa.put(id, new Numa(v.startTime(), count));
             return count;
-        } catch (CloudCalls.CloudCallException e) {
+        } catch (CloudCallException e) {
             if (known != null) {
                 return known.nodes();
             }
@@ -280,31 +262,23 @@ public final class OvirtSourceClient implements SourceClient {
 
     @Override
     public String startCursor() {
-        List<Event> newest = calls.call("read the newest event", () ->
-                connection().systemService().eventsService().list().max(1).send().events());
+        List<Event> newest = engine.idempotent("read the newest event", c ->
+                c.systemService().eventsService().list().max(1).send().events());
         return newest.isEmpty() ? "0" : Long.toString(newest.get(0).indexAsLong());
     }
 
     @Override
     public long apiCalls() {
-        return calls.count();
+        return engine.apiCalls();
     }
 
-    /** After a failure the connection may hold a leaked lease (the SDK's pool has two): start afresh. */
+    /** A failed call: the connection rebuilds itself when it cannot be trusted (a 401, no answer, a 5xx). */
     private void reconnectAfter(RuntimeException e) {
         LOG.debugf("source %s: %s", source, e.getMessage());
-        close();
     }
 
     @Override
     public void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (Exception e) {
-                LOG.debugf("source %s: closing the connection: %s", source, e.getMessage());
-            }
-            connection = null;
-        }
+        engine.close();
     }
 }

@@ -4,24 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.evacuation.config.EvacuationConfig;
-import io.lifeboat.evacuation.platform.CloudCallException;
-import io.lifeboat.evacuation.platform.CloudCalls;
-import org.openstack4j.api.OSClient.OSClientV3;
-import org.openstack4j.api.types.Facing;
-import org.openstack4j.core.transport.Config;
-import org.openstack4j.model.common.Identifier;
-import org.openstack4j.model.identity.v3.Endpoint;
-import org.openstack4j.model.identity.v3.Token;
-import org.openstack4j.openstack.OSFactory;
+import io.lifeboat.cloud.CloudCallException;
+import io.lifeboat.cloud.CloudCalls;
+import io.lifeboat.cloud.openstack.KeystoneSession;
+import io.lifeboat.cloud.openstack.MarkerPager;
+import io.lifeboat.cloud.openstack.OpenStackHttp;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -32,48 +21,25 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Nova through its REST API, authenticated with openstack4j (Keystone v3 token and catalog). The recovery calls are
+ * Nova through its REST API, on the shared Keystone session (token, catalog, negotiated microversion, a 401
+ * authenticated again and made once more). The recovery calls are
  * made here because openstack4j cannot make them correctly (notes on openstack4j 3.12): its evacuate always sends
  * {@code onSharedStorage}, which Nova rejects from 2.14, and cannot read the empty 2.14+ answer; it has neither the
  * 2.53 force-down nor pagination of {@code servers/detail}.
  */
 public final class NovaHttpClient implements NovaApi {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(NovaHttpClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TOKEN_REUSE = Duration.ofMinutes(30);
     private static final int PAGE = 200;
     private static final int HYPERVISOR_PAGE = 500;
 
-    private final EvacuationConfig.Source config;
-    private final String password;
-    private final CloudCalls calls;
-    private final Clock clock;
-    private final HttpClient http;
-    private final Duration timeout;
-    /** The configured microversion, and the one used: the configured one, or the highest below it Nova serves. */
-    private final String configuredMicroversion;
-    private volatile String usedMicroversion;
-    private volatile int usedMinor;
+    private final KeystoneSession session;
 
     /** Flavors by id, for servers listed below 2.47 (a flavor's size never changes: Nova copies it per instance). */
     private final Map<String, NovaApi.Flavor> flavors = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Token token;
-    private Instant tokenAt;
-    private String computeUrl;
-
-    public NovaHttpClient(EvacuationConfig.Source config, String password, CloudCalls calls, Clock clock) {
-        this.config = config;
-        this.password = password;
-        this.calls = calls;
-        this.clock = clock;
-        this.timeout = config.callTimeout();
-        this.configuredMicroversion = config.computeMicroversion();
-        this.usedMicroversion = configuredMicroversion;
-        this.usedMinor = minorOf(configuredMicroversion);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 15_000)))
-                .build();
+    public NovaHttpClient(EvacuationConfig.Source config, CloudCalls calls, Clock clock) {
+        this.session = new KeystoneSession(calls.sourceId(), config, config.callTimeout(), calls, clock);
     }
 
     @Override
@@ -81,161 +47,29 @@ public final class NovaHttpClient implements NovaApi {
         return minor();
     }
 
-    // ------------------------------------------------------------------ session
-
-    private synchronized String tokenId() {
-        if (token == null || tokenAt.plus(TOKEN_REUSE).isBefore(clock.instant())) {
-            int ms = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE);
-            OSClientV3 os = calls.idempotent("authenticate with Keystone", () -> OSFactory.builderV3()
-                    .endpoint(config.url().replaceAll("/+$", ""))
-                    .credentials(config.username(), password, Identifier.byName(config.userDomain()))
-                    .scopeToProject(Identifier.byName(config.project()), Identifier.byName(config.projectDomain()))
-                    .perspective(Facing.value(config.endpointInterface()))
-                    .withConfig(Config.newConfig().withConnectionTimeout(ms).withReadTimeout(ms))
-                    .authenticate());
-            token = os.getToken();
-            tokenAt = clock.instant();
-            computeUrl = null;
-            for (org.openstack4j.model.identity.v3.Service s : token.getCatalog()) {
-                if ("compute".equals(s.getType())) {
-                    for (Endpoint e : s.getEndpoints()) {
-                        if (e.getIface() == Facing.value(config.endpointInterface())) {
-                            computeUrl = e.getUrl().toString().replaceAll("/+$", "");
-                        }
-                    }
-                }
-            }
-            if (computeUrl == null) {
-                throw new CloudCallException("the Keystone catalog has no " + config.endpointInterface()
-                        + " compute endpoint", 400, null);
-            }
-            negotiate();
-        }
-        return token.getId();
-    }
-
-    /**
-     * Microversion negotiation, as python-novaclient does: Nova's version document ({@code GET /v2.1/}) names the
-     * highest microversion it serves; when that is below the configured one, the highest it serves is used (so a
-     * Nova before 2.53 gets the 2.11 force-down form rather than a 406 on every call). Read at each new session:
-     * an upgraded Nova is seen within the token's reuse time. An unreadable document keeps the configured one.
-     */
-    private void negotiate() {
-        int configured = minorOf(configuredMicroversion);
-        int served = configured;
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(computeUrl + "/"))
-                    .timeout(timeout).header("X-Auth-Token", token.getId()).header("Accept", "application/json")
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                String max = JSON.readTree(r.body()).path("version").path("version").asText("");
-                if (max.startsWith("2.")) {
-                    served = minorOf(max);
-                }
-            }
-        } catch (Exception e) {
-            LOG.debugf("Nova's version document at %s could not be read (%s): using %s", computeUrl, e.getMessage(),
-                    configuredMicroversion);
-        }
-        int use = Math.min(configured, served);
-        if (use != usedMinor) {
-            LOG.infof("Nova at %s serves compute microversions up to 2.%d: using 2.%d (configured %s)", computeUrl,
-                    served, use, configuredMicroversion);
-        }
-        usedMinor = use;
-        usedMicroversion = "2." + use;
-    }
-
-    private static int minorOf(String version) {
-        try {
-            return Integer.parseInt(version.substring(version.indexOf('.') + 1).strip());
-        } catch (RuntimeException e) {
-            return 1;
-        }
-    }
-
-    /** The microversion used, after negotiating it with Nova. */
+    /** The microversion used, negotiated with Nova at each session (the configured one or the highest it serves). */
     private int minor() {
-        tokenId();
-        return usedMinor;
+        return session.microversionMinor();
     }
 
     private String version() {
-        tokenId();
-        return usedMicroversion;
+        return session.microversion();
     }
 
-    private synchronized String computeUrl() {
-        tokenId();
-        return computeUrl;
-    }
-
-    private synchronized void dropToken() {
-        token = null;
-    }
-
-    /**
-     * One HTTP exchange; a Nova fault ({@code {"<faultName>": {"code", "message"}}}, A.0) becomes the message. A 401
-     * (the token expired or was revoked: Keystone restarted, its keys rotated) re-authenticates and makes the request
-     * once more: Nova did not process it, so this is safe even for an evacuate, and it is never counted as a refusal.
-     */
-    private JsonNode send(String method, String path, JsonNode body, String version) throws Exception {
-        HttpResponse<String> r = exchange(method, path, body, version);
-        if (r.statusCode() == 401) {
-            dropToken();
-            r = exchange(method, path, body, version);
-            calls.reauthenticated(method + " " + path);
-            if (r.statusCode() == 401) {
-                dropToken();
-            }
-        }
-        if (r.statusCode() >= 400) {
-            throw new CloudCallException(method + " " + path + " → " + r.statusCode() + ": " + faultMessage(r.body()),
-                    r.statusCode(), null);
-        }
-        return r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
-    }
-
-    private HttpResponse<String> exchange(String method, String path, JsonNode body, String version)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(computeUrl() + path))
-                .timeout(timeout)
-                .header("X-Auth-Token", tokenId())
-                .header("Accept", "application/json")
-                .header("OpenStack-API-Version", "compute " + version);
-        if (body != null) {
-            b.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String faultMessage(String body) {
-        try {
-            JsonNode n = JSON.readTree(body);
-            if (n != null && n.isObject() && n.size() == 1) {
-                JsonNode fault = n.elements().next();
-                if (fault.hasNonNull("message")) {
-                    return fault.get("message").asText();
-                }
-            }
-        } catch (Exception e) {
-            // not JSON: fall through
-        }
-        return body == null || body.isBlank() ? "(no body)" : body.length() > 300 ? body.substring(0, 300) : body;
+    /** One exchange with Nova; a fault becomes a {@link CloudCallException} with its status and message. */
+    private JsonNode send(String method, String path, JsonNode body, String version) {
+        return session.send(method, session.computeUrl() + path, body, version);
     }
 
     private static String q(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return OpenStackHttp.encode(s);
     }
 
     // ------------------------------------------------------------------ os-services
 
     @Override
     public Optional<ComputeService> computeService(String host) {
-        JsonNode root = calls.idempotent("list nova-compute services of " + host, () ->
+        JsonNode root = session.idempotent("list nova-compute services of " + host, () ->
                 send("GET", "/os-services?binary=nova-compute&host=" + q(host), null, version()));
         for (JsonNode s : root.path("services")) {
             if (host.equals(s.path("host").asText())) {
@@ -247,7 +81,7 @@ public final class NovaHttpClient implements NovaApi {
 
     @Override
     public List<ComputeService> computeServices() {
-        JsonNode root = calls.idempotent("list nova-compute services", () ->
+        JsonNode root = session.idempotent("list nova-compute services", () ->
                 send("GET", "/os-services?binary=nova-compute", null, version()));
         List<ComputeService> out = new ArrayList<>();
         for (JsonNode s : root.path("services")) {
@@ -276,7 +110,7 @@ public final class NovaHttpClient implements NovaApi {
             ObjectNode body = JSON.createObjectNode().put("forced_down", true).put("status", "disabled")
                     .put("disabled_reason", reason);
             try {
-                JsonNode r = calls.idempotent("force down " + host + " (2.53)", () ->
+                JsonNode r = session.idempotent("force down " + host + " (2.53)", () ->
                         send("PUT", "/os-services/" + q(s.id()), body, version()));
                 return service(r.path("service"));
             } catch (CloudCallException e) {
@@ -288,10 +122,10 @@ public final class NovaHttpClient implements NovaApi {
         }
         ObjectNode down = JSON.createObjectNode().put("host", host).put("binary", "nova-compute")
                 .put("forced_down", true);
-        calls.idempotent("force down " + host + " (2.11)", () -> send("PUT", "/os-services/force-down", down, "2.11"));
+        session.idempotent("force down " + host + " (2.11)", () -> send("PUT", "/os-services/force-down", down, "2.11"));
         ObjectNode disable = JSON.createObjectNode().put("host", host).put("binary", "nova-compute")
                 .put("disabled_reason", reason);
-        calls.idempotent("disable " + host, () -> send("PUT", "/os-services/disable-log-reason", disable, "2.11"));
+        session.idempotent("disable " + host, () -> send("PUT", "/os-services/disable-log-reason", disable, "2.11"));
         return computeService(host).orElseThrow();
     }
 
@@ -301,11 +135,11 @@ public final class NovaHttpClient implements NovaApi {
             ComputeService s = computeService(host).orElseThrow(() ->
                     new CloudCallException("no nova-compute service on host " + host, 404, null));
             ObjectNode body = JSON.createObjectNode().put("status", "enabled");
-            calls.idempotent("enable " + host, () -> send("PUT", "/os-services/" + q(s.id()), body, version()));
+            session.idempotent("enable " + host, () -> send("PUT", "/os-services/" + q(s.id()), body, version()));
             return;
         }
         ObjectNode body = JSON.createObjectNode().put("host", host).put("binary", "nova-compute");
-        calls.idempotent("enable " + host, () -> send("PUT", "/os-services/enable", body, "2.11"));
+        session.idempotent("enable " + host, () -> send("PUT", "/os-services/enable", body, "2.11"));
     }
 
     @Override
@@ -314,13 +148,13 @@ public final class NovaHttpClient implements NovaApi {
             ComputeService s = computeService(host).orElseThrow(() ->
                     new CloudCallException("no nova-compute service on host " + host, 404, null));
             ObjectNode body = JSON.createObjectNode().put("forced_down", false).put("status", "enabled");
-            JsonNode r = calls.idempotent("unfence " + host + " (2.53)", () ->
+            JsonNode r = session.idempotent("unfence " + host + " (2.53)", () ->
                     send("PUT", "/os-services/" + q(s.id()), body, version()));
             return service(r.path("service"));
         }
         ObjectNode up = JSON.createObjectNode().put("host", host).put("binary", "nova-compute")
                 .put("forced_down", false);
-        calls.idempotent("unset forced_down of " + host + " (2.11)", () -> send("PUT", "/os-services/force-down", up,
+        session.idempotent("unset forced_down of " + host + " (2.11)", () -> send("PUT", "/os-services/force-down", up,
                 "2.11"));
         enable(host);
         return computeService(host).orElseThrow();
@@ -331,30 +165,26 @@ public final class NovaHttpClient implements NovaApi {
     @Override
     public List<Server> serversOn(String host) {
         List<Server> out = new ArrayList<>();
-        String marker = null;
-        do {
-            String path = "/servers/detail?all_tenants=1&host=" + q(host) + "&limit=" + PAGE
-                    + (marker == null ? "" : "&marker=" + q(marker));
-            JsonNode root = calls.idempotent("list servers on " + host, () -> send("GET", path, null, version()));
-            JsonNode page = root.path("servers");
-            marker = null;
-            for (JsonNode s : page) {
-                // The host filter is exact on Nova's side; checked again in case a proxy ignores it.
-                if (host.equals(s.path("OS-EXT-SRV-ATTR:host").asText(null))) {
-                    out.add(server(s));
-                }
+        for (JsonNode s : serverPages("list servers on " + host, "&host=" + q(host))) {
+            // The host filter is exact on Nova's side; checked again in case a proxy ignores it.
+            if (host.equals(s.path("OS-EXT-SRV-ATTR:host").asText(null))) {
+                out.add(server(s));
             }
-            if (page.size() > 0 && hasNext(root.path("servers_links"))) {
-                marker = page.get(page.size() - 1).path("id").asText();
-            }
-        } while (marker != null);
+        }
         return out;
+    }
+
+    /** Every server (all tenants) matching the filter, page by page. */
+    private List<JsonNode> serverPages(String what, String filter) {
+        return MarkerPager.all(what, marker -> MarkerPager.page(session.idempotent(what, () -> send("GET",
+                "/servers/detail?all_tenants=1" + filter + "&limit=" + PAGE + (marker == null ? "" : "&marker="
+                        + q(marker)), null, version())), "servers"), s -> s.path("id").asText(null));
     }
 
     @Override
     public Optional<Server> server(String id) {
         try {
-            JsonNode r = calls.idempotent("read server " + id, () -> send("GET", "/servers/" + q(id), null,
+            JsonNode r = session.idempotent("read server " + id, () -> send("GET", "/servers/" + q(id), null,
                     version()));
             return Optional.of(server(r.path("server")));
         } catch (CloudCallException e) {
@@ -392,7 +222,7 @@ public final class NovaHttpClient implements NovaApi {
             return known;
         }
         try {
-            JsonNode r = calls.idempotent("read flavor " + id, () -> send("GET", "/flavors/" + q(id), null,
+            JsonNode r = session.idempotent("read flavor " + id, () -> send("GET", "/flavors/" + q(id), null,
                     version()));
             JsonNode fl = r.path("flavor");
             known = new NovaApi.Flavor(fl.path("name").asText(null), fl.path("vcpus").asInt(-1),
@@ -409,21 +239,7 @@ public final class NovaHttpClient implements NovaApi {
 
     @Override
     public List<Server> servers() {
-        List<Server> out = new ArrayList<>();
-        String marker = null;
-        do {
-            String path = "/servers/detail?all_tenants=1&limit=" + PAGE + (marker == null ? "" : "&marker=" + q(marker));
-            JsonNode root = calls.idempotent("list servers", () -> send("GET", path, null, version()));
-            JsonNode page = root.path("servers");
-            marker = null;
-            for (JsonNode s : page) {
-                out.add(server(s));
-            }
-            if (page.size() > 0 && hasNext(root.path("servers_links"))) {
-                marker = page.get(page.size() - 1).path("id").asText();
-            }
-        } while (marker != null);
-        return out;
+        return serverPages("list servers", "").stream().map(this::server).toList();
     }
 
     @Override
@@ -431,35 +247,21 @@ public final class NovaHttpClient implements NovaApi {
         // 2.88 removed the capacity fields: ask for 2.87 at the most (every Nova since Xena still serves it).
         String version = minor() >= 88 ? "2.87" : version();
         boolean paged = minor() >= 33;
-        List<Hypervisor> out = new ArrayList<>();
-        String marker = null;
-        do {
+        List<JsonNode> all = MarkerPager.all("list hypervisors", marker -> {
             String path = "/os-hypervisors/detail" + (paged ? "?limit=" + HYPERVISOR_PAGE
                     + (marker == null ? "" : "&marker=" + q(marker)) : "");
-            JsonNode root = calls.idempotent("list hypervisors", () -> send("GET", path, null, version));
-            JsonNode page = root.path("hypervisors");
-            marker = null;
-            for (JsonNode h : page) {
-                out.add(new Hypervisor(h.path("service").path("host").asText(null),
-                        h.path("hypervisor_hostname").asText(null), h.path("state").asText(null),
-                        h.path("status").asText(null), h.path("vcpus").asInt(0), h.path("vcpus_used").asInt(0),
-                        h.path("memory_mb").asLong(0), h.path("memory_mb_used").asLong(0)));
-            }
-            if (paged && page.size() > 0 && hasNext(root.path("hypervisors_links"))) {
-                marker = page.get(page.size() - 1).path("id").asText();
-            }
-        } while (marker != null);
-        return out;
-    }
-
-    /** Whether a page's links name a next page (Nova gives one when its max_limit or the asked limit cut it). */
-    private static boolean hasNext(JsonNode links) {
-        for (JsonNode l : links) {
-            if ("next".equals(l.path("rel").asText())) {
-                return true;
-            }
+            MarkerPager.Page<JsonNode> page = MarkerPager.page(session.idempotent("list hypervisors", () ->
+                    send("GET", path, null, version)), "hypervisors");
+            return paged ? page : new MarkerPager.Page<>(page.items(), false);
+        }, h -> h.path("id").asText(null));
+        List<Hypervisor> out = new ArrayList<>();
+        for (JsonNode h : all) {
+            out.add(new Hypervisor(h.path("service").path("host").asText(null),
+                    h.path("hypervisor_hostname").asText(null), h.path("state").asText(null),
+                    h.path("status").asText(null), h.path("vcpus").asInt(0), h.path("vcpus_used").asInt(0),
+                    h.path("memory_mb").asLong(0), h.path("memory_mb_used").asLong(0)));
         }
-        return false;
+        return out;
     }
 
     private static Map<String, String> strings(JsonNode obj) {
@@ -476,9 +278,9 @@ public final class NovaHttpClient implements NovaApi {
 
     private void action(String id, String what, JsonNode body, boolean retry) {
         if (retry) {
-            calls.idempotent(what + " " + id, () -> send("POST", "/servers/" + q(id) + "/action", body, version()));
+            session.idempotent(what + " " + id, () -> send("POST", "/servers/" + q(id) + "/action", body, version()));
         } else {
-            calls.once(what + " " + id, () -> send("POST", "/servers/" + q(id) + "/action", body, version()));
+            session.once(what + " " + id, () -> send("POST", "/servers/" + q(id) + "/action", body, version()));
         }
     }
 
@@ -513,7 +315,7 @@ public final class NovaHttpClient implements NovaApi {
 
     @Override
     public List<Migration> evacuations(String serverId) {
-        JsonNode root = calls.idempotent("list migrations of " + serverId, () -> send("GET",
+        JsonNode root = session.idempotent("list migrations of " + serverId, () -> send("GET",
                 "/os-migrations?migration_type=evacuation&instance_uuid=" + q(serverId), null, version()));
         List<Migration> out = new ArrayList<>();
         for (JsonNode m : root.path("migrations")) {

@@ -1,7 +1,7 @@
 package io.lifeboat.evacuation.platform.openstack;
 
 import io.lifeboat.evacuation.config.EvacuationConfig;
-import io.lifeboat.evacuation.platform.CloudCalls;
+import io.lifeboat.cloud.CloudCalls;
 import io.lifeboat.testsupport.SimulatorProcess;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.restassured.http.ContentType;
@@ -33,9 +33,14 @@ class NovaMicroversionTest {
 
     /** The source's configuration as an operator would write it, at the given microversion. */
     private static EvacuationConfig.Source source(String microversion) {
-        Map<String, Object> values = Map.of("url", sim() + "/openstack/" + OS + "/identity/v3", "username", "admin",
-                "userDomain", "Default", "project", "admin", "projectDomain", "Default", "endpointInterface", "public",
-                "computeMicroversion", microversion, "callTimeout", Duration.ofSeconds(30), "retries", 1);
+        Map<String, Object> values = Map.ofEntries(Map.entry("url", sim() + "/openstack/" + OS + "/identity/v3"),
+                Map.entry("username", "admin"), Map.entry("password", java.util.Optional.of("lifeboat")),
+                Map.entry("passwordFile", java.util.Optional.empty()), Map.entry("userDomain", "Default"),
+                Map.entry("project", "admin"), Map.entry("projectDomain", "Default"),
+                Map.entry("endpointInterface", "public"), Map.entry("computeMicroversion", microversion),
+                Map.entry("trustStore", java.util.Optional.empty()),
+                Map.entry("trustStorePassword", java.util.Optional.empty()), Map.entry("insecure", false),
+                Map.entry("callTimeout", Duration.ofSeconds(30)), Map.entry("retries", 1));
         return (EvacuationConfig.Source) Proxy.newProxyInstance(EvacuationConfig.Source.class.getClassLoader(),
                 new Class<?>[] {EvacuationConfig.Source.class}, (proxy, method, args) -> {
                     if (!values.containsKey(method.getName())) {
@@ -46,8 +51,8 @@ class NovaMicroversionTest {
     }
 
     private static NovaHttpClient nova(String microversion) {
-        return new NovaHttpClient(source(microversion), "lifeboat", new CloudCalls(OS, 1, new SimpleMeterRegistry()),
-                Clock.systemUTC());
+        return new NovaHttpClient(source(microversion), new CloudCalls(OS, "lifeboat.evacuation",
+                Duration.ofSeconds(30), 1, new SimpleMeterRegistry()), Clock.systemUTC());
     }
 
     private static void maxMicroversion(String max) {

@@ -1,6 +1,4 @@
-package io.lifeboat.collector.source;
-
-import io.lifeboat.collector.config.CollectorConfig;
+package io.lifeboat.cloud;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -17,7 +15,7 @@ public final class Tls {
     private Tls() {
     }
 
-    public static SSLContext context(CollectorConfig.Source config) {
+    public static SSLContext context(SourceConnection config) {
         try {
             if (config.insecure()) {
                 SSLContext ctx = SSLContext.getInstance("TLS");
