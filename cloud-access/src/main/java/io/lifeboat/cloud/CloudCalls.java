@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  *   <li>{@link #detail}: one item's detail read (a VM's NUMA nodes), once, with the timeout only: its failure belongs
  *       to that item (a VM deleted since it was listed answers 404), so it never opens the breaker for the rest.</li>
  * </ul>
- * Both first forms share the breaker (the retries wrap the breaker, so a source that stopped answering is not hammered
- * by retries either). A refusal (4xx) is the cloud's verdict on the call: not retried, not counted by the breaker. A
+ * Each of the first two forms has its own breaker (the retries wrap it, so a source that stopped answering is not
+ * hammered by retries either): actions that keep failing stop being sent, while the reads that check on them go on. A refusal (4xx) is the cloud's verdict on the call: not retried, not counted by the breaker. A
  * 401 is neither: the session's owner (Keystone session, oVirt connection) authenticates again and makes the call once
  * more. Whatever escapes is a {@link CloudCallException} naming the call.
  */
@@ -37,6 +37,7 @@ public final class CloudCalls {
 
     private final String sourceId;
     private final Guard breaker;
+    private final Guard onceBreaker;
     private final Guard retries;
     private final Guard detail;
     private final AtomicLong calls = new AtomicLong();
@@ -53,6 +54,12 @@ public final class CloudCalls {
         long ms = Math.max(1, timeout.toMillis());
         this.breaker = Guard.create()
                 .withDescription("cloud calls of source " + sourceId)
+                .withTimeout().duration(ms, ChronoUnit.MILLIS).done()
+                .withCircuitBreaker().requestVolumeThreshold(10).failureRatio(0.5).delay(30, ChronoUnit.SECONDS)
+                .successThreshold(2).when(CloudCalls::countsAgainstBreaker).done()
+                .build();
+        this.onceBreaker = Guard.create()
+                .withDescription("once-only calls of source " + sourceId)
                 .withTimeout().duration(ms, ChronoUnit.MILLIS).done()
                 .withCircuitBreaker().requestVolumeThreshold(10).failureRatio(0.5).delay(30, ChronoUnit.SECONDS)
                 .successThreshold(2).when(CloudCalls::countsAgainstBreaker).done()
@@ -87,10 +94,10 @@ public final class CloudCalls {
         }
     }
 
-    /** An action made at most once here: timeout and circuit breaker, no retry. */
+    /** An action made at most once here: timeout and circuit breaker (the actions' own), no retry. */
     public <T> T once(String what, Callable<T> call) {
         try {
-            return cast(breaker.call(counted(call), Object.class));
+            return cast(onceBreaker.call(counted(call), Object.class));
         } catch (Exception e) {
             throw failure(what, e);
         }

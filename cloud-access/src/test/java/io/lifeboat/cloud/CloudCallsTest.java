@@ -106,7 +106,7 @@ class CloudCallsTest {
     }
 
     @Test
-    void theBreakerOpensOnRepeatedFailuresAndThenNothingIsSentNotEvenByTheOnceForm() {
+    void theBreakerOpensOnRepeatedFailuresAndThenNothingIsSent() {
         CloudCalls calls = calls(0);
         AtomicInteger made = new AtomicInteger();
         for (int i = 0; i < 10; i++) {
@@ -116,7 +116,7 @@ class CloudCallsTest {
             })).isInstanceOf(CloudCallException.class);
         }
         assertThat(made).hasValue(10);
-        CloudCallException e = catchThrowableOfType(() -> calls.once("evacuate vm-9", () -> {
+        CloudCallException e = catchThrowableOfType(() -> calls.idempotent("read again", () -> {
             made.incrementAndGet();
             return null;
         }), CloudCallException.class);
@@ -125,6 +125,25 @@ class CloudCallsTest {
         assertThat(e.refused()).isFalse();
         assertThat(e.ambiguous()).isFalse();
         assertThat(e.getMessage()).contains("circuit breaker is open");
+    }
+
+    @Test
+    void actionsThatKeepFailingStopBeingSentWhileTheReadsThatCheckOnThemGoOn() {
+        CloudCalls calls = calls(0);
+        AtomicInteger evacuations = new AtomicInteger();
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> calls.once("evacuate", () -> {
+                evacuations.incrementAndGet();
+                throw new CloudCallException("POST → 503", 503, null);
+            })).isInstanceOf(CloudCallException.class);
+        }
+        CloudCallException e = catchThrowableOfType(() -> calls.once("evacuate vm-11", () -> {
+            evacuations.incrementAndGet();
+            return null;
+        }), CloudCallException.class);
+        assertThat(evacuations).hasValue(10);
+        assertThat(e.status()).isEqualTo(CloudCallException.NOT_SENT);
+        assertThat((String) calls.idempotent("read server vm-1", () -> "ACTIVE")).isEqualTo("ACTIVE");
     }
 
     @Test

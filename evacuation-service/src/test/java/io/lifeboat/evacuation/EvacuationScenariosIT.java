@@ -864,9 +864,12 @@ class EvacuationScenariosIT {
             assertThat((String) byVm.get(id).get("reason")).as("reason of " + id)
                     .startsWith("gave up after 4 tries without effect; last: the evacuate call was not received");
         }
-        // One try and three retries per instance reached the API (an instance whose state evacuate refuses is reset
-        // to error first, in the same try, and that reset is retried once: two calls), and none moved anything.
-        assertThat(calls(OS + " nova.serverAction")).isBetween(4L * eligible.size(), 8L * eligible.size());
+        // At most one try and three retries per instance reached the API (an instance whose state evacuate refuses
+        // is reset to error first, in the same try, and that reset is retried once: two calls), and none moved
+        // anything. Fewer when the source's breaker for actions opened: after 10 failed in a row, none is sent for
+        // 30 s (the tries still count, as calls that had no effect).
+        assertThat(calls(OS + " nova.serverAction")).isBetween(Math.min(4L * eligible.size(), 10L),
+                8L * eligible.size());
         assertThat(calls(OS + " nova.action.evacuate")).isZero();
         assertThat(serverHosts()).isEqualTo(placeBefore);
         oneEpisodeOneFence(OS, host);

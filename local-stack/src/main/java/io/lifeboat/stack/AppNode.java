@@ -40,7 +40,9 @@ final class AppNode implements AutoCloseable {
             cmd.add("-Dquarkus.profile=local");
         }
         if (app.configFile() != null) {
-            cmd.add("-Dquarkus.config.locations=" + layout.config().resolve(app.configFile()).toUri());
+            // Comma-separated: the shared sources file, then the service's own (whose keys win).
+            cmd.add("-Dquarkus.config.locations=" + String.join(",", java.util.Arrays.stream(app.configFile()
+                    .split(",")).map(f -> layout.config().resolve(f.strip()).toUri().toString()).toList()));
         }
         cmd.addAll(List.of("-jar", jar.toString()));
         Path log = layout.logs().resolve(app.name() + ".log");

@@ -187,62 +187,41 @@ public final class LocalStack {
     }
 
     /**
-     * The collector's sources: the simulator's engine and region, as an operator would configure real ones. Written
-     * once; edits survive restarts (delete the file to get the default back).
+     * The sources, written once (edits survive restarts; delete a file to get its default back): one file with how to
+     * reach each (the simulator's oVirt engine and OpenStack region, as an operator would configure real ones), read
+     * by the collector and the evacuation-service alike; and each service's own settings for them.
      */
     private void writeDefaultConfig() throws IOException {
         Files.createDirectories(layout.config());
-        writeEvacuationConfig();
         writeSimulatorConfig();
-        Path sources = layout.config().resolve("collector-sources.properties");
-        if (Files.exists(sources)) {
-            warnIfStale(sources);
-            return;
-        }
         String sim = "${LIFEBOAT_SIMULATOR_URL}";   // set by the stack at each start: follows LIFEBOAT_SIMULATOR_PORT
-        Files.writeString(sources, String.join("\n",
-                "# The collector's sources on the local stack: the cloud-simulator's oVirt engine and OpenStack region.",
-                "# Edit to add your own (see README, Collector); this file is kept across restarts.",
-                "lifeboat.collector.sources.ovirt-1.kind=ovirt",
-                "lifeboat.collector.sources.ovirt-1.url=" + sim + "/ovirt/ovirt-1/ovirt-engine/api",
-                "lifeboat.collector.sources.ovirt-1.username=admin@internal",
-                "lifeboat.collector.sources.ovirt-1.password=lifeboat",
+        write("sources.properties",
+                "# The sources on the local stack: the cloud-simulator's oVirt engine and OpenStack region. Read by the",
+                "# collector and the evacuation-service (lifeboat.sources.<id>.* is also lifeboat.collector.sources.<id>.*",
+                "# and lifeboat.evacuation.sources.<id>.*; a service's own key wins). Edit to add your own (see README,",
+                "# Sources); this file is kept across restarts.",
+                "lifeboat.sources.ovirt-1.kind=ovirt",
+                "lifeboat.sources.ovirt-1.url=" + sim + "/ovirt/ovirt-1/ovirt-engine/api",
+                "lifeboat.sources.ovirt-1.username=admin@internal",
+                "lifeboat.sources.ovirt-1.password=lifeboat",
+                "lifeboat.sources.openstack-1.kind=openstack",
+                "lifeboat.sources.openstack-1.url=" + sim + "/openstack/openstack-1/identity/v3",
+                "lifeboat.sources.openstack-1.username=admin",
+                "lifeboat.sources.openstack-1.password=lifeboat");
+        write("collector-sources.properties",
+                "# The collector's own settings for the sources in sources.properties (see README, Collector).",
+                "# This file is kept across restarts: delete it to get the default back.",
                 "lifeboat.collector.sources.ovirt-1.cycle-interval=1m",
                 "lifeboat.collector.sources.ovirt-1.signal-interval=5s",
-                "lifeboat.collector.sources.openstack-1.kind=openstack",
-                "lifeboat.collector.sources.openstack-1.url=" + sim + "/openstack/openstack-1/identity/v3",
-                "lifeboat.collector.sources.openstack-1.username=admin",
-                "lifeboat.collector.sources.openstack-1.password=lifeboat",
                 "lifeboat.collector.sources.openstack-1.reclaim-interval=1h",
                 "lifeboat.collector.sources.openstack-1.cycle-interval=1m",
-                "lifeboat.collector.sources.openstack-1.signal-interval=5s",
-                ""));
-    }
-
-    /**
-     * The evacuation-service's sources: the same engine and region, fenced through the engine's power management
-     * (oVirt) and the simulator's Redfish BMCs (OpenStack), evacuating to the reserved host cmp1-a05 first.
-     */
-    private void writeEvacuationConfig() throws IOException {
-        Path sources = layout.config().resolve("evacuation-sources.properties");
-        if (Files.exists(sources)) {
-            warnIfStale(sources);
-            return;
-        }
-        String sim = "${LIFEBOAT_SIMULATOR_URL}";
-        Files.writeString(sources, String.join("\n",
-                "# The evacuation-service's sources on the local stack (see README, The evacuation-service).",
-                "# This file is kept across restarts: delete it to get the default back.",
-                "lifeboat.evacuation.sources.ovirt-1.kind=ovirt",
-                "lifeboat.evacuation.sources.ovirt-1.url=" + sim + "/ovirt/ovirt-1/ovirt-engine/api",
-                "lifeboat.evacuation.sources.ovirt-1.username=admin@internal",
-                "lifeboat.evacuation.sources.ovirt-1.password=lifeboat",
+                "lifeboat.collector.sources.openstack-1.signal-interval=5s");
+        write("evacuation-sources.properties",
+                "# The evacuation-service's own settings for the sources in sources.properties: fenced through the",
+                "# engine's power management (oVirt) and the simulator's Redfish BMCs (OpenStack), evacuating to the",
+                "# reserved host cmp1-a05 first (see README, The evacuation-service). Kept across restarts.",
                 "lifeboat.evacuation.sources.ovirt-1.grace-period=20s",
                 "lifeboat.evacuation.sources.ovirt-1.engine-ha-wait=30s",
-                "lifeboat.evacuation.sources.openstack-1.kind=openstack",
-                "lifeboat.evacuation.sources.openstack-1.url=" + sim + "/openstack/openstack-1/identity/v3",
-                "lifeboat.evacuation.sources.openstack-1.username=admin",
-                "lifeboat.evacuation.sources.openstack-1.password=lifeboat",
                 "# Lifeboat's own probes: BMC PowerState, the hosts' management port, Nova's heartbeat age; two",
                 "# agreeing confirm a power loss after the default 10 s grace, long before Nova's 60 s service_down_time.",
                 "lifeboat.evacuation.sources.openstack-1.detection.enabled=true",
@@ -255,8 +234,17 @@ public final class LocalStack {
                 "lifeboat.evacuation.sources.openstack-1.reserved-hosts=cmp1-a05",
                 "# Every host's failover plan (GET /api/v1/failover-plan), computed every 15 s here (60 s by default).",
                 "lifeboat.evacuation.sources.openstack-1.failover.interval=15s",
-                "lifeboat.evacuation.sources.ovirt-1.failover.interval=15s",
-                ""));
+                "lifeboat.evacuation.sources.ovirt-1.failover.interval=15s");
+    }
+
+    /** Writes a config file unless it exists (then only warns when it names ports of another start). */
+    private void write(String name, String... lines) throws IOException {
+        Path file = layout.config().resolve(name);
+        if (Files.exists(file)) {
+            warnIfStale(file);
+            return;
+        }
+        Files.writeString(file, String.join("\n", lines) + "\n");
     }
 
     /** The simulator's hypervisors push their libvirt events and domain listings to the watchdog-service. */

@@ -33,11 +33,12 @@ record StackLayout(Path home, Path project, int kafkaPort, int kafkaControllerPo
                         new App("cloud-simulator", "cloud-simulator", port(env, "LIFEBOAT_SIMULATOR_PORT", 8090),
                                 "768m", false, "simulator.properties"),
                         new App("collector-service", "collector-service", port(env, "LIFEBOAT_COLLECTOR_PORT", 8081),
-                                "768m", true, "collector-sources.properties"),
+                                "768m", true, "sources.properties,collector-sources.properties"),
                         new App("mapping-service", "mapping-service", port(env, "LIFEBOAT_MAPPING_PORT", 8082),
                                 "384m", true, null),
                         new App("evacuation-service", "evacuation-service",
-                                port(env, "LIFEBOAT_EVACUATION_PORT", 8083), "384m", true, "evacuation-sources.properties"),
+                                port(env, "LIFEBOAT_EVACUATION_PORT", 8083), "384m", true,
+                                "sources.properties,evacuation-sources.properties"),
                         new App("watchdog-service", "watchdog-service", port(env, "LIFEBOAT_WATCHDOG_PORT", 8084),
                                 "384m", true, null)));
     }

@@ -43,6 +43,9 @@ public class ControlResource {
     @Inject
     io.lifeboat.simulator.openstack.Tokens keystoneTokens;
 
+    @Inject
+    io.lifeboat.simulator.ovirt.OvirtTokens ovirtTokens;
+
     private static final Instant STARTED = Instant.now();
 
     @Inject
@@ -255,6 +258,14 @@ public class ControlResource {
             + " clients get 401 until they authenticate again")
     public Map<String, Object> revokeTokens() {
         return Map.of("revoked", keystoneTokens.revokeAll());
+    }
+
+    @POST
+    @Path("/ovirt/expire-tokens")
+    @Operation(summary = "Expire every oVirt SSO token issued so far (an engine restart, the SSO session timeout): the"
+            + " clients get 401 until they log in again")
+    public Map<String, Object> expireOvirtTokens() {
+        return Map.of("expired", ovirtTokens.expireAll());
     }
 
     @PUT

@@ -35,6 +35,9 @@ public class OvirtApiResource {
     @Inject
     Simulation simulation;
 
+    @Inject
+    OvirtTokens tokens;
+
     @GET
     @Operation(summary = "API root")
     public Response root(@PathParam("source") String source, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
@@ -305,11 +308,9 @@ public class OvirtApiResource {
     // ------------------------------------------------------------------ helpers
 
     private OvirtEngine engine(String source, String auth) {
-        // Any bearer token is accepted: the SDK re-authenticates on 401 but leaks a pooled connection each time
-        // (ovirt-sdk-wire notes 1.5), and the simulator may have restarted since the token was issued.
-        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
-            throw new SimulatedFault(401, "Authentication required: missing or malformed Bearer token.");
-        }
+        // Only tokens the SSO issued and has not expired, as a real engine: clients must survive the 401 (the SDK
+        // leaks a pooled connection on each and does not log in again by itself; ovirt-sdk-wire notes 1.5).
+        tokens.check(auth);
         return simulation.ovirt(source).orElseThrow(() -> SimulatedFault.notFound("No oVirt engine '" + source
                 + "' in this simulator (have: " + simulation.sourceIds() + ")"));
     }

@@ -13,7 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The engine's SSO (wire-formats.md D.2). The Java SDK posts here at {@code /ovirt-engine/sso/...} of the API URL's
@@ -26,6 +25,9 @@ public class OvirtSsoResource {
 
     @Inject
     SimulatorConfig config;
+
+    @Inject
+    OvirtTokens tokens;
 
     @POST
     @Path("/sso/oauth/token")
@@ -45,7 +47,7 @@ public class OvirtSsoResource {
                     + " incorrect.");
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", UUID.randomUUID().toString().replace("-", ""));
+        body.put("access_token", tokens.issue());
         body.put("scope", "ovirt-app-api");
         body.put("exp", Long.toString(System.currentTimeMillis() + 10 * 3600 * 1000L));
         body.put("token_type", "bearer");
@@ -55,7 +57,15 @@ public class OvirtSsoResource {
     @POST
     @Path("/services/sso-logout")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response logout() {
+    public Response logout(String body) {
+        // The SDK posts its token form-encoded ({@code scope=ovirt-app-api&token=...}): that token ends here.
+        if (body != null) {
+            for (String pair : body.split("&")) {
+                if (pair.startsWith("token=")) {
+                    tokens.revoke(java.net.URLDecoder.decode(pair.substring(6), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
         return Response.ok(Map.of(), MediaType.APPLICATION_JSON).build();
     }
 

@@ -1,6 +1,6 @@
 package io.lifeboat.evacuation.detection;
 
-import io.lifeboat.evacuation.inventory.HostView;
+import io.lifeboat.evacuation.view.HostView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

@@ -1,6 +1,6 @@
 package io.lifeboat.evacuation.detection;
 
-import io.lifeboat.evacuation.inventory.HostView;
+import io.lifeboat.evacuation.view.HostView;
 
 /**
  * A probe round's verdict on one host, fired (synchronously, in the round's transaction) to the failure lifecycle,

@@ -3,7 +3,7 @@ package io.lifeboat.evacuation.detection;
 import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.fencing.Fencer;
 import io.lifeboat.evacuation.fencing.RedfishFencer;
-import io.lifeboat.evacuation.inventory.HostView;
+import io.lifeboat.evacuation.view.HostView;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,6 +52,9 @@ public class HostProbes {
 
     @Inject
     Platforms platforms;
+
+    @Inject
+    io.lifeboat.evacuation.fencing.Fencers fencers;
 
     @Inject
     HostEvidence evidence;
@@ -115,7 +118,7 @@ public class HostProbes {
                 return;
             }
             Map<String, Reading> heartbeats = heartbeats(sourceId, s, hosts);
-            Optional<RedfishFencer> bmc = s.detection().bmc() ? platforms.bmcs(sourceId) : Optional.empty();
+            Optional<RedfishFencer> bmc = s.detection().bmc() ? fencers.bmcs(sourceId) : Optional.empty();
             List<CompletableFuture<Readings>> futures = new ArrayList<>();
             for (HostView h : hosts) {
                 futures.add(CompletableFuture.supplyAsync(() -> probe(sourceId, s, h, bmc, heartbeats), probes));

@@ -1,11 +1,12 @@
 package io.lifeboat.evacuation.failure;
 
+import io.lifeboat.evacuation.episode.HostFailure;
 import io.lifeboat.common.failure.HostFailurePhase;
 import io.lifeboat.evacuation.arming.Arming;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.fencing.Fencer;
 import io.lifeboat.evacuation.fencing.FencingChain;
-import io.lifeboat.evacuation.inventory.HostView;
+import io.lifeboat.evacuation.view.HostView;
 import io.lifeboat.evacuation.platform.Platforms;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,6 +39,9 @@ public class EpisodeFencing {
 
     @Inject
     Platforms platforms;
+
+    @Inject
+    io.lifeboat.evacuation.fencing.Fencers fencers;
 
     @Inject
     AuditLog audit;
@@ -87,7 +91,7 @@ public class EpisodeFencing {
         if (claimed == 0) {
             return null;
         }
-        return platforms.fencers(f.sourceId);
+        return fencers.fencers(f.sourceId);
     }
 
     @Transactional

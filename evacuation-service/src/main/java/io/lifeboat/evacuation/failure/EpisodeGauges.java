@@ -1,5 +1,6 @@
 package io.lifeboat.evacuation.failure;
 
+import io.lifeboat.evacuation.episode.HostFailure;
 import io.lifeboat.common.failure.HostFailurePhase;
 import io.lifeboat.common.recovery.RecoveryRunState;
 import io.lifeboat.evacuation.config.EvacuationConfig;

@@ -1,5 +1,6 @@
 package io.lifeboat.evacuation.failure;
 
+import io.lifeboat.evacuation.episode.HostFailure;
 import io.lifeboat.common.failure.HostFailureChanged;
 import io.lifeboat.common.failure.HostFailurePhase;
 import io.lifeboat.common.failure.PartitionSuspected;
@@ -11,8 +12,8 @@ import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.detection.HostEvidence;
 import io.lifeboat.evacuation.detection.HostProbed;
 import io.lifeboat.evacuation.detection.HostVerdict;
-import io.lifeboat.evacuation.inventory.HostView;
-import io.lifeboat.evacuation.inventory.SourceView;
+import io.lifeboat.evacuation.view.HostView;
+import io.lifeboat.evacuation.view.SourceView;
 import io.lifeboat.service.outbox.Outbox;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.recovery.RecoveryRuns;
@@ -40,7 +41,7 @@ import java.util.UUID;
  * stays open until its host is seen up again: one episode, and one fence, per failure.
  */
 @ApplicationScoped
-public class HostFailureLifecycle {
+public class HostFailureLifecycle implements io.lifeboat.evacuation.recovery.EpisodeTransitions {
 
     private static final Logger LOG = Logger.getLogger(HostFailureLifecycle.class);
     private static final String SYSTEM = "system";
@@ -408,6 +409,7 @@ public class HostFailureLifecycle {
     }
 
     /** The recovery run started. */
+    @Override
     @Transactional(Transactional.TxType.MANDATORY)
     public void markRecovering(HostFailure f, String actor, Instant now) {
         f.recoveringAt = now;
@@ -415,6 +417,7 @@ public class HostFailureLifecycle {
     }
 
     /** Fenced, but the recovery waits for an operator (approval required, or the source is not configured). */
+    @Override
     @Transactional(Transactional.TxType.MANDATORY)
     public void awaitApproval(HostFailure f, String actor, String reason, Instant now) {
         transition(f, HostFailurePhase.AWAITING_APPROVAL, actor, reason, now);
@@ -426,6 +429,7 @@ public class HostFailureLifecycle {
      * ones our own fencing and force-down cause among them) belong to this failure and never open a second episode,
      * so a host is fenced once per failure. A host already up again closes it now.
      */
+    @Override
     @Transactional(Transactional.TxType.MANDATORY)
     public void recovered(HostFailure f, HostFailurePhase phase, String actor, String reason, Instant now) {
         if (!phase.recovered()) {
@@ -465,6 +469,7 @@ public class HostFailureLifecycle {
     }
 
     /** Records a milestone of an episode: time from its first evidence. */
+    @Override
     public void timer(String milestone, HostFailure f, Duration d) {
         metrics.timer("lifeboat.evacuation.failure.time", "milestone", milestone, "platform", f.platform)
                 .record(d.isNegative() ? Duration.ZERO : d);

@@ -1,11 +1,12 @@
 package io.lifeboat.evacuation.failure;
 
+import io.lifeboat.evacuation.episode.HostFailure;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.detection.Evidence;
 import io.lifeboat.evacuation.detection.HostEvidence;
 import io.lifeboat.evacuation.detection.HostVerdict;
-import io.lifeboat.evacuation.inventory.HostView;
+import io.lifeboat.evacuation.view.HostView;
 import io.lifeboat.cloud.CloudCallException;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;

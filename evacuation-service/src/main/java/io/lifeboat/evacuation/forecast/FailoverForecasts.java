@@ -6,7 +6,7 @@ import io.lifeboat.common.id.VmKey;
 import io.lifeboat.common.recovery.FailoverForecastChanged;
 import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.evacuation.config.EvacuationConfig;
-import io.lifeboat.evacuation.inventory.VmView;
+import io.lifeboat.evacuation.view.VmView;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;

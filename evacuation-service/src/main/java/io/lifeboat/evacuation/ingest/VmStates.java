@@ -6,7 +6,7 @@ import io.lifeboat.common.id.VmKey;
 import io.lifeboat.common.inventory.VmState;
 import io.lifeboat.common.topic.Topic;
 import io.lifeboat.evacuation.inventory.InventoryViews;
-import io.lifeboat.evacuation.inventory.VmView;
+import io.lifeboat.evacuation.view.VmView;
 import io.lifeboat.service.pipeline.EventHandler;
 import io.lifeboat.service.pipeline.Inbound;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,9 @@
 package io.lifeboat.evacuation.inventory;
 
+import io.lifeboat.evacuation.view.HostView;
+import io.lifeboat.evacuation.view.SourceView;
+import io.lifeboat.evacuation.view.VmView;
+
 import io.lifeboat.common.change.CollectionCycleFinished;
 import io.lifeboat.common.change.CycleOutcome;
 import io.lifeboat.common.id.VmKey;

@@ -3,9 +3,6 @@ package io.lifeboat.evacuation.platform;
 import io.lifeboat.cloud.CloudCalls;
 import io.lifeboat.cloud.Password;
 import io.lifeboat.evacuation.config.EvacuationConfig;
-import io.lifeboat.evacuation.fencing.Fencer;
-import io.lifeboat.evacuation.fencing.OvirtEngineFencer;
-import io.lifeboat.evacuation.fencing.RedfishFencer;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.evacuation.platform.openstack.NovaHttpClient;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
@@ -21,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The configured sources' API clients and fencers, built on first use. */
+/** The configured sources' API clients, built on first use (the fencers: {@code fencing.Fencers}). */
 @ApplicationScoped
 public class Platforms {
 
@@ -32,7 +29,6 @@ public class Platforms {
     MeterRegistry metrics;
 
     private final Map<String, Object> clients = new ConcurrentHashMap<>();
-    private final Map<String, List<Fencer>> fencers = new ConcurrentHashMap<>();
 
     /** The source's configuration, when it is configured and enabled for recovery. */
     public Optional<EvacuationConfig.Source> source(String sourceId) {
@@ -69,47 +65,13 @@ public class Platforms {
         return (OvirtApi) clients.computeIfAbsent(sourceId, id -> new OvirtSdkClient(s, calls(id, s)));
     }
 
-    /**
-     * The source's fencers in the order they are tried ({@code fencers}, else the one {@code fencer}, else the
-     * platform's default); empty when it has none, so every failure there waits for an operator.
-     */
-    public List<Fencer> fencers(String sourceId) {
-        return fencers.computeIfAbsent(sourceId, id -> source(id).map(s -> {
-            List<EvacuationConfig.FencerKind> kinds = s.fencers().orElse(List.of(s.fencer().orElse(
-                    s.kind() == EvacuationConfig.Kind.OVIRT ? EvacuationConfig.FencerKind.OVIRT
-                            : EvacuationConfig.FencerKind.NONE)));
-            List<Fencer> chain = new java.util.ArrayList<>();
-            for (EvacuationConfig.FencerKind kind : kinds) {
-                switch (kind) {
-                    case NONE -> { }
-                    case OVIRT -> chain.add(new OvirtEngineFencer(ovirt(id), s.redfish().powerOffTimeout(),
-                            s.engineFenceWait()));
-                    case REDFISH -> chain.add(new RedfishFencer(s.redfish().systemUrl().orElseThrow(() ->
-                            new IllegalStateException("lifeboat.evacuation.sources." + id + ".redfish.system-url"
-                                    + " is required for the redfish fencer")), s.redfish().username().orElse(null),
-                            password(id, s.redfish().password(), s.redfish().passwordFile()),
-                            s.redfish().session(), s.redfish().powerOffTimeout(), calls(id, s))
-                            .trustStore(s.redfish().trustStore().orElse(null), s.redfish().verifyHostname()));
-                }
-            }
-            return List.copyOf(chain);
-        }).orElse(List.of()));
-    }
-
-    /** The source's BMCs, read by the detection probes: empty without {@code redfish.system-url}. */
-    public Optional<RedfishFencer> bmcs(String sourceId) {
-        return configured(sourceId).flatMap(s -> s.redfish().systemUrl().map(url -> (RedfishFencer) clients.computeIfAbsent(
-                sourceId + "#bmc", id -> new RedfishFencer(url, s.redfish().username().orElse(null),
-                        password(sourceId, s.redfish().password(), s.redfish().passwordFile()), s.redfish().session(),
-                        s.redfish().powerOffTimeout(), calls(sourceId, s))
-                        .trustStore(s.redfish().trustStore().orElse(null), s.redfish().verifyHostname()))));
-    }
-
-    private CloudCalls calls(String id, EvacuationConfig.Source s) {
+    /** The source's cloud calls: a circuit breaker and counters of their own per client built. */
+    public CloudCalls calls(String id, EvacuationConfig.Source s) {
         return new CloudCalls(id, "lifeboat.evacuation", s.callTimeout(), s.retries(), metrics);
     }
 
-    private static String password(String id, Optional<String> password, Optional<Path> file) {
+    /** A password given in the configuration or read from its file (now). */
+    public static String password(String id, Optional<String> password, Optional<Path> file) {
         return Password.of(id, password, file).get();
     }
 }

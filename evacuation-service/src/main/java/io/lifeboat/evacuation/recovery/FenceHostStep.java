@@ -3,7 +3,7 @@ package io.lifeboat.evacuation.recovery;
 import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.recovery.RecoveryStep;
 import io.lifeboat.evacuation.audit.AuditLog;
-import io.lifeboat.evacuation.failure.HostFailure;
+import io.lifeboat.evacuation.episode.HostFailure;
 import io.lifeboat.cloud.CloudCalls;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;

@@ -3,8 +3,7 @@ package io.lifeboat.evacuation.recovery;
 import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
-import io.lifeboat.evacuation.failure.HostFailure;
-import io.lifeboat.evacuation.failure.HostFailureLifecycle;
+import io.lifeboat.evacuation.episode.HostFailure;
 import io.lifeboat.cloud.CloudCallException;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +31,7 @@ public class MoveTransitions {
     RecoveryRuns runs;
 
     @Inject
-    HostFailureLifecycle lifecycle;
+    EpisodeTransitions lifecycle;
 
     @Inject
     AuditLog audit;

@@ -11,8 +11,7 @@ import io.lifeboat.common.recovery.RecoveryRunState;
 import io.lifeboat.common.recovery.RecoveryStep;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
-import io.lifeboat.evacuation.failure.HostFailure;
-import io.lifeboat.evacuation.failure.HostFailureLifecycle;
+import io.lifeboat.evacuation.episode.HostFailure;
 import io.lifeboat.service.outbox.Outbox;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,7 +42,7 @@ public class RecoveryRuns {
     io.lifeboat.evacuation.arming.Arming arming;
 
     @Inject
-    HostFailureLifecycle lifecycle;
+    EpisodeTransitions lifecycle;
 
     @Inject
     MeterRegistry metrics;

@@ -5,7 +5,7 @@ import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.common.recovery.RecoveryRunState;
 import io.lifeboat.common.recovery.RecoveryStep;
 import io.lifeboat.evacuation.audit.AuditEntry;
-import io.lifeboat.evacuation.failure.HostFailure;
+import io.lifeboat.evacuation.episode.HostFailure;
 import io.lifeboat.evacuation.recovery.InstanceMove;
 import io.lifeboat.evacuation.recovery.PlannedMove;
 import io.lifeboat.evacuation.recovery.RecoveryRun;

@@ -2,7 +2,7 @@ package io.lifeboat.evacuation.recovery;
 
 import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.evacuation.config.EvacuationConfig;
-import io.lifeboat.evacuation.inventory.VmView;
+import io.lifeboat.evacuation.view.VmView;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
 import org.junit.jupiter.api.Test;

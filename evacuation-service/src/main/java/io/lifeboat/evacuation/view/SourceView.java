@@ -1,4 +1,4 @@
-package io.lifeboat.evacuation.inventory;
+package io.lifeboat.evacuation.view;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

@@ -1,4 +1,4 @@
-package io.lifeboat.evacuation.failure;
+package io.lifeboat.evacuation.episode;
 
 import io.lifeboat.common.failure.HostFailurePhase;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;

@@ -1,16 +1,21 @@
-package io.lifeboat.evacuation.recovery;
+package io.lifeboat.evacuation.operator;
 
 import io.lifeboat.common.failure.HostFailurePhase;
 import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.common.recovery.RecoveryRunState;
 import io.lifeboat.common.recovery.RecoveryStep;
 import io.lifeboat.evacuation.audit.AuditLog;
-import io.lifeboat.evacuation.failure.HostFailure;
+import io.lifeboat.evacuation.episode.HostFailure;
 import io.lifeboat.evacuation.failure.HostFailureLifecycle;
-import io.lifeboat.evacuation.inventory.HostView;
-import io.lifeboat.evacuation.inventory.VmView;
+import io.lifeboat.evacuation.view.HostView;
+import io.lifeboat.evacuation.view.VmView;
 import io.lifeboat.cloud.CloudCallException;
 import io.lifeboat.evacuation.platform.Platforms;
+import io.lifeboat.evacuation.recovery.InstanceMove;
+import io.lifeboat.evacuation.recovery.PlannedMove;
+import io.lifeboat.evacuation.recovery.RecoveryPlanner;
+import io.lifeboat.evacuation.recovery.RecoveryRun;
+import io.lifeboat.evacuation.recovery.RecoveryRuns;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
 import io.lifeboat.service.rest.ProblemException;
