@@ -14,9 +14,11 @@ import java.time.Duration;
  * The connection to one oVirt engine (ovirt-engine-sdk-java), kept across calls and rebuilt when it cannot be trusted:
  * <ul>
  *   <li>after a 401 (the engine's SSO token expired or was revoked: an engine restart, a session timeout). The SDK
- *       does not log in again by itself, and leaks the pooled connection of every 401 answer: its pool holds two, so
- *       the third call after an expiry would wait forever. The connection is closed, a new one logs in (with the
- *       password file read again) and the call is made once more, counted as a re-authentication;</li>
+ *       logs in again and resends by itself, but never releases the pooled connection of the 401 answer: its pool
+ *       holds two, so the call after a second expiry waits forever (shown by {@code TokenExpiryTest} against the
+ *       simulator). The token is compared before and after each call; when the SDK changed it, the connection is
+ *       closed and the next call logs in on a new one (the password file read again), counted as a
+ *       re-authentication. A 401 that reaches us (the SDK's second try refused too) is made once more the same way;</li>
  *   <li>after no answer (a timeout, a reset) or a server error: the lease may be leaked the same way.</li>
  * </ul>
  */
@@ -48,37 +50,38 @@ public final class OvirtConnection implements AutoCloseable {
     /** A read or an idempotent action: {@link CloudCalls#idempotent}, and a 401 made once more on a new login. */
     public <T> T idempotent(String what, SdkCall<T> call) {
         try {
-            return calls.idempotent(what, guarded(call));
+            return calls.idempotent(what, guarded(what, call));
         } catch (CloudCallException e) {
             if (!e.unauthorized()) {
                 throw e;
             }
             calls.reauthenticated(what);
-            return calls.idempotent(what, guarded(call));
+            return calls.idempotent(what, guarded(what, call));
         }
     }
 
     /** An action made once ({@link CloudCalls#once}); a 401 (not processed) is made once more on a new login. */
     public <T> T once(String what, SdkCall<T> call) {
         try {
-            return calls.once(what, guarded(call));
+            return calls.once(what, guarded(what, call));
         } catch (CloudCallException e) {
             if (!e.unauthorized()) {
                 throw e;
             }
             calls.reauthenticated(what);
-            return calls.once(what, guarded(call));
+            return calls.once(what, guarded(what, call));
         }
     }
 
     /** One item's detail ({@link CloudCalls#detail}). */
     public <T> T detail(String what, SdkCall<T> call) {
-        return calls.detail(what, guarded(call));
+        return calls.detail(what, guarded(what, call));
     }
 
-    private <T> java.util.concurrent.Callable<T> guarded(SdkCall<T> call) {
+    private <T> java.util.concurrent.Callable<T> guarded(String what, SdkCall<T> call) {
         return () -> {
             Connection c = connection();
+            String token = c.authenticate();   // logs in on a new connection; the token held, after
             try {
                 return call.call(c);
             } catch (Exception e) {
@@ -91,8 +94,27 @@ public final class OvirtConnection implements AutoCloseable {
                     throw new CloudCallException(e.getMessage(), status, e);
                 }
                 throw e;
+            } finally {
+                if (loggedInAgain(c, token)) {
+                    // The SDK met a 401, logged in and resent by itself, leaking the first answer's pooled connection:
+                    // a new connection before the pool of two runs dry and the next call waits forever.
+                    discard(c, "a 401 the SDK answered by logging in again");
+                    calls.reauthenticated(what);
+                }
             }
         };
+    }
+
+    /** Whether the connection, still in use, holds another token than before the call. */
+    private synchronized boolean loggedInAgain(Connection c, String before) {
+        if (connection != c) {
+            return false;
+        }
+        try {
+            return !java.util.Objects.equals(before, c.authenticate());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private synchronized Connection connection() {
