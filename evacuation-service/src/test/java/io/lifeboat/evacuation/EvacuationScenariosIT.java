@@ -866,9 +866,10 @@ class EvacuationScenariosIT {
         }
         // At most one try and three retries per instance reached the API (an instance whose state evacuate refuses
         // is reset to error first, in the same try, and that reset is retried once: two calls), and none moved
-        // anything. Fewer when the source's breaker for actions opened: after 10 failed in a row, none is sent for
-        // 30 s (the tries still count, as calls that had no effect).
-        assertThat(calls(OS + " nova.serverAction")).isBetween(Math.min(4L * eligible.size(), 10L),
+        // anything. Fewer when the source's breaker for actions opened: once half of its last 10 calls failed (the
+        // earlier scenarios' evacuations among them: at least 5 of these), none is sent for 30 s; those tries still
+        // count, as calls that had no effect.
+        assertThat(calls(OS + " nova.serverAction")).isBetween(Math.min(4L * eligible.size(), 5L),
                 8L * eligible.size());
         assertThat(calls(OS + " nova.action.evacuate")).isZero();
         assertThat(serverHosts()).isEqualTo(placeBefore);

@@ -49,6 +49,7 @@ public final class KeystoneSession {
     private Instant renewAt;
     private String computeUrl;
     private volatile int usedMinor;
+    private volatile int servedMinor;
 
     public KeystoneSession(String sourceId, SourceConnection connection, Duration timeout, CloudCalls calls,
                            Clock clock) {
@@ -69,6 +70,7 @@ public final class KeystoneSession {
         this.os4jConfig = Config.newConfig().withConnectionTimeout(Math.min(ms, 15_000)).withReadTimeout(ms);
         this.configuredMinor = minorOf(connection.computeMicroversion());
         this.usedMinor = configuredMinor;
+        this.servedMinor = configuredMinor;
     }
 
     // ------------------------------------------------------------------ calls
@@ -235,12 +237,19 @@ public final class KeystoneSession {
                     served, use, connection.computeMicroversion());
         }
         usedMinor = use;
+        servedMinor = served;
     }
 
     /** The negotiated compute microversion's minor number (53 for 2.53). */
     public int microversionMinor() {
         token();
         return usedMinor;
+    }
+
+    /** The highest compute microversion Nova serves (the configured one when its version document was unreadable). */
+    public int servedMicroversionMinor() {
+        token();
+        return servedMinor;
     }
 
     /** The negotiated compute microversion ({@code 2.53}). */

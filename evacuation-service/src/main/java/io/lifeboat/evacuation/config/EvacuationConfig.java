@@ -78,7 +78,7 @@ public interface EvacuationConfig {
 
     /** Which instances an OpenStack recovery evacuates. */
     enum EvacuablePolicy {
-        /** Only tagged ones when any instance of the source is tagged evacuable (metadata, flavor or image); else all. */
+        /** Only marked ones when anything in the source (a server, a flavor, an image) is marked; else all. */
         AUTO,
         ALL,
         TAGGED
@@ -159,9 +159,13 @@ public interface EvacuationConfig {
         @WithDefault("false")
         boolean approvalRequired();
 
-        /** OpenStack: which instances to evacuate. */
+        /** OpenStack: which instances to evacuate (the rule in {@code recovery.EvacuableRule}). */
         @WithDefault("auto")
         EvacuablePolicy evacuable();
+
+        /** OpenStack: the server metadata key that marks an instance for HA, as Masakari's {@code HA_Enabled=True}. */
+        @WithDefault("HA_Enabled")
+        String evacuableMetadataKey();
 
         /** Cloud calls in flight at once for a run: evacuate (or oVirt start) calls and the checks that follow them. */
         @WithDefault("4")

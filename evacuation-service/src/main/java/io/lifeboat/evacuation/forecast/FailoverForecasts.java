@@ -10,6 +10,7 @@ import io.lifeboat.evacuation.view.VmView;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
+import io.lifeboat.evacuation.recovery.EvacuableRule;
 import io.lifeboat.evacuation.recovery.PlannedMove;
 import io.lifeboat.evacuation.recovery.RecoveryPlanner;
 import io.lifeboat.service.outbox.Outbox;
@@ -144,7 +145,9 @@ public class FailoverForecasts {
         List<NovaApi.Hypervisor> hypervisors = nova.hypervisors();
         List<NovaApi.Server> servers = nova.servers();
         Map<String, VmView> views = new HashMap<>();
-        boolean anyTagged = sourceViews(sourceId, views);
+        sourceViews(sourceId, views);
+        java.util.function.Function<NovaApi.Server, EvacuableRule.Verdict> verdicts = EvacuableRule.fromCloud(nova, src,
+                servers);
         List<FailoverPlanner.Compute> computes = computes(hypervisors);
         FailoverPlanner.Ratios ratios = ratios(src);
         Map<String, List<NovaApi.Server>> byHost = servers.stream().filter(s -> s.host() != null)
@@ -156,8 +159,8 @@ public class FailoverForecasts {
                 continue;   // one plan per compute service host (Ironic registers many hypervisors under one)
             }
             List<NovaApi.Server> on = byHost.getOrDefault(h.host(), List.of());
-            List<PlannedMove> moves = RecoveryPlanner.openstack(sourceId, on, views, anyTagged, src.evacuable(),
-                    nova.microversion(), null);
+            List<PlannedMove> moves = RecoveryPlanner.openstack(sourceId, on, views, verdicts, nova.microversion(),
+                    null);
             hosts.add(new HostPlan(HostKey.of(SourceId.of(sourceId), h.host()).toString(), h.host(), h.state(),
                     h.status(), on.size(), place(h.host(), moves, on, computes, src, ratios),
                     moves.stream().filter(m -> m.state() == MoveState.SKIPPED).toList()));
@@ -272,10 +275,10 @@ public class FailoverForecasts {
         }
     }
 
-    /** Fills the source's VM views by id; true when any of them is tagged evacuable. */
+    /** Fills the source's VM views by id (for the priorities Nova does not show). */
     @Transactional
-    boolean sourceViews(String sourceId, Map<String, VmView> out) {
-        return VmView.ofSource(sourceId, out);
+    void sourceViews(String sourceId, Map<String, VmView> out) {
+        VmView.ofSource(sourceId, out);
     }
 
     /**

@@ -88,9 +88,10 @@ public class PrepareInstanceListStep implements Step {
         NovaApi nova = platforms.nova(run.sourceId);
         List<NovaApi.Server> servers = nova.serversOn(hostId);
         Map<String, VmView> views = new HashMap<>();
-        boolean anyTagged = sourceViews(run.sourceId, views);
-        return RecoveryPlanner.openstack(run.sourceId, servers, views, anyTagged, src.evacuable(),
-                nova.microversion(), run.targetHost);
+        sourceViews(run.sourceId, views);
+        return RecoveryPlanner.openstack(run.sourceId, servers, views, EvacuableRule.fromCloud(nova, src, null),
+                nova.microversion(),
+                run.targetHost);
     }
 
     private static VmView synthetic(RecoveryRun run, OvirtApi.Vm live) {
@@ -109,10 +110,10 @@ public class PrepareInstanceListStep implements Step {
         return VmView.lastOn(hostKey, movedSince);
     }
 
-    /** Fills the source's VM views by id; true when any of them is tagged evacuable. */
+    /** Fills the source's VM views by id (for the priorities Nova does not show). */
     @Transactional
-    boolean sourceViews(String sourceId, Map<String, VmView> out) {
-        return VmView.ofSource(sourceId, out);
+    void sourceViews(String sourceId, Map<String, VmView> out) {
+        VmView.ofSource(sourceId, out);
     }
 
     @Transactional

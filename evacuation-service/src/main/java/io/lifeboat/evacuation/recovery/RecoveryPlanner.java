@@ -1,7 +1,6 @@
 package io.lifeboat.evacuation.recovery;
 
 import io.lifeboat.common.recovery.MoveState;
-import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.view.VmView;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
@@ -11,10 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Decides, from what the cloud shows now and what the inventory knew before the failure, which instances a run moves,
@@ -24,10 +23,6 @@ public final class RecoveryPlanner {
 
     /** Nova evacuates only these vm_states with no task in progress (wire-formats.md A.1, check 4). */
     private static final Set<String> EVACUABLE_VM_STATES = Set.of("active", "stopped", "error");
-    private static final Set<String> TRUE = Set.of("true", "1", "yes", "on");
-    private static final Set<String> FALSE = Set.of("false", "0", "no", "off");
-    /** Masakari's instance marker ({@code openstack server set --property HA_Enabled=True}); False opts out. */
-    static final String MASAKARI_HA = "HA_Enabled";
     /** oVirt VM statuses that mean "running somewhere" (the engine restarted it, or it never stopped). */
     private static final Set<String> OVIRT_RUNNING = Set.of("up", "powering_up", "wait_for_launch", "migrating",
             "reboot_in_progress", "restoring_state", "paused");
@@ -40,36 +35,37 @@ public final class RecoveryPlanner {
     // ------------------------------------------------------------------ OpenStack
 
     /**
-     * @param servers      the servers Nova shows on the failed host
-     * @param views        the inventory's VMs of the source, by VM id (for the collector's evacuable/HA verdict,
-     *                     which also reads image properties)
-     * @param anyTagged    whether any instance of the source is tagged evacuable
+     * @param servers  the servers Nova shows on the failed host
+     * @param views    the inventory's VMs of the source, by VM id: only for a priority Nova does not show
+     * @param verdicts each server's evacuable verdict ({@link EvacuableRule}, from the cloud)
      */
     public static List<PlannedMove> openstack(String sourceId, List<NovaApi.Server> servers, Map<String, VmView> views,
-                                              boolean anyTagged, EvacuationConfig.EvacuablePolicy policy,
+                                              Function<NovaApi.Server, EvacuableRule.Verdict> verdicts,
                                               int microversion, String targetHost) {
         List<PlannedMove> out = new ArrayList<>();
         for (NovaApi.Server s : servers) {
             VmView view = views.get(s.id());
             String key = sourceId + "/" + s.id();
-            int priority = view != null ? view.haPriority : parseInt(s.metadata().get("ha_priority"));
+            int priority = s.metadata().containsKey("ha_priority") || view == null
+                    ? parseInt(s.metadata().get("ha_priority")) : view.haPriority;
             String state = s.vmState() == null ? "unknown" : s.vmState();
-            Optional<String> optOut = optOut(s.metadata());
-            boolean tagged = (view != null && view.haEnabled) || taggedLive(s);
             if ("soft-delete".equals(state)) {
                 out.add(PlannedMove.skip(key, s.id(), s.name(), state, priority, "soft-deleted (Nova deferred delete):"
                         + " not evacuated; restore it first if it is still needed"));
-            } else if ("deleted".equals(state)) {
+                continue;
+            }
+            if ("deleted".equals(state)) {
                 out.add(PlannedMove.skip(key, s.id(), s.name(), state, priority, "deleted"));
-            } else if (optOut.isPresent()) {
-                out.add(PlannedMove.skip(key, s.id(), s.name(), state, priority, "opted out: server metadata "
-                        + optOut.get()));
-            } else if (policy == EvacuationConfig.EvacuablePolicy.TAGGED && !tagged
-                    || policy == EvacuationConfig.EvacuablePolicy.AUTO && anyTagged && !tagged) {
-                out.add(PlannedMove.skip(key, s.id(), s.name(), state, priority, "not tagged evacuable (instances of"
-                        + " this source are tagged, so only tagged ones are evacuated)"));
+                continue;
+            }
+            EvacuableRule.Verdict v = verdicts.apply(s);
+            if (!v.evacuable()) {
+                out.add(PlannedMove.skip(key, s.id(), s.name(), state, priority, v.rule() + ": " + v.fact()));
             } else {
-                out.add(evacuation(key, s, priority, microversion, targetHost));
+                PlannedMove m = evacuation(key, s, priority, microversion, targetHost);
+                out.add(new PlannedMove(m.vmKey(), m.vmId(), m.vmName(), m.action(), m.state(), m.priority(),
+                        m.originalState(), m.resetFirst(), m.stopAfter(), m.startAfter(), m.requestedTarget(),
+                        m.notBefore(), "evacuable: " + v.describe() + (m.reason() == null ? "" : "; " + m.reason())));
             }
         }
         return ordered(out);
@@ -87,28 +83,6 @@ public final class RecoveryPlanner {
                 reset, "stopped".equals(state), microversion >= 95 && !"stopped".equals(state), targetHost, null,
                 reset ? "vm_state " + state + (s.taskState() == null ? "" : ", task_state " + s.taskState())
                         + ": reset to error first, as evacuate refuses it" : null);
-    }
-
-    /** An explicit {@code evacuable}/{@code ha} metadata value that says no. */
-    static Optional<String> optOut(Map<String, String> metadata) {
-        for (String k : List.of("evacuable", "ha", MASAKARI_HA)) {
-            String v = metadata.get(k);
-            if (v != null && FALSE.contains(v.strip().toLowerCase(Locale.ROOT))) {
-                return Optional.of(k + "=" + v);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * The evacuable markers Nova itself shows: metadata ({@code evacuable}, {@code ha}, Masakari's {@code HA_Enabled}),
-     * tags, flavor extra specs (peers.md, instance HA).
-     */
-    static boolean taggedLive(NovaApi.Server s) {
-        return truthy(s.metadata().get("evacuable")) || truthy(s.metadata().get("ha"))
-                || truthy(s.metadata().get(MASAKARI_HA))
-                || s.tags().stream().anyMatch(t -> t.equalsIgnoreCase("evacuable") || t.equalsIgnoreCase("ha"))
-                || truthy(s.flavorExtraSpecs().get("evacuable"));
     }
 
     // ------------------------------------------------------------------ oVirt
@@ -160,10 +134,6 @@ public final class RecoveryPlanner {
         List<PlannedMove> l = new ArrayList<>(moves);
         l.sort(Comparator.comparingInt(PlannedMove::priority).reversed().thenComparing(PlannedMove::vmName));
         return l;
-    }
-
-    static boolean truthy(String v) {
-        return v != null && TRUE.contains(v.strip().toLowerCase(Locale.ROOT));
     }
 
     private static int parseInt(String v) {

@@ -22,7 +22,16 @@ class RecoveryPlannerTest {
     private static NovaApi.Server server(String id, String name, String vmState, String taskState,
                                          Map<String, String> metadata, Map<String, String> extraSpecs) {
         return new NovaApi.Server(id, name, "cmp-a01", "ACTIVE", vmState, taskState, metadata, List.of(),
-                extraSpecs, null, NovaApi.Flavor.UNKNOWN);
+                extraSpecs, null, NovaApi.Flavor.UNKNOWN, null);
+    }
+
+    /** The rule's verdicts with nothing but the servers themselves (no image properties). */
+    private static java.util.function.Function<NovaApi.Server, EvacuableRule.Verdict> rule(
+            EvacuationConfig.EvacuablePolicy policy, boolean sourceMarked) {
+        EvacuableRule.SourceMarkers markers = sourceMarked
+                ? new EvacuableRule.SourceMarkers(true, "server other: server tag evacuable")
+                : EvacuableRule.SourceMarkers.NONE;
+        return s -> new EvacuableRule("HA_Enabled").decide(s, Map.of(), markers, policy);
     }
 
     @Test
@@ -36,8 +45,8 @@ class RecoveryPlannerTest {
                 server("6", "flavor-tagged", "stopped", null, Map.of(), Map.of("evacuable", "true")),
                 server("7", "paused", "paused", null, Map.of("ha", "yes"), Map.of()),
                 server("8", "busy", "active", "powering-off", Map.of("ha", "1"), Map.of()));
-        List<PlannedMove> plan = RecoveryPlanner.openstack("os", servers, Map.of(), false,
-                EvacuationConfig.EvacuablePolicy.TAGGED, 53, null);
+        List<PlannedMove> plan = RecoveryPlanner.openstack("os", servers, Map.of(),
+                rule(EvacuationConfig.EvacuablePolicy.TAGGED, false), 53, null);
 
         assertThat(plan).extracting(PlannedMove::vmName).containsExactly("high", "low", "busy", "deleted",
                 "flavor-tagged", "opted-out", "paused", "untagged");
@@ -66,7 +75,7 @@ class RecoveryPlannerTest {
                 server("2", "masakari-off", "active", null, Map.of("HA_Enabled", "False"), Map.of("evacuable", "true")),
                 server("3", "unmarked", "active", null, Map.of(), Map.of()));
         Map<String, PlannedMove> by = new LinkedHashMap<>();
-        RecoveryPlanner.openstack("os", servers, Map.of(), true, EvacuationConfig.EvacuablePolicy.AUTO, 53, null)
+        RecoveryPlanner.openstack("os", servers, Map.of(), rule(EvacuationConfig.EvacuablePolicy.AUTO, true), 53, null)
                 .forEach(p -> by.put(p.vmName(), p));
         assertThat(by.get("masakari-on").state()).isEqualTo(MoveState.PENDING);
         assertThat(by.get("masakari-off").state()).isEqualTo(MoveState.SKIPPED);
@@ -79,13 +88,13 @@ class RecoveryPlannerTest {
         List<NovaApi.Server> servers = List.of(
                 server("1", "a", "active", null, Map.of(), Map.of()),
                 server("2", "b", "stopped", null, Map.of(), Map.of()));
-        List<PlannedMove> plan = RecoveryPlanner.openstack("os", servers, Map.of(), false,
-                EvacuationConfig.EvacuablePolicy.AUTO, 95, "cmp-b01");
+        List<PlannedMove> plan = RecoveryPlanner.openstack("os", servers, Map.of(),
+                rule(EvacuationConfig.EvacuablePolicy.AUTO, false), 95, "cmp-b01");
         assertThat(plan).allMatch(p -> p.state() == MoveState.PENDING && "cmp-b01".equals(p.requestedTarget()));
         assertThat(plan.get(0).startAfter()).isTrue();    // active: 2.95 leaves it stopped, so start it
         assertThat(plan.get(1).startAfter()).isFalse();   // stopped: stays stopped
         // the same instances, when another instance of the source is tagged: both skipped
-        assertThat(RecoveryPlanner.openstack("os", servers, Map.of(), true, EvacuationConfig.EvacuablePolicy.AUTO,
+        assertThat(RecoveryPlanner.openstack("os", servers, Map.of(), rule(EvacuationConfig.EvacuablePolicy.AUTO, true),
                 53, null)).allMatch(p -> p.state() == MoveState.SKIPPED);
     }
 

@@ -25,7 +25,7 @@ public interface NovaApi {
      */
     record Server(String id, String name, String host, String status, String vmState, String taskState,
                   Map<String, String> metadata, List<String> tags, Map<String, String> flavorExtraSpecs,
-                  String fault, Flavor flavor) {
+                  String fault, Flavor flavor, String imageId) {
     }
 
     /**
@@ -96,4 +96,13 @@ public interface NovaApi {
 
     /** The instance's evacuation migrations, newest first. */
     List<Migration> evacuations(String serverId);
+
+    /**
+     * Every image's properties by image id (Glance v2, page by page): the keys an operator sets on an image
+     * ({@code evacuable=true}) beside Glance's own.
+     */
+    Map<String, Map<String, String>> imageProperties();
+
+    /** Every flavor's extra specs by flavor id (embedded in the listing from 2.61; one call per flavor before). */
+    Map<String, Map<String, String>> flavorExtraSpecs();
 }

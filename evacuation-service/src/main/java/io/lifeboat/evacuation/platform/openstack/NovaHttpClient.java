@@ -34,12 +34,14 @@ public final class NovaHttpClient implements NovaApi {
     private static final int HYPERVISOR_PAGE = 500;
 
     private final KeystoneSession session;
+    private final CatalogReads catalog;
 
     /** Flavors by id, for servers listed below 2.47 (a flavor's size never changes: Nova copies it per instance). */
     private final Map<String, NovaApi.Flavor> flavors = new java.util.concurrent.ConcurrentHashMap<>();
 
     public NovaHttpClient(EvacuationConfig.Source config, CloudCalls calls, Clock clock) {
         this.session = new KeystoneSession(calls.sourceId(), config, config.callTimeout(), calls, clock);
+        this.catalog = new CatalogReads(session);
     }
 
     @Override
@@ -201,7 +203,7 @@ public final class NovaHttpClient implements NovaApi {
                 s.hasNonNull("OS-EXT-STS:task_state") ? s.get("OS-EXT-STS:task_state").asText() : null,
                 strings(s.path("metadata")), texts(s.path("tags")), strings(s.path("flavor").path("extra_specs")),
                 s.path("fault").hasNonNull("message") ? s.path("fault").get("message").asText() : null,
-                flavor(s.path("flavor")));
+                flavor(s.path("flavor")), s.path("image").isObject() ? s.path("image").path("id").asText(null) : null);
     }
 
     /**
@@ -324,6 +326,16 @@ public final class NovaHttpClient implements NovaApi {
                     m.path("status").asText(null), time(m.path("created_at").asText(null))));
         }
         return out;
+    }
+
+    @Override
+    public Map<String, Map<String, String>> imageProperties() {
+        return catalog.imageProperties();
+    }
+
+    @Override
+    public Map<String, Map<String, String>> flavorExtraSpecs() {
+        return catalog.flavorExtraSpecs();
     }
 
     /** Nova writes times without a zone ({@code 2024-05-01T10:00:02.000000}), in UTC. */
