@@ -328,11 +328,23 @@ class EvacuationScenariosIT {
     /**
      * (1) cmp1-a01 loses power: fenced through its BMC (Redfish), forced down, every eligible instance ACTIVE
      * elsewhere — on the reserved host, enabled for it — and the soft-deleted and untagged ones skipped with reasons.
+     * Two replicas of the service are live, sharing the database and the consumer group, and both probe the hosts:
+     * still one episode, one fence, and one evacuate call per instance (two for the one whose first ends in ERROR).
      */
     @Test
     @Order(2)
     @SuppressWarnings("unchecked")
     void openstackHostLosesPowerAndItsInstancesAreEvacuated() {
+        AppProcess replica = startEvacuation();
+        try {
+            openstackHostLosesPowerWithTwoReplicas();
+        } finally {
+            replica.kill();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void openstackHostLosesPowerWithTwoReplicas() {
         String host = "cmp1-a01";
         given().delete(sim() + "/sim/v1/calls").then().statusCode(204);
         List<Map<String, Object>> before = truth(OS).getList("servers");

@@ -35,7 +35,10 @@ public class EpisodeFencing {
     private static final int FENCE_ATTEMPTS = 3;
 
     @Inject
-    HostFailureLifecycle lifecycle;
+    PartitionGuard guard;
+
+    @Inject
+    io.lifeboat.evacuation.failure.EpisodePhases phases;
 
     @Inject
     Platforms platforms;
@@ -73,15 +76,15 @@ public class EpisodeFencing {
     List<Fencer> claimFence(UUID id) {
         Instant now = Instant.now();
         HostFailure f = HostFailure.findById(id);
-        if (f == null || f.phase != HostFailurePhase.CONFIRMED || lifecycle.partitionGuard(f, now)) {
+        if (f == null || f.phase != HostFailurePhase.CONFIRMED || guard.partitionGuard(f, now)) {
             return null;
         }
         if (platforms.source(f.sourceId).isEmpty()) {
-            lifecycle.awaitOperatorNow(f, "source " + f.sourceId + " is not configured for recovery", now);
+            guard.awaitOperatorNow(f, "source " + f.sourceId + " is not configured for recovery", now);
             return null;
         }
         if (!arming.armed(f.sourceId)) {
-            lifecycle.awaitOperatorNow(f, arming.disarmedBecause(f.sourceId), now);
+            guard.awaitOperatorNow(f, arming.disarmedBecause(f.sourceId), now);
             return null;
         }
         int claimed = em.createQuery("update HostFailure f set f.nextAttemptAt = :until where f.id = :id and"
@@ -123,14 +126,14 @@ public class EpisodeFencing {
         FencingChain.Attempt last = attempts.get(attempts.size() - 1);
         String tried = attempts.stream().map(FencingChain.Attempt::toString).collect(Collectors.joining("; then "));
         if (last.fenced()) {
-            lifecycle.markFenced(f, last.fencer(), last.outcome().detail(), now);
+            phases.markFenced(f, last.fencer(), last.outcome().detail(), now);
         } else if (attempts.stream().allMatch(a -> a.outcome().result() == Fencer.FenceOutcome.Result.UNAVAILABLE)) {
-            lifecycle.awaitOperatorNow(f, "no fencer could fence the host (" + tried + "); an operator must"
+            guard.awaitOperatorNow(f, "no fencer could fence the host (" + tried + "); an operator must"
                     + " confirm the host powered off", now);
         } else {
             f.fenceAttempts++;
             if (f.fenceAttempts >= FENCE_ATTEMPTS) {
-                lifecycle.awaitOperatorNow(f, "fencing failed " + f.fenceAttempts + " times (" + tried + "); an"
+                guard.awaitOperatorNow(f, "fencing failed " + f.fenceAttempts + " times (" + tried + "); an"
                         + " operator must confirm the host powered off", now);
             } else {
                 f.nextAttemptAt = now.plusSeconds(5L << f.fenceAttempts);
@@ -144,7 +147,7 @@ public class EpisodeFencing {
     void awaitOperator(UUID id, String reason) {
         HostFailure f = HostFailure.findById(id);
         if (f != null && f.phase == HostFailurePhase.CONFIRMED) {
-            lifecycle.awaitOperatorNow(f, reason, Instant.now());
+            guard.awaitOperatorNow(f, reason, Instant.now());
         }
     }
 }

@@ -1,11 +1,7 @@
 package io.lifeboat.evacuation.failure;
 
 import io.lifeboat.evacuation.episode.HostFailure;
-import io.lifeboat.common.failure.HostFailureChanged;
 import io.lifeboat.common.failure.HostFailurePhase;
-import io.lifeboat.common.failure.PartitionSuspected;
-import io.lifeboat.common.id.HostKey;
-import io.lifeboat.common.id.SourceId;
 import io.lifeboat.common.inventory.HostStatus;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
@@ -13,7 +9,6 @@ import io.lifeboat.evacuation.detection.HostEvidence;
 import io.lifeboat.evacuation.detection.HostProbed;
 import io.lifeboat.evacuation.detection.HostVerdict;
 import io.lifeboat.evacuation.view.HostView;
-import io.lifeboat.evacuation.view.SourceView;
 import io.lifeboat.service.outbox.Outbox;
 import io.lifeboat.evacuation.platform.Platforms;
 import io.lifeboat.evacuation.recovery.RecoveryRuns;
@@ -38,10 +33,11 @@ import java.util.UUID;
  * → CONFIRMED after the grace period → FENCED when a fencer confirms power-off, or AWAITING_APPROVAL when none can (or
  * when too many hosts of the source are down at once: a partition) → RECOVERING → RECOVERED or PARTIALLY_RECOVERED.
  * A host that comes back before it is fenced closes its episode with nothing done (ABANDONED). A recovered episode
- * stays open until its host is seen up again: one episode, and one fence, per failure.
+ * stays open until its host is seen up again: one episode, and one fence, per failure. The phase changes themselves
+ * (and their events) are {@link EpisodePhases}.
  */
 @ApplicationScoped
-public class HostFailureLifecycle implements io.lifeboat.evacuation.recovery.EpisodeTransitions {
+public class HostFailureLifecycle {
 
     private static final Logger LOG = Logger.getLogger(HostFailureLifecycle.class);
     private static final String SYSTEM = "system";
@@ -75,6 +71,12 @@ public class HostFailureLifecycle implements io.lifeboat.evacuation.recovery.Epi
 
     @Inject
     Unfencing unfencing;
+
+    @Inject
+    EpisodePhases phases;
+
+    @Inject
+    PartitionGuard guard;
 
     // ------------------------------------------------------------------ signals from the inventory
 
@@ -135,14 +137,14 @@ public class HostFailureLifecycle implements io.lifeboat.evacuation.recovery.Epi
         }
         if (!f.fenced()) {
             runs.cancelActive(f, SYSTEM, "the host came back before it was fenced");
-            close(f, HostFailurePhase.ABANDONED, SYSTEM, "the host came back (" + host.platformStatus
+            phases.close(f, HostFailurePhase.ABANDONED, SYSTEM, "the host came back (" + host.platformStatus
                     + ") before it was fenced: nothing was recovered", host.observedAt);
         } else if (f.phase.recovered()) {
-            close(f, f.phase, SYSTEM, "the host is up again (" + host.platformStatus + ") after its recovery",
+            phases.close(f, f.phase, SYSTEM, "the host is up again (" + host.platformStatus + ") after its recovery",
                     host.observedAt);
         } else if (f.phase == HostFailurePhase.AWAITING_APPROVAL && RecoveryRuns.activeFor(f.hostKey).isEmpty()) {
             // Its recovery failed and nothing waits for approval: the host is back, nothing more is recovered.
-            close(f, HostFailurePhase.ABANDONED, SYSTEM, "the host is up again (" + host.platformStatus
+            phases.close(f, HostFailurePhase.ABANDONED, SYSTEM, "the host is up again (" + host.platformStatus
                     + ") after a failed recovery", host.observedAt);
         }
     }
@@ -161,9 +163,9 @@ public class HostFailureLifecycle implements io.lifeboat.evacuation.recovery.Epi
                 .executeUpdate();
         if (inserted == 1) {
             HostFailure f = HostFailure.findById(id);
-            timer("suspected", f, Duration.between(f.firstEvidence(), signalAt));
+            phases.timer("suspected", f, Duration.between(f.firstEvidence(), signalAt));
             quarantineIfFlapping(f, now);
-            publish(f, null, SYSTEM, f.reason, signalAt);
+            phases.publish(f, null, SYSTEM, f.reason, signalAt);
             LOG.infof("host %s (%s) suspected failed: %s", host.name, host.hostKey, verdict.reason());
         }
     }
@@ -301,7 +303,7 @@ public class HostFailureLifecycle implements io.lifeboat.evacuation.recovery.Epi
             return;
         }
         Instant now = Instant.now();
-        if (partitionGuard(f, now)) {
+        if (guard.partitionGuard(f, now)) {
             return;
         }
         Duration grace = platforms.configured(f.sourceId).map(EvacuationConfig.Source::gracePeriod)
@@ -317,161 +319,8 @@ public class HostFailureLifecycle implements io.lifeboat.evacuation.recovery.Epi
         // A host rebooting (as after the engine's own fence) is not back: its failure goes on to be fenced, where the
         // engine's fence is recognised.
         f.confirmedAt = now;
-        transition(f, HostFailurePhase.CONFIRMED, SYSTEM, "still down after the grace period of "
+        phases.transition(f, HostFailurePhase.CONFIRMED, SYSTEM, "still down after the grace period of "
                 + grace.toSeconds() + " s" + (verdict == null ? "" : " (" + verdict.reason() + ")"), now);
-        timer("confirmed", f, Duration.between(f.firstEvidence(), now));
-    }
-
-    /**
-     * More than the threshold share of the source's hosts with an unfenced open episode: a partition, not host
-     * failures. Every such episode waits for an operator, and one alert is published (peers.md: RHOSO InstanceHA).
-     */
-    boolean partitionGuard(HostFailure f, Instant now) {
-        if (f.partition) {
-            return true;
-        }
-        long seen = HostView.count("sourceId", f.sourceId);
-        SourceView view = SourceView.findById(f.sourceId);
-        if (view == null || seen < view.hosts) {
-            awaitCompleteView(f, seen, view, now);
-            return true;
-        }
-        double threshold = platforms.configured(f.sourceId).map(EvacuationConfig.Source::partitionThreshold)
-                .orElse(0.5);
-        long total = Math.max(seen, view.hosts);
-        List<HostFailure> suspected = HostFailure.openOfSource(f.sourceId).stream()
-                .filter(e -> !e.fenced()).toList();
-        if (total == 0 || (double) suspected.size() / total <= threshold) {
-            return false;
-        }
-        String reason = String.format("partition suspected: %d of %d hosts of %s down at once (more than %.0f %%);"
-                + " nothing is recovered until an operator decides", suspected.size(), total, f.sourceId,
-                threshold * 100);
-        boolean newlyFlagged = false;
-        for (HostFailure e : suspected) {
-            if (!e.partition) {
-                newlyFlagged = true;
-                e.partition = true;
-                runs.cancelActive(e, SYSTEM, "partition suspected");
-                transition(e, HostFailurePhase.AWAITING_APPROVAL, SYSTEM, reason, now);
-            }
-        }
-        if (newlyFlagged) {
-            outbox.add(new PartitionSuspected(SourceId.of(f.sourceId), (int) total, suspected.size(), threshold,
-                    suspected.stream().map(e -> HostKey.parse(e.hostKey)).sorted().toList(), now), now);
-            audit.record(SYSTEM, "partition-suspected", f.sourceId, false, "ALERT", reason);
-            metrics.counter("lifeboat.evacuation.partitions", "source", f.sourceId).increment();
-            LOG.warn(reason);
-        }
-        return true;
-    }
-
-    /**
-     * No verdict on part of a source: until the collector's host list is known and every host of it has been seen
-     * here, a failure neither counts toward a partition nor goes on; after {@code complete-view-timeout} an operator
-     * is asked. (A service that started on an empty database and first saw one down host called it a partition of
-     * "1 of 1 hosts" and never recovered it.)
-     */
-    private void awaitCompleteView(HostFailure f, long seen, SourceView view, Instant now) {
-        Duration timeout = platforms.configured(f.sourceId).map(EvacuationConfig.Source::completeViewTimeout)
-                .orElse(Duration.ofMinutes(5));
-        String state = view == null ? "no collection cycle of " + f.sourceId + " seen yet"
-                : seen + " of the " + view.hosts + " hosts of " + f.sourceId + " seen";
-        if (now.isAfter(f.firstSignalAt.plus(timeout))) {
-            transition(f, HostFailurePhase.AWAITING_APPROVAL, SYSTEM, "the source's host list was not seen complete"
-                    + " within " + timeout.toSeconds() + " s (" + state + "): whether this is a host failure or a"
-                    + " partition cannot be told; an operator decides", now);
-            return;
-        }
-        String reason = "waiting for the source's complete host list before any verdict (" + state + ")";
-        if (!reason.equals(f.reason)) {
-            f.reason = reason;
-            f.updatedAt = now;
-        }
-    }
-
-    /** Waits for an operator: the run is created AWAITING_APPROVAL with the reason. */
-    void awaitOperatorNow(HostFailure f, String reason, Instant now) {
-        transition(f, HostFailurePhase.AWAITING_APPROVAL, SYSTEM, reason, now);
-        runs.createAwaitingApproval(f, reason);
-    }
-
-    /** Power-off confirmed, by a fencer or an operator (the actor). */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void markFenced(HostFailure f, String actor, String detail, Instant now) {
-        f.fencedAt = now;
-        f.fencedBy = actor;
-        if (f.confirmedAt == null) {
-            f.confirmedAt = now;
-        }
-        transition(f, HostFailurePhase.FENCED, actor, detail, now);
-        timer("fenced", f, Duration.between(f.firstEvidence(), now));
-    }
-
-    /** The recovery run started. */
-    @Override
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void markRecovering(HostFailure f, String actor, Instant now) {
-        f.recoveringAt = now;
-        transition(f, HostFailurePhase.RECOVERING, actor, "recovery run started", now);
-    }
-
-    /** Fenced, but the recovery waits for an operator (approval required, or the source is not configured). */
-    @Override
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void awaitApproval(HostFailure f, String actor, String reason, Instant now) {
-        transition(f, HostFailurePhase.AWAITING_APPROVAL, actor, reason, now);
-    }
-
-    /**
-     * The host's run ended. The episode stays open in RECOVERED or PARTIALLY_RECOVERED until the host is seen up again
-     * (then {@link #hostObserved} closes it) or an operator closes it: the host's later states while it is down (the
-     * ones our own fencing and force-down cause among them) belong to this failure and never open a second episode,
-     * so a host is fenced once per failure. A host already up again closes it now.
-     */
-    @Override
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void recovered(HostFailure f, HostFailurePhase phase, String actor, String reason, Instant now) {
-        if (!phase.recovered()) {
-            throw new IllegalArgumentException(phase + " is not an end of recovery");
-        }
-        HostView host = HostView.findById(f.hostKey);
-        if (host != null && host.status == HostStatus.UP && f.fencedAt != null
-                && host.observedAt.isAfter(f.fencedAt)) {
-            close(f, phase, actor, reason + "; the host is up again (" + host.platformStatus + ")", now);
-        } else {
-            transition(f, phase, actor, reason + "; the episode closes when the host is up again", now);
-        }
-    }
-
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void close(HostFailure f, HostFailurePhase phase, String actor, String reason, Instant now) {
-        f.closedAt = now;
-        transition(f, phase, actor, reason, now);
-    }
-
-    private void transition(HostFailure f, HostFailurePhase phase, String actor, String reason, Instant now) {
-        HostFailurePhase previous = f.phase;
-        if (f.quarantined && !reason.contains("quarantined")) {
-            // Every later phase still says so: a quarantined host is recovered only with an operator's approval.
-            reason = reason + "; quarantined (a flapping host): recovered only with an operator's approval";
-        }
-        f.phase = phase;
-        f.reason = reason;
-        f.updatedAt = now;
-        publish(f, previous, actor, reason, now);
-        LOG.infof("host %s (%s): %s → %s by %s: %s", f.hostName, f.hostKey, previous, phase, actor, reason);
-    }
-
-    private void publish(HostFailure f, HostFailurePhase previous, String actor, String reason, Instant at) {
-        outbox.add(new HostFailureChanged(f.id, HostKey.parse(f.hostKey), f.hostName, f.phase, previous,
-                f.firstSignalAt, at, actor, reason, f.closedAt), at);
-    }
-
-    /** Records a milestone of an episode: time from its first evidence. */
-    @Override
-    public void timer(String milestone, HostFailure f, Duration d) {
-        metrics.timer("lifeboat.evacuation.failure.time", "milestone", milestone, "platform", f.platform)
-                .record(d.isNegative() ? Duration.ZERO : d);
+        phases.timer("confirmed", f, Duration.between(f.firstEvidence(), now));
     }
 }

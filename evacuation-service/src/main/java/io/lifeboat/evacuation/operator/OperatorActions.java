@@ -39,6 +39,9 @@ public class OperatorActions {
     HostFailureLifecycle lifecycle;
 
     @Inject
+    io.lifeboat.evacuation.failure.EpisodePhases phases;
+
+    @Inject
     RecoveryRuns runs;
 
     @Inject
@@ -125,7 +128,7 @@ public class OperatorActions {
         refuseIfBlocked(actor, "approve-run", target, blockers);
         Instant now = Instant.now();
         if (f != null && !f.fenced()) {
-            lifecycle.markFenced(f, "operator:" + actor, "confirmed powered off by " + actor
+            phases.markFenced(f, "operator:" + actor, "confirmed powered off by " + actor
                     + (reason == null ? "" : ": " + reason), now);
         }
         runs.begin(run, f, "operator:" + actor, now);
@@ -157,7 +160,7 @@ public class OperatorActions {
         runs.publishRun(run);
         HostFailure f = run.episodeId == null ? null : HostFailure.findById(run.episodeId);
         if (f != null && f.open() && run.kind == RecoveryRun.Kind.HOST) {
-            lifecycle.close(f, HostFailurePhase.ABANDONED, "operator:" + actor, run.detail, now);
+            phases.close(f, HostFailurePhase.ABANDONED, "operator:" + actor, run.detail, now);
         }
         audit.record(actor, "cancel-run", target, false, "CANCELLED", reason);
         return new Outcome("cancelled", run.episodeId, run.id, List.of(), List.of());
@@ -179,7 +182,7 @@ public class OperatorActions {
             return new Outcome("dry run", f.id, null, blockers, List.of());
         }
         refuseIfBlocked(actor, "confirm-fenced", target, blockers);
-        lifecycle.markFenced(f, "operator:" + actor, "confirmed powered off by " + actor
+        phases.markFenced(f, "operator:" + actor, "confirmed powered off by " + actor
                 + (reason == null ? "" : ": " + reason), Instant.now());
         audit.record(actor, "confirm-fenced", target, false, "FENCED", reason);
         return new Outcome("fenced by operator's confirmation; recovery follows", f.id, null, List.of(), List.of());
@@ -202,13 +205,13 @@ public class OperatorActions {
         refuseIfBlocked(actor, "cancel-episode", f.hostKey, blockers);
         if (f.phase.recovered()) {
             // Recovered, its host still down: closing it keeps what happened, and the host's next failure is new.
-            lifecycle.close(f, f.phase, "operator:" + actor, "closed by " + actor + " after its recovery"
+            phases.close(f, f.phase, "operator:" + actor, "closed by " + actor + " after its recovery"
                     + (reason == null ? "" : ": " + reason), Instant.now());
             audit.record(actor, "cancel-episode", f.hostKey, false, "CLOSED", reason);
             return new Outcome("closed", f.id, null, List.of(), List.of());
         }
         runs.cancelActive(f, "operator:" + actor, "episode cancelled by " + actor);
-        lifecycle.close(f, HostFailurePhase.ABANDONED, "operator:" + actor, "cancelled by " + actor
+        phases.close(f, HostFailurePhase.ABANDONED, "operator:" + actor, "cancelled by " + actor
                 + (reason == null ? "" : ": " + reason), Instant.now());
         audit.record(actor, "cancel-episode", f.hostKey, false, "ABANDONED", reason);
         return new Outcome("cancelled", f.id, null, List.of(), List.of());

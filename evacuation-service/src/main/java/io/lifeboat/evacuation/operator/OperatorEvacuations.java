@@ -46,6 +46,9 @@ public class OperatorEvacuations {
     HostFailureLifecycle lifecycle;
 
     @Inject
+    io.lifeboat.evacuation.failure.EpisodePhases phases;
+
+    @Inject
     RecoveryRuns runs;
 
     @Inject
@@ -90,7 +93,7 @@ public class OperatorEvacuations {
         Instant now = Instant.now();
         HostFailure f = open.orElseGet(() -> openByOperator(host, actor, now));
         if (!f.fenced()) {
-            lifecycle.markFenced(f, "operator:" + actor, "confirmed powered off by " + actor + " (evacuate host now)"
+            phases.markFenced(f, "operator:" + actor, "confirmed powered off by " + actor + " (evacuate host now)"
                     + (reason == null ? "" : ": " + reason), now);
         }
         RecoveryRun run = runs.newRun(f.id, host.hostKey, sourceId, host.platform, RecoveryRun.Kind.HOST,
@@ -200,7 +203,7 @@ public class OperatorEvacuations {
         Instant now = Instant.now();
         HostFailure f = open.orElse(null);
         if (f != null && !f.fenced()) {
-            lifecycle.markFenced(f, "operator:" + actor, "confirmed powered off by " + actor + " (evacuate VM "
+            phases.markFenced(f, "operator:" + actor, "confirmed powered off by " + actor + " (evacuate VM "
                     + vm.name + ")", now);
         }
         RecoveryRun run = runs.newRun(f == null ? null : f.id, hostKey, sourceId, host.platform, RecoveryRun.Kind.VM,
