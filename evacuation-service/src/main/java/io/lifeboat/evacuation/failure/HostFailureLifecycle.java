@@ -128,6 +128,10 @@ public class HostFailureLifecycle {
     }
 
     private void hostBack(HostFailure f, HostView host) {
+        em.refresh(f, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);   // another replica may have closed it
+        if (!f.open()) {
+            return;
+        }
         if (f.fenced() && f.fencedAt != null && !host.observedAt.isAfter(f.fencedAt)) {
             // The platform's UP is older than the fence: Nova's view from before it noticed the loss (its 60 s), or
             // before our own force-down. A fenced host is back only when the platform says so after the fence (for
@@ -298,7 +302,8 @@ public class HostFailureLifecycle {
 
     @Transactional
     void confirmIfDue(UUID id) {
-        HostFailure f = HostFailure.findById(id);
+        // Locked: replicas tick the same episodes, and only one may confirm it (one CONFIRMED per failure).
+        HostFailure f = HostFailure.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (f == null || f.phase != HostFailurePhase.SUSPECTED) {
             return;
         }

@@ -74,8 +74,10 @@ public class PartitionGuard {
                 + " nothing is recovered until an operator decides", suspected.size(), total, f.sourceId,
                 threshold * 100);
         boolean newlyFlagged = false;
-        for (HostFailure e : suspected) {
-            if (!e.partition) {
+        // Each episode locked, in one order (replicas judge the same source at once): flagged and moved once.
+        for (HostFailure e : suspected.stream().sorted(java.util.Comparator.comparing(x -> x.id)).toList()) {
+            HostFailure.getEntityManager().refresh(e, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+            if (!e.partition && e.open() && !e.fenced()) {
                 newlyFlagged = true;
                 e.partition = true;
                 runs.cancelActive(e, SYSTEM, "partition suspected");

@@ -35,6 +35,7 @@ public final class NovaHttpClient implements NovaApi {
 
     private final KeystoneSession session;
     private final CatalogReads catalog;
+    private final NovaServices services;
 
     /** Flavors by id, for servers listed below 2.47 (a flavor's size never changes: Nova copies it per instance). */
     private final Map<String, NovaApi.Flavor> flavors = new java.util.concurrent.ConcurrentHashMap<>();
@@ -42,6 +43,7 @@ public final class NovaHttpClient implements NovaApi {
     public NovaHttpClient(EvacuationConfig.Source config, CloudCalls calls, Clock clock) {
         this.session = new KeystoneSession(calls.sourceId(), config, config.callTimeout(), calls, clock);
         this.catalog = new CatalogReads(session);
+        this.services = new NovaServices(session);
     }
 
     @Override
@@ -67,99 +69,31 @@ public final class NovaHttpClient implements NovaApi {
         return OpenStackHttp.encode(s);
     }
 
-    // ------------------------------------------------------------------ os-services
+    // ------------------------------------------------------------------ os-services ({@link NovaServices})
 
     @Override
     public Optional<ComputeService> computeService(String host) {
-        JsonNode root = session.idempotent("list nova-compute services of " + host, () ->
-                send("GET", "/os-services?binary=nova-compute&host=" + q(host), null, version()));
-        for (JsonNode s : root.path("services")) {
-            if (host.equals(s.path("host").asText())) {
-                return Optional.of(service(s));
-            }
-        }
-        return Optional.empty();
+        return services.computeService(host);
     }
 
     @Override
     public List<ComputeService> computeServices() {
-        JsonNode root = session.idempotent("list nova-compute services", () ->
-                send("GET", "/os-services?binary=nova-compute", null, version()));
-        List<ComputeService> out = new ArrayList<>();
-        for (JsonNode s : root.path("services")) {
-            out.add(service(s));
-        }
-        return out;
-    }
-
-    private static ComputeService service(JsonNode s) {
-        Instant heartbeat;
-        try {
-            heartbeat = time(s.path("updated_at").asText(null));
-        } catch (java.time.format.DateTimeParseException e) {
-            heartbeat = null;   // an unreadable heartbeat is no heartbeat: never evidence either way
-        }
-        return new ComputeService(s.path("id").asText(), s.path("host").asText(), s.path("state").asText(null),
-                s.path("status").asText(null), s.has("forced_down") ? s.get("forced_down").asBoolean() : null,
-                s.hasNonNull("disabled_reason") ? s.get("disabled_reason").asText() : null, heartbeat);
+        return services.computeServices();
     }
 
     @Override
     public ComputeService forceDown(String host, String reason) {
-        if (minor() >= 53) {
-            ComputeService s = computeService(host).orElseThrow(() ->
-                    new CloudCallException("no nova-compute service on host " + host, 404, null));
-            ObjectNode body = JSON.createObjectNode().put("forced_down", true).put("status", "disabled")
-                    .put("disabled_reason", reason);
-            try {
-                JsonNode r = session.idempotent("force down " + host + " (2.53)", () ->
-                        send("PUT", "/os-services/" + q(s.id()), body, version()));
-                return service(r.path("service"));
-            } catch (CloudCallException e) {
-                if (e.status() != 404 && e.status() != 406) {
-                    throw e;
-                }
-                // 406: the cloud does not serve 2.53; fall back to the 2.11 form below (wire-formats.md A.2).
-            }
-        }
-        ObjectNode down = JSON.createObjectNode().put("host", host).put("binary", "nova-compute")
-                .put("forced_down", true);
-        session.idempotent("force down " + host + " (2.11)", () -> send("PUT", "/os-services/force-down", down, "2.11"));
-        ObjectNode disable = JSON.createObjectNode().put("host", host).put("binary", "nova-compute")
-                .put("disabled_reason", reason);
-        session.idempotent("disable " + host, () -> send("PUT", "/os-services/disable-log-reason", disable, "2.11"));
-        return computeService(host).orElseThrow();
+        return services.forceDown(host, reason);
     }
 
     @Override
     public void enable(String host) {
-        if (minor() >= 53) {
-            ComputeService s = computeService(host).orElseThrow(() ->
-                    new CloudCallException("no nova-compute service on host " + host, 404, null));
-            ObjectNode body = JSON.createObjectNode().put("status", "enabled");
-            session.idempotent("enable " + host, () -> send("PUT", "/os-services/" + q(s.id()), body, version()));
-            return;
-        }
-        ObjectNode body = JSON.createObjectNode().put("host", host).put("binary", "nova-compute");
-        session.idempotent("enable " + host, () -> send("PUT", "/os-services/enable", body, "2.11"));
+        services.enable(host);
     }
 
     @Override
     public ComputeService unfence(String host) {
-        if (minor() >= 53) {
-            ComputeService s = computeService(host).orElseThrow(() ->
-                    new CloudCallException("no nova-compute service on host " + host, 404, null));
-            ObjectNode body = JSON.createObjectNode().put("forced_down", false).put("status", "enabled");
-            JsonNode r = session.idempotent("unfence " + host + " (2.53)", () ->
-                    send("PUT", "/os-services/" + q(s.id()), body, version()));
-            return service(r.path("service"));
-        }
-        ObjectNode up = JSON.createObjectNode().put("host", host).put("binary", "nova-compute")
-                .put("forced_down", false);
-        session.idempotent("unset forced_down of " + host + " (2.11)", () -> send("PUT", "/os-services/force-down", up,
-                "2.11"));
-        enable(host);
-        return computeService(host).orElseThrow();
+        return services.unfence(host);
     }
 
     // ------------------------------------------------------------------ servers
