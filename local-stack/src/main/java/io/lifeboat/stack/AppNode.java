@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** One Quarkus application of the suite, run from its built {@code quarkus-app} in its own JVM. */
@@ -41,7 +42,7 @@ final class AppNode implements AutoCloseable {
         }
         if (app.configFile() != null) {
             // Comma-separated: the shared sources file, then the service's own (whose keys win).
-            cmd.add("-Dquarkus.config.locations=" + String.join(",", java.util.Arrays.stream(app.configFile()
+            cmd.add("-Dquarkus.config.locations=" + String.join(",", Arrays.stream(app.configFile()
                     .split(",")).map(f -> layout.config().resolve(f.strip()).toUri().toString()).toList()));
         }
         cmd.addAll(List.of("-jar", jar.toString()));
