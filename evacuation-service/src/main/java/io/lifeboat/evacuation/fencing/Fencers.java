@@ -1,5 +1,6 @@
 package io.lifeboat.evacuation.fencing;
 
+import io.lifeboat.cloud.Password;
 import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.platform.Platforms;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,7 +55,7 @@ public class Fencers {
 
     private RedfishFencer redfish(String id, EvacuationConfig.Source s, String systemUrl) {
         return new RedfishFencer(systemUrl, s.redfish().username().orElse(null),
-                Platforms.password(id, s.redfish().password(), s.redfish().passwordFile()), s.redfish().session(),
+                Password.of(id, s.redfish().password(), s.redfish().passwordFile())::get, s.redfish().session(),
                 s.redfish().powerOffTimeout(), platforms.calls(id, s))
                 .trustStore(s.redfish().trustStore().orElse(null), s.redfish().verifyHostname());
     }

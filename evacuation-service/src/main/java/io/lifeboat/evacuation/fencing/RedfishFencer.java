@@ -39,9 +39,9 @@ public final class RedfishFencer implements Fencer {
     private static final int MESSAGE_CHARS = 160;
 
     private final String systemUrlTemplate;
-    private final String authorization;
     private final String username;
-    private final String password;
+    /** Read at each use: a BMC password file re-read when it changes (rotation without a restart). */
+    private final java.util.function.Supplier<String> password;
     private final boolean session;
     private final Duration powerOffTimeout;
     private final CloudCalls calls;
@@ -64,14 +64,26 @@ public final class RedfishFencer implements Fencer {
 
     public RedfishFencer(String systemUrlTemplate, String username, String password, boolean session,
                          Duration powerOffTimeout, CloudCalls calls) {
+        this(systemUrlTemplate, username, () -> password, session, powerOffTimeout, calls);
+    }
+
+    public RedfishFencer(String systemUrlTemplate, String username, java.util.function.Supplier<String> password,
+                         boolean session, Duration powerOffTimeout, CloudCalls calls) {
         this.systemUrlTemplate = systemUrlTemplate;
         this.username = username;
-        this.password = password == null ? "" : password;
+        this.password = () -> {
+            String p = password.get();
+            return p == null ? "" : p;
+        };
         this.session = session;
-        this.authorization = username == null ? null : "Basic " + Base64.getEncoder().encodeToString(
-                (username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
         this.powerOffTimeout = powerOffTimeout;
         this.calls = calls;
+    }
+
+    /** HTTP basic credentials, with the password as it is now; null without a user. */
+    private String authorization() {
+        return username == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+                (username + ":" + password.get()).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -129,6 +141,7 @@ public final class RedfishFencer implements Fencer {
     public FenceOutcome fence(Target host) {
         String url = systemUrl(host);
         List<String> exchanges = new ArrayList<>();
+        String authorization = authorization();
         Auth auth = new Auth(authorization == null ? null : "Authorization", authorization, null);
         FenceOutcome outcome;
         try {
@@ -154,6 +167,7 @@ public final class RedfishFencer implements Fencer {
     public Optional<String> readPowerState(Target host, Duration timeout, List<String> problem) {
         String url = systemUrl(host);
         List<String> exchanges = new ArrayList<>();
+        String authorization = authorization();
         Auth auth = new Auth(authorization == null ? null : "Authorization", authorization, null);
         try {
             if (session) {
@@ -249,7 +263,7 @@ public final class RedfishFencer implements Fencer {
 
     private Auth login(String url, List<String> exchanges) {
         String sessions = serviceRoot(url) + "/redfish/v1/SessionService/Sessions";
-        ObjectNode body = JSON.createObjectNode().put("UserName", username).put("Password", password);
+        ObjectNode body = JSON.createObjectNode().put("UserName", username).put("Password", password.get());
         HttpResponse<String> r = calls.idempotent("Redfish session login", () -> exchange("POST", sessions,
                 body.toString(), new Auth(null, null, null), exchanges, "POST Sessions"));
         String token = r.headers().firstValue("X-Auth-Token").orElseThrow(() -> new CloudCallException(

@@ -1,7 +1,6 @@
 package io.lifeboat.evacuation.platform;
 
 import io.lifeboat.cloud.CloudCalls;
-import io.lifeboat.cloud.Password;
 import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.evacuation.platform.openstack.NovaHttpClient;
@@ -11,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -69,8 +67,4 @@ public class Platforms {
         return new CloudCalls(id, "lifeboat.evacuation", s.callTimeout(), s.retries(), metrics);
     }
 
-    /** A password given in the configuration or read from its file (now). */
-    public static String password(String id, Optional<String> password, Optional<Path> file) {
-        return Password.of(id, password, file).get();
-    }
 }

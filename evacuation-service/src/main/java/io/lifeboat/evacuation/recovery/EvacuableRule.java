@@ -58,11 +58,19 @@ public final class EvacuableRule {
      */
     public static Function<NovaApi.Server, Verdict> fromCloud(NovaApi nova, EvacuationConfig.Source src,
                                                              List<NovaApi.Server> allServers) {
+        boolean scan = src.evacuable() == EvacuationConfig.EvacuablePolicy.AUTO;
+        return verdicts(src, scan ? (allServers != null ? allServers : nova.servers()) : List.of(),
+                scan ? nova.flavorExtraSpecs() : Map.of(), nova.imageProperties());
+    }
+
+    /** The verdicts of a source from what was read of it (servers and flavors needed for {@code auto} only). */
+    public static Function<NovaApi.Server, Verdict> verdicts(EvacuationConfig.Source src,
+                                                            List<NovaApi.Server> allServers,
+                                                            Map<String, Map<String, String>> flavorSpecs,
+                                                            Map<String, Map<String, String>> images) {
         EvacuableRule rule = new EvacuableRule(src.evacuableMetadataKey());
-        Map<String, Map<String, String>> images = nova.imageProperties();
         SourceMarkers markers = src.evacuable() == EvacuationConfig.EvacuablePolicy.AUTO
-                ? rule.scan(allServers != null ? allServers : nova.servers(), nova.flavorExtraSpecs(), images)
-                : SourceMarkers.NONE;
+                ? rule.scan(allServers, flavorSpecs, images) : SourceMarkers.NONE;
         return s -> rule.decide(s, s.imageId() == null ? Map.of() : images.getOrDefault(s.imageId(), Map.of()),
                 markers, src.evacuable());
     }

@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The instance list of a run, read live from the cloud and decided by {@link RecoveryPlanner}, stored once: a run
@@ -86,12 +90,38 @@ public class PrepareInstanceListStep implements Step {
                     fencedAt.plus(src.engineHaWait()), run.targetHost);
         }
         NovaApi nova = platforms.nova(run.sourceId);
-        List<NovaApi.Server> servers = nova.serversOn(hostId);
-        Map<String, VmView> views = new HashMap<>();
-        sourceViews(run.sourceId, views);
-        return RecoveryPlanner.openstack(run.sourceId, servers, views, EvacuableRule.fromCloud(nova, src, null),
-                nova.microversion(),
-                run.targetHost);
+        boolean scan = src.evacuable() == EvacuationConfig.EvacuablePolicy.AUTO;
+        // The source-wide reads of the evacuable rule go out beside the host's listing, not after it: the first
+        // evacuate call waits for the slowest of them, not for their sum.
+        ExecutorService reads = Executors.newFixedThreadPool(3, r -> {
+            Thread t = new Thread(r, "lifeboat-plan-read");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<List<NovaApi.Server>> all = reads.submit(() -> scan ? nova.servers() : List.of());
+            Future<Map<String, Map<String, String>>> flavors = reads.submit(() -> scan ? nova.flavorExtraSpecs()
+                    : Map.of());
+            Future<Map<String, Map<String, String>>> images = reads.submit(nova::imageProperties);
+            List<NovaApi.Server> servers = nova.serversOn(hostId);
+            Map<String, VmView> views = new HashMap<>();
+            sourceViews(run.sourceId, views);
+            return RecoveryPlanner.openstack(run.sourceId, servers, views, EvacuableRule.verdicts(src, done(all),
+                    done(flavors), done(images)), nova.microversion(), run.targetHost);
+        } finally {
+            reads.shutdownNow();
+        }
+    }
+
+    private static <T> T done(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the source", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     private static VmView synthetic(RecoveryRun run, OvirtApi.Vm live) {
