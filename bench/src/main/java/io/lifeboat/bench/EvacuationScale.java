@@ -3,6 +3,8 @@ package io.lifeboat.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.common.envelope.CloudEventsKafka;
 import io.lifeboat.common.envelope.EventEnvelope;
+import io.lifeboat.common.change.CollectionCycleFinished;
+import io.lifeboat.common.change.CycleOutcome;
 import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.id.SourceId;
 import io.lifeboat.common.id.SourceKind;
@@ -101,6 +103,13 @@ final class EvacuationScale {
                  "blockDomainsPerEngine":1,"haFraction":0,"pinnedFraction":0,"watchdogFraction":0,
                  "softDeletedFraction":0,"downFraction":0}""".formatted(instances));
         put(simulator + "/sim/v1/sources/" + SOURCE + "/settings", "{\"evacuationDuration\":\"PT1S\"}");
+        // Room for every instance on the other hosts: the simulator's scheduler checks capacity as placement does
+        // (64 CPUs and 256 GiB a host by default, already half used by the host's own instances).
+        for (String h : List.of("cmp2-a02", "cmp2-a03")) {
+            put(simulator + "/sim/v1/sources/" + SOURCE + "/hosts/" + h + "/capacity",
+                    "{\"vcpus\":" + Math.max(64, instances * 2) + ",\"memoryMb\":" + Math.max(262_144,
+                            instances * 2 * 4096 + 512) + "}");
+        }
         put(simulator + "/sim/v1/faults/latency", "[{\"api\":\"nova\",\"source\":\"" + SOURCE + "\",\"meanMs\":"
                 + latencyMs + ",\"jitterMs\":0}]");
         String schema = "evacuation_bench_" + concurrency + "_" + System.currentTimeMillis() % 100_000;
@@ -110,6 +119,10 @@ final class EvacuationScale {
         }
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx384m", "-XX:+UseSerialGC", "-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN",
+                // The local stack's profile and database role, as ./lifeboat up starts the services (the production
+                // profile refuses to start without a real database password).
+                "-Dquarkus.profile=local", "-Dquarkus.datasource.username=lifeboat",
+                "-Dquarkus.datasource.password=lifeboat",
                 "-Dkafka.bootstrap.servers=" + kafka, "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
                 "-Dquarkus.flyway.schemas=" + schema, "-Dquarkus.flyway.default-schema=" + schema,
                 "-Dquarkus.hibernate-orm.database.default-schema=" + schema,
@@ -162,6 +175,13 @@ final class EvacuationScale {
             }
             System.out.printf("  concurrency %d: run %s %s, %d moved%n", concurrency, runId,
                     run.path("state").asText(), moved);
+            java.util.Map<String, Integer> outcomes = new java.util.TreeMap<>();
+            for (JsonNode m : run.path("moves")) {
+                if (!"SUCCEEDED".equals(m.path("state").asText())) {
+                    outcomes.merge(m.path("state").asText() + ": " + m.path("reason").asText(""), 1, Integer::sum);
+                }
+            }
+            outcomes.forEach((o, n) -> System.out.printf("    %d moves %s%n", n, o));
             for (JsonNode st : run.path("steps")) {
                 System.out.printf("    %-22s #%s %-7s %s → %s  %s%n", st.path("step").asText(),
                         st.path("attempt").asText(), st.path("outcome").asText(), st.path("startedAt").asText(),
@@ -192,8 +212,13 @@ final class EvacuationScale {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
-            // The healthy hosts first, as the collector published them long before the failure: the partition
-            // guard counts the source's hosts.
+            // The collector's last cycle (the source has 3 hosts: a failure is judged only once all of them are
+            // known), then the healthy hosts, as the collector published them long before the failure: the
+            // partition guard counts the source's hosts.
+            Instant cycle = Instant.now();
+            producer.send(CloudEventsKafka.toRecord(EventEnvelope.create(URI.create("/lifeboat/bench"),
+                    new CollectionCycleFinished(SourceId.of(SOURCE), SourceKind.OPENSTACK, cycle, cycle,
+                            CycleOutcome.COMPLETE, 3, 0, 0, 0, null)))).get();
             for (String h : List.of("cmp2-a02", "cmp2-a03", "cmp2-a01")) {
                 boolean down = h.equals(HOST);
                 if (down) {
