@@ -112,6 +112,24 @@ public final class CloudCalls {
         }
     }
 
+    /**
+     * Makes a call that carries a session (a Keystone token, an oVirt SSO token). A 401 means the session expired or
+     * was revoked and the cloud did not process the call: the session is renewed, the re-authentication counted, and
+     * the call made once more (safe even for an action). Never retried beyond that.
+     */
+    public <T> T reauthenticatingOnce(String what, Runnable renewSession, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (CloudCallException e) {
+            if (!e.unauthorized()) {
+                throw e;
+            }
+            renewSession.run();
+            reauthenticated(what);
+            return call.get();
+        }
+    }
+
     /** A call answered 401 and is made again after authenticating: counted, never a failure. */
     public void reauthenticated(String what) {
         LOG.infof("source %s: %s answered 401 (token expired or revoked): authenticated again", sourceId, what);

@@ -98,7 +98,7 @@ class CloudCallsTest {
         CloudCalls calls = new CloudCalls("os-1", "lifeboat.test", Duration.ofMillis(200), 0, metrics);
         long start = System.nanoTime();
         CloudCallException e = catchThrowableOfType(() -> calls.once("hang", () -> {
-            Thread.sleep(10_000);
+            new java.util.concurrent.CountDownLatch(1).await();   // a call that never answers
             return null;
         }), CloudCallException.class);
         assertThat(e.status()).isEqualTo(CloudCallException.NO_ANSWER);
@@ -169,6 +169,32 @@ class CloudCallsTest {
         }
         assertThat(made).hasValue(20);   // once each
         assertThat((String) calls.idempotent("list", () -> "answered")).isEqualTo("answered");
+    }
+
+    @Test
+    void a401RenewsTheSessionAndMakesTheCallOnceMoreAndOnlyOnce() {
+        CloudCalls calls = calls(3);
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger renewed = new AtomicInteger();
+        String answer = calls.reauthenticatingOnce("evacuate vm-1", renewed::incrementAndGet, () -> calls.once(
+                "evacuate vm-1", () -> {
+                    if (made.incrementAndGet() == 1) {
+                        throw new CloudCallException("POST → 401", 401, null);
+                    }
+                    return "accepted";
+                }));
+        assertThat(answer).isEqualTo("accepted");
+        assertThat(made).hasValue(2);
+        assertThat(renewed).hasValue(1);
+        assertThat(counter("reauthentications")).isEqualTo(1);
+        made.set(0);
+        CloudCallException e = catchThrowableOfType(() -> calls.reauthenticatingOnce("list", renewed::incrementAndGet,
+                () -> calls.idempotent("list", () -> {
+                    made.incrementAndGet();
+                    throw new CloudCallException("GET → 401", 401, null);
+                })), CloudCallException.class);
+        assertThat(made).as("the call and one more, never a third").hasValue(2);
+        assertThat(e.unauthorized()).isTrue();
     }
 
     @Test

@@ -78,35 +78,18 @@ public final class KeystoneSession {
     /** A read or an idempotent write with the session's token: retried as {@link CloudCalls#idempotent}; a 401 once. */
     public <T> T idempotent(String what, Callable<T> call) {
         token();
-        try {
-            return calls.idempotent(what, call);
-        } catch (CloudCallException e) {
-            if (!e.unauthorized()) {
-                throw e;
-            }
-            reauthenticate(what);
-            return calls.idempotent(what, call);
-        }
+        return calls.reauthenticatingOnce(what, this::renew, () -> calls.idempotent(what, call));
     }
 
     /** An action made once ({@link CloudCalls#once}); a 401 (not processed) is made once more after authenticating. */
     public <T> T once(String what, Callable<T> call) {
         token();
-        try {
-            return calls.once(what, call);
-        } catch (CloudCallException e) {
-            if (!e.unauthorized()) {
-                throw e;
-            }
-            reauthenticate(what);
-            return calls.once(what, call);
-        }
+        return calls.reauthenticatingOnce(what, this::renew, () -> calls.once(what, call));
     }
 
-    private void reauthenticate(String what) {
+    private void renew() {
         invalidate();
         token();
-        calls.reauthenticated(what);
     }
 
     /** One HTTP exchange with the current token; use inside {@link #idempotent} or {@link #once}. */

@@ -47,30 +47,17 @@ public final class OvirtConnection implements AutoCloseable {
         this.calls = calls;
     }
 
-    /** A read or an idempotent action: {@link CloudCalls#idempotent}, and a 401 made once more on a new login. */
+    /**
+     * A read or an idempotent action: {@link CloudCalls#idempotent}, and a 401 made once more on a new login (the
+     * connection that met it is already closed).
+     */
     public <T> T idempotent(String what, SdkCall<T> call) {
-        try {
-            return calls.idempotent(what, guarded(what, call));
-        } catch (CloudCallException e) {
-            if (!e.unauthorized()) {
-                throw e;
-            }
-            calls.reauthenticated(what);
-            return calls.idempotent(what, guarded(what, call));
-        }
+        return calls.reauthenticatingOnce(what, () -> { }, () -> calls.idempotent(what, guarded(what, call)));
     }
 
     /** An action made once ({@link CloudCalls#once}); a 401 (not processed) is made once more on a new login. */
     public <T> T once(String what, SdkCall<T> call) {
-        try {
-            return calls.once(what, guarded(what, call));
-        } catch (CloudCallException e) {
-            if (!e.unauthorized()) {
-                throw e;
-            }
-            calls.reauthenticated(what);
-            return calls.once(what, guarded(what, call));
-        }
+        return calls.reauthenticatingOnce(what, () -> { }, () -> calls.once(what, guarded(what, call)));
     }
 
     /** One item's detail ({@link CloudCalls#detail}). */
