@@ -9,6 +9,7 @@ import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.id.SourceId;
 import io.lifeboat.common.id.SourceKind;
 import io.lifeboat.common.inventory.ClusterRef;
+import io.lifeboat.common.inventory.ComputeService;
 import io.lifeboat.common.inventory.HostState;
 import io.lifeboat.common.inventory.HostStatus;
 import io.lifeboat.common.json.Json;
@@ -141,7 +142,7 @@ final class EvacuationScale {
             awaitReady(base, proc, log);
             pause(3000);   // the consumers join their group (offsets: latest)
             post(simulator + "/sim/v1/sources/" + SOURCE + "/hosts/" + HOST + "/fail", "{\"mode\":\"POWER_LOSS\"}");
-            publishHosts(kafka);
+            publishHosts(kafka, serviceIds(simulator));
             // The failure is confirmed after the grace period; with no fencer its run waits for the operator.
             String runId = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -205,8 +206,19 @@ final class EvacuationScale {
         }
     }
 
+    /** The region's nova-compute service ids by host, as the collector reads them from Nova. */
+    private static Map<String, String> serviceIds(String simulator) throws Exception {
+        String url = simulator + "/sim/v1/sources/" + SOURCE + "/truth";
+        HttpResponse<String> r = HTTP.send(SimulatorToken.authorize(HttpRequest.newBuilder(URI.create(url)), url)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, String> ids = new java.util.HashMap<>();
+        Json.mapper().readTree(r.body()).path("hosts").forEach(h -> ids.put(h.path("host").asText(),
+                h.path("serviceId").asText()));
+        return ids;
+    }
+
     /** The region's three hosts as the collector would publish them: the failed one down, the others up. */
-    private static void publishHosts(String kafka) throws Exception {
+    private static void publishHosts(String kafka, Map<String, String> serviceIds) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -227,8 +239,9 @@ final class EvacuationScale {
                 }
                 HostState s = new HostState(HostKey.of(SourceId.of(SOURCE), h), SourceKind.OPENSTACK, h,
                         new ClusterRef("az1", "az1"), down ? HostStatus.DOWN : HostStatus.UP,
-                        down ? "down/enabled" : "up/enabled", null, null, h + ".region2.example", null, null,
-                        Instant.now());
+                        down ? "down/enabled" : "up/enabled", null, null, h + ".region2.example", null,
+                        new ComputeService(serviceIds.get(h), "nova-compute", down ? "down" : "up", "enabled", false,
+                                null, null, "az1"), Instant.now());
                 producer.send(CloudEventsKafka.toRecord(EventEnvelope.create(URI.create("/lifeboat/bench"), s)))
                         .get();
             }

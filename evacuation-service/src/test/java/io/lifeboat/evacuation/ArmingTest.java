@@ -3,11 +3,8 @@ package io.lifeboat.evacuation;
 import io.lifeboat.common.change.CollectionCycleFinished;
 import io.lifeboat.common.change.CycleOutcome;
 import io.lifeboat.common.envelope.EventEnvelope;
-import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.id.SourceId;
 import io.lifeboat.common.id.SourceKind;
-import io.lifeboat.common.inventory.ClusterRef;
-import io.lifeboat.common.inventory.HostState;
 import io.lifeboat.common.inventory.HostStatus;
 import io.lifeboat.testsupport.KafkaTestClient;
 import io.lifeboat.testsupport.LifeboatInfra;
@@ -49,9 +46,7 @@ class ArmingTest {
     }
 
     private static void host(String id, HostStatus status, Instant at) {
-        KAFKA.publish(EventEnvelope.create(SOURCE, new HostState(HostKey.of(SRC, id), SourceKind.OPENSTACK, id,
-                new ClusterRef("az1", "az1"), status, status == HostStatus.UP ? "up" : "down", null, null, id, null,
-                null, at)));
+        TestHosts.publish(KAFKA, SRC, id, status, at);
     }
 
     private static io.restassured.response.ValidatableResponse action(String user, String what, Object body,

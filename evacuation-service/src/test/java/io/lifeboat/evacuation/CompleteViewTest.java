@@ -3,10 +3,8 @@ package io.lifeboat.evacuation;
 import io.lifeboat.common.change.CollectionCycleFinished;
 import io.lifeboat.common.change.CycleOutcome;
 import io.lifeboat.common.envelope.EventEnvelope;
-import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.id.SourceId;
 import io.lifeboat.common.id.SourceKind;
-import io.lifeboat.common.inventory.ClusterRef;
 import io.lifeboat.common.inventory.HostState;
 import io.lifeboat.common.inventory.HostStatus;
 import io.lifeboat.testsupport.KafkaTestClient;
@@ -47,8 +45,7 @@ class CompleteViewTest {
     }
 
     private static HostState host(String id, HostStatus status, Instant at) {
-        return new HostState(HostKey.of(SRC, id), SourceKind.OPENSTACK, id, new ClusterRef("az1", "az1"), status,
-                status == HostStatus.UP ? "up" : "down", null, null, id, null, null, at);
+        return TestHosts.state(SRC, id, status, at);
     }
 
     @SuppressWarnings("unchecked")

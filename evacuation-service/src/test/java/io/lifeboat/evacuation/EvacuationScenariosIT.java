@@ -395,6 +395,14 @@ class EvacuationScenariosIT {
             if (!id.equals(errored)) {
                 assertThat(byVm.get(id).get("targetHost")).isEqualTo("cmp1-a05");
                 assertThat(byVm.get(id).get("attempt")).as("attempts of " + id).isEqualTo(1);
+                // A move that succeeded keeps why it was moved; one stopped before the failure says it stays so.
+                boolean wasStopped = onHost.stream().anyMatch(v -> id.equals(v.get("id"))
+                        && "stopped".equals(v.get("vmState")));
+                if (wasStopped) {
+                    assertThat(byVm.get(id).get("reason")).as("reason of " + id).isEqualTo("left stopped, as it was");
+                } else {
+                    assertThat((String) byVm.get(id).get("reason")).as("reason of " + id).startsWith("evacuable: ");
+                }
             }
         }
         // The errored instance, from Nova's own records: a failed evacuation to the reserved host, then one placed by

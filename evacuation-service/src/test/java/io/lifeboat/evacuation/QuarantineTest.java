@@ -1,11 +1,6 @@
 package io.lifeboat.evacuation;
 
-import io.lifeboat.common.envelope.EventEnvelope;
-import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.id.SourceId;
-import io.lifeboat.common.id.SourceKind;
-import io.lifeboat.common.inventory.ClusterRef;
-import io.lifeboat.common.inventory.HostState;
 import io.lifeboat.common.inventory.HostStatus;
 import io.lifeboat.testsupport.KafkaTestClient;
 import io.lifeboat.testsupport.LifeboatInfra;
@@ -45,9 +40,7 @@ class QuarantineTest {
     }
 
     private static void state(HostStatus status, Instant at) {
-        KAFKA.publish(EventEnvelope.create(SOURCE, new HostState(HostKey.of(SRC, HOST), SourceKind.OPENSTACK, HOST,
-                new ClusterRef("az1", "az1"), status, status == HostStatus.UP ? "up" : "down", null, null, HOST,
-                null, null, at)));
+        TestHosts.publish(KAFKA, SRC, HOST, status, at);
     }
 
     private static List<Map<String, Object>> episodes() {

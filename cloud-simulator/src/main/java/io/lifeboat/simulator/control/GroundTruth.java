@@ -80,6 +80,7 @@ final class GroundTruth {
             for (NovaService s : r.services()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("host", s.host);
+                m.put("serviceId", s.uuid);
                 m.put("sanHostName", s.sanHostName);
                 m.put("address", s.managementAddress);
                 m.put("serviceState", s.state(now, r.serviceDownTime()));

@@ -4,7 +4,6 @@ import io.lifeboat.cloud.SourceConnection;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -223,113 +222,5 @@ public interface EvacuationConfig {
         /** oVirt: migrate VMs paused by a storage error on a host that is still up. */
         @WithDefault("false")
         boolean migratePausedOnStorageError();
-    }
-
-    /**
-     * Independent evidence per host (DESIGN.md: detection): the BMC's {@code PowerState}, the management address's
-     * TCP ports and, for OpenStack, the nova-compute heartbeat's age, each read every {@code interval}. A host is
-     * suspected when the platform reports it down or when two of these agree that it is; that is what lets a power
-     * loss be confirmed in seconds rather than after Nova's {@code service_down_time}.
-     */
-    interface Detection {
-        /** Off: only the platform's view (the collector's host states) opens an episode. */
-        @WithDefault("false")
-        boolean enabled();
-
-        /** How often every host of the source is probed. */
-        @WithDefault("2s")
-        Duration interval();
-
-        /**
-         * TCP ports on each host's management address (oVirt: the host's address; Nova: the hypervisor's
-         * {@code host_ip}), e.g. 16509 (libvirt) or 54321 (vdsm): the host is unreachable when none accepts a
-         * connection. Empty: no reachability probe.
-         */
-        Optional<List<Integer>> ports();
-
-        /** How long one TCP connect may take. */
-        @WithDefault("1s")
-        Duration connectTimeout();
-
-        /** Read the BMC's {@code PowerState} (needs {@code redfish.system-url}). */
-        @WithDefault("true")
-        boolean bmc();
-
-        /** How long one {@code PowerState} read may take (BMCs are slow: seconds are normal). */
-        @WithDefault("5s")
-        Duration bmcTimeout();
-
-        /**
-         * OpenStack: a nova-compute heartbeat this much older than the source's newest one is evidence (measured
-         * against Nova's own clock, so a skewed local clock does not matter). Nova reports every 10 s.
-         */
-        @WithDefault("25s")
-        Duration heartbeatStale();
-    }
-
-    /**
-     * The failover plan: "if this host failed now, where would each of its instances go, and which would not fit",
-     * computed for every host from Nova's hypervisors (the capacity and what is used of it), its servers' flavors, the
-     * reserved hosts and the evacuable rule, as Nova's scheduler and placement would decide (one call for the
-     * hypervisors, the servers' pages).
-     */
-    interface Failover {
-        @WithDefault("true")
-        boolean enabled();
-
-        /** How often the plans of a source are computed again. */
-        @WithDefault("60s")
-        Duration interval();
-
-        /**
-         * nova.conf's {@code cpu_allocation_ratio} (Nova's {@code initial_cpu_allocation_ratio} default since 2023.1:
-         * 4.0). The hypervisor API does not carry the ratios; set them as the computes have them.
-         */
-        @WithDefault("4.0")
-        double cpuAllocationRatio();
-
-        /** nova.conf's {@code ram_allocation_ratio} (default since 2023.1: 1.0). */
-        @WithDefault("1.0")
-        double ramAllocationRatio();
-
-        /** nova.conf's {@code reserved_host_memory_mb} (default 512): counted in the hypervisors' used memory. */
-        @WithDefault("512")
-        int reservedHostMemoryMb();
-    }
-
-    interface Redfish {
-        /**
-         * The ComputerSystem of a host, with {@code {host}} (the host name) and {@code {source}} replaced, e.g.
-         * {@code https://bmc-{host}.example/redfish/v1/Systems/1}.
-         */
-        Optional<String> systemUrl();
-
-        Optional<String> username();
-
-        Optional<String> password();
-
-        Optional<Path> passwordFile();
-
-        /** How long to wait for PowerState Off after ForceOff. */
-        @WithDefault("60s")
-        Duration powerOffTimeout();
-
-        /**
-         * Authenticate with a Redfish session ({@code SessionService}, {@code X-Auth-Token}) rather than HTTP basic:
-         * what BMCs that refuse basic credentials, or limit them, need. The session is deleted after each fence.
-         */
-        @WithDefault("false")
-        boolean session();
-
-        /**
-         * A PEM file of the certificates to trust for the BMCs' HTTPS (their self-signed certificates, or the CA that
-         * issued them), instead of the JDK's CAs: a bundle, or one file per BMC with {@code {host}}, {@code {hostId}}
-         * or {@code {source}} in the path. Re-read when it changes.
-         */
-        Optional<String> trustStore();
-
-        /** Check the BMC's name against its certificate (off: the certificate is still checked against the file). */
-        @WithDefault("true")
-        boolean verifyHostname();
     }
 }

@@ -221,54 +221,12 @@ public class HostFailureLifecycle {
                 LOG.warnf(e, "episode %s: could not advance", id);
             }
         }
-        for (UUID id : recoveredToUnfence()) {
+        for (UUID id : unfencing.recoveredToUnfence()) {
             try {
-                unfencing.tryAuto(id, this);
+                unfencing.tryAuto(id);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "episode %s: could not unfence", id);
             }
-        }
-    }
-
-    /** Open, recovered OpenStack episodes of sources with {@code unfence=auto}: their hosts may be unfenced. */
-    @Transactional
-    List<UUID> recoveredToUnfence() {
-        List<HostFailure> recovered = em.createQuery("select f from HostFailure f where f.closedAt is null and"
-                + " f.platform = 'OPENSTACK' and f.phase in (:r, :p)", HostFailure.class)
-                .setParameter("r", HostFailurePhase.RECOVERED).setParameter("p", HostFailurePhase.PARTIALLY_RECOVERED)
-                .getResultList();
-        return recovered.stream().filter(f -> unfencing.auto(f.sourceId)).map(f -> f.id).toList();
-    }
-
-    /** The episode, when nothing blocks unfencing its host now; else null. */
-    @Transactional
-    HostFailure unfenceDue(UUID id) {
-        HostFailure f = HostFailure.findById(id);
-        return f != null && unfencing.blockers(f).isEmpty() ? f : null;
-    }
-
-    /**
-     * The host was unfenced (forced_down unset, service enabled): audited; the episode stays open until Nova reports
-     * the host up, which closes it.
-     */
-    @Transactional
-    public void unfenced(UUID id, String actor, String detail) {
-        HostFailure f = HostFailure.findById(id);
-        if (f == null) {
-            return;
-        }
-        Instant now = Instant.now();
-        audit.record(actor, "unfence", f.hostKey, false, "UNFENCED", detail);
-        f.reason = f.reason + "; " + detail + "; the episode closes when Nova reports the host up";
-        f.updatedAt = now;
-        LOG.infof("host %s (%s) unfenced by %s", f.hostName, f.hostKey, actor);
-    }
-
-    @Transactional
-    void unfenceFailed(UUID id, String error) {
-        HostFailure f = HostFailure.findById(id);
-        if (f != null) {
-            audit.record(SYSTEM, "unfence", f.hostKey, false, "FAILED", error);
         }
     }
 

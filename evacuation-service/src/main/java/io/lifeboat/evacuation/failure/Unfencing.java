@@ -1,5 +1,6 @@
 package io.lifeboat.evacuation.failure;
 
+import io.lifeboat.common.failure.HostFailurePhase;
 import io.lifeboat.evacuation.episode.HostFailure;
 import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
@@ -13,6 +14,7 @@ import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.evacuation.recovery.RecoveryRuns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
@@ -47,6 +49,9 @@ public class Unfencing {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    EntityManager em;
 
     private final Map<UUID, Instant> lastAutoAttempt = new ConcurrentHashMap<>();
 
@@ -99,25 +104,67 @@ public class Unfencing {
                 .orElse(EvacuationConfig.Unfence.OFF) == EvacuationConfig.Unfence.AUTO;
     }
 
+    /** Open, recovered OpenStack episodes of sources with {@code unfence=auto}: their hosts may be unfenced. */
+    @Transactional
+    List<UUID> recoveredToUnfence() {
+        List<HostFailure> recovered = em.createQuery("select f from HostFailure f where f.closedAt is null and"
+                + " f.platform = 'OPENSTACK' and f.phase in (:r, :p)", HostFailure.class)
+                .setParameter("r", HostFailurePhase.RECOVERED).setParameter("p", HostFailurePhase.PARTIALLY_RECOVERED)
+                .getResultList();
+        return recovered.stream().filter(f -> auto(f.sourceId)).map(f -> f.id).toList();
+    }
+
+    /** The episode, when nothing blocks unfencing its host now; else null. */
+    @Transactional
+    HostFailure unfenceDue(UUID id) {
+        HostFailure f = HostFailure.findById(id);
+        return f != null && blockers(f).isEmpty() ? f : null;
+    }
+
+    /**
+     * The host was unfenced (forced_down unset, service enabled): audited; the episode stays open until Nova reports
+     * the host up, which closes it.
+     */
+    @Transactional
+    public void unfenced(UUID id, String actor, String detail) {
+        HostFailure f = HostFailure.findById(id);
+        if (f == null) {
+            return;
+        }
+        Instant now = Instant.now();
+        audit.record(actor, "unfence", f.hostKey, false, "UNFENCED", detail);
+        f.reason = f.reason + "; " + detail + "; the episode closes when Nova reports the host up";
+        f.updatedAt = now;
+        LOG.infof("host %s (%s) unfenced by %s", f.hostName, f.hostKey, actor);
+    }
+
+    @Transactional
+    void unfenceFailed(UUID id, String error) {
+        HostFailure f = HostFailure.findById(id);
+        if (f != null) {
+            audit.record("system", "unfence", f.hostKey, false, "FAILED", error);
+        }
+    }
+
     /** One automatic unfence try; outside any transaction. */
-    void tryAuto(UUID episodeId, HostFailureLifecycle lifecycle) {
+    void tryAuto(UUID episodeId) {
         Instant now = Instant.now();
         Instant last = lastAutoAttempt.get(episodeId);
         if (last != null && now.isBefore(last.plus(AUTO_RETRY))) {
             return;
         }
-        HostFailure f = lifecycle.unfenceDue(episodeId);
+        HostFailure f = unfenceDue(episodeId);
         if (f == null) {
             return;
         }
         lastAutoAttempt.put(episodeId, now);
         try {
             NovaApi.ComputeService s = unfence(f.sourceId, f.hostName);
-            lifecycle.unfenced(episodeId, "system", "unfenced automatically (unfence=auto): the host is back;"
+            unfenced(episodeId, "system", "unfenced automatically (unfence=auto): the host is back;"
                     + " forced_down unset, service " + s.status());
         } catch (CloudCallException e) {
             LOG.warnf("host %s: automatic unfence failed: %s", f.hostName, e.getMessage());
-            lifecycle.unfenceFailed(episodeId, e.getMessage());
+            unfenceFailed(episodeId, e.getMessage());
         }
     }
 }

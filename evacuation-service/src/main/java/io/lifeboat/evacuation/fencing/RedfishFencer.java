@@ -45,17 +45,7 @@ public final class RedfishFencer implements Fencer {
     private final boolean session;
     private final Duration powerOffTimeout;
     private final CloudCalls calls;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    /** The BMCs' trust store: a PEM file of the certificates to trust, {@code {host}} replaced; null: the JDK's. */
-    private String trustStoreTemplate;
-    private boolean verifyHostname = true;
-    /** Per BMC address (host:port): the trust store file its certificate is checked against. */
-    private final java.util.Map<String, String> trustStoreOf = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Per trust store file: the HTTP client that trusts exactly its certificates, as of the file's modification. */
-    private final java.util.Map<String, TrustedClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private record TrustedClient(long modified, HttpClient client) {
-    }
+    private final BmcClients clients = new BmcClients();
 
     public RedfishFencer(String systemUrlTemplate, String username, String password, Duration powerOffTimeout,
                          CloudCalls calls) {
@@ -98,43 +88,15 @@ public final class RedfishFencer implements Fencer {
      * factory certificates are).
      */
     public RedfishFencer trustStore(String template, boolean verifyHostname) {
-        this.trustStoreTemplate = template;
-        this.verifyHostname = verifyHostname;
+        clients.trustStore(template, verifyHostname);
         return this;
     }
 
     String systemUrl(Target host) {
         String url = systemUrlTemplate.replace("{host}", host.name()).replace("{source}", host.sourceId())
                 .replace("{hostId}", host.hostId());
-        if (trustStoreTemplate != null) {
-            trustStoreOf.put(authority(url), trustStoreTemplate.replace("{host}", host.name())
-                    .replace("{source}", host.sourceId()).replace("{hostId}", host.hostId()));
-        }
+        clients.bmc(url, host);
         return url;
-    }
-
-    private static String authority(String url) {
-        URI u = URI.create(url);
-        return u.getHost() + ":" + u.getPort();
-    }
-
-    /** The client for a BMC's URL: with its trust store when one is configured for it. */
-    private HttpClient http(String url) {
-        String store = trustStoreTemplate == null ? null : trustStoreOf.get(authority(url));
-        if (store == null) {
-            return http;
-        }
-        java.nio.file.Path file = java.nio.file.Path.of(store);
-        long modified;
-        try {
-            modified = java.nio.file.Files.getLastModifiedTime(file).toMillis();
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read the BMC trust store " + file + ": " + e.getMessage(), e);
-        }
-        // A renewed certificate (the file changed) is trusted without a restart; the client before it is dropped.
-        return clients.compute(store, (k, c) -> c != null && c.modified() == modified ? c
-                : new TrustedClient(modified, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                        .sslContext(BmcTrust.context(file, verifyHostname)).build())).client();
     }
 
     @Override
@@ -319,7 +281,7 @@ public final class RedfishFencer implements Fencer {
         }
         HttpResponse<String> r;
         try {
-            r = http(url).send(b.build(), HttpResponse.BodyHandlers.ofString());
+            r = clients.client(url).send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IllegalArgumentException e) {
             exchanges.add(what + " → not sent: " + e.getMessage());
             throw new java.io.IOException(e.getMessage(), e);

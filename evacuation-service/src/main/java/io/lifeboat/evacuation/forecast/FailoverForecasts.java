@@ -204,36 +204,17 @@ public class FailoverForecasts {
             .thenComparing(java.util.Comparator.comparingInt(OvirtApi.Vm::haPriority).reversed())
             .thenComparing(OvirtApi.Vm::name);
 
-    private static FailoverPlanner.EngineVm engineVm(OvirtApi.Vm v) {
+    static FailoverPlanner.EngineVm engineVm(OvirtApi.Vm v) {
         return new FailoverPlanner.EngineVm(v.id(), v.name(), v.clusterId(), v.memoryMb(), v.vcpus(),
                 v.pinnedHostIds() == null ? List.of() : v.pinnedHostIds());
     }
 
-    private static List<FailoverPlanner.EngineHost> engineHosts(List<OvirtApi.Host> hosts) {
+    static List<FailoverPlanner.EngineHost> engineHosts(List<OvirtApi.Host> hosts) {
         return hosts.stream().map(h -> new FailoverPlanner.EngineHost(h.id(), h.name(), h.clusterId(),
                 "up".equals(h.status()), h.maxSchedulingMemoryMb())).toList();
     }
 
-    /**
-     * The prediction for a failed host's moves as decided by a run or a dry run, from the capacity the cloud shows now.
-     */
-    public List<FailoverPlanner.Placement> predict(String sourceId, String failedHost, List<PlannedMove> moves) {
-        EvacuationConfig.Source src = platforms.require(sourceId);
-        if (src.kind() == EvacuationConfig.Kind.OVIRT) {
-            OvirtApi api = platforms.ovirt(sourceId);
-            Map<String, OvirtApi.Vm> byId = new HashMap<>();
-            api.vms().forEach(v -> byId.put(v.id(), v));
-            List<FailoverPlanner.EngineVm> vms = moves.stream().filter(m -> m.state() == MoveState.PENDING)
-                    .map(m -> byId.get(m.vmId())).filter(java.util.Objects::nonNull)
-                    .map(FailoverForecasts::engineVm).toList();
-            return FailoverPlanner.ovirt(failedHost, vms, engineHosts(api.hosts()));
-        }
-        NovaApi nova = platforms.nova(sourceId);
-        List<FailoverPlanner.Compute> computes = computes(nova.hypervisors());
-        return place(failedHost, moves, nova.serversOn(failedHost), computes, src, ratios(src));
-    }
-
-    private static List<FailoverPlanner.Placement> place(String failedHost, List<PlannedMove> moves,
+    static List<FailoverPlanner.Placement> place(String failedHost, List<PlannedMove> moves,
                                                          List<NovaApi.Server> servers,
                                                          List<FailoverPlanner.Compute> computes,
                                                          EvacuationConfig.Source src, FailoverPlanner.Ratios ratios) {
@@ -255,13 +236,13 @@ public class FailoverForecasts {
                 src.maxAttempts(), ratios, true);
     }
 
-    private static List<FailoverPlanner.Compute> computes(List<NovaApi.Hypervisor> hypervisors) {
+    static List<FailoverPlanner.Compute> computes(List<NovaApi.Hypervisor> hypervisors) {
         return hypervisors.stream().filter(h -> h.host() != null)
                 .map(h -> new FailoverPlanner.Compute(h.host(), "up".equals(h.state()), "enabled".equals(h.status()),
                         h.vcpus(), h.vcpusUsed(), h.memoryMb(), h.memoryMbUsed())).toList();
     }
 
-    private static FailoverPlanner.Ratios ratios(EvacuationConfig.Source src) {
+    static FailoverPlanner.Ratios ratios(EvacuationConfig.Source src) {
         return new FailoverPlanner.Ratios(src.failover().cpuAllocationRatio(), src.failover().ramAllocationRatio(),
                 src.failover().reservedHostMemoryMb());
     }

@@ -5,14 +5,20 @@ import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.json.Json;
 import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.evacuation.audit.AuditLog;
+import io.lifeboat.evacuation.config.EvacuationConfig;
+import io.lifeboat.evacuation.platform.Platforms;
+import io.lifeboat.evacuation.platform.openstack.NovaApi;
+import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
 import io.lifeboat.evacuation.recovery.FailoverPredictor;
 import io.lifeboat.evacuation.recovery.InstanceListPrepared;
 import io.lifeboat.evacuation.recovery.PlannedMove;
 import io.lifeboat.evacuation.recovery.InstanceMove;
 import io.lifeboat.evacuation.recovery.RecoveryRun;
+import io.lifeboat.evacuation.recovery.RunStarted;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
@@ -26,6 +32,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +48,7 @@ public class RunPredictions implements FailoverPredictor {
 
     /** How long a run's first move waits for its prediction, at the most. */
     private static final java.time.Duration PREDICTION_WAIT = java.time.Duration.ofSeconds(5);
+    private static final java.time.Duration AHEAD_LIFE = java.time.Duration.ofSeconds(60);
     private static final java.util.concurrent.ExecutorService READS = java.util.concurrent.Executors
             .newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "lifeboat-failover-prediction");
@@ -49,6 +58,9 @@ public class RunPredictions implements FailoverPredictor {
 
     @Inject
     FailoverForecasts forecasts;
+
+    @Inject
+    Platforms platforms;
 
     @Inject
     jakarta.persistence.EntityManager em;
@@ -68,7 +80,7 @@ public class RunPredictions implements FailoverPredictor {
             return Optional.empty();
         }
         try {
-            return Optional.of(forecasts.predict(sourceId, HostKey.parse(hostKey).hostId(), plan));
+            return Optional.of(predict(sourceId, HostKey.parse(hostKey).hostId(), plan));
         } catch (RuntimeException ex) {
             LOG.warnf("no failover prediction for a dry run of %s: %s", hostKey, ex.getMessage());
             return Optional.empty();
@@ -81,7 +93,7 @@ public class RunPredictions implements FailoverPredictor {
         }
         // The prediction is information: a run waits for it PREDICTION_WAIT at the most, and never fails because of it.
         java.util.concurrent.CompletableFuture<List<FailoverPlanner.Placement>> f = java.util.concurrent
-                .CompletableFuture.supplyAsync(() -> forecasts.predict(e.sourceId(), HostKey.parse(e.hostKey())
+                .CompletableFuture.supplyAsync(() -> predictRun(e.runId(), e.sourceId(), HostKey.parse(e.hostKey())
                         .hostId(), e.plan()), READS);
         try {
             store(e.runId(), e.hostKey(), f.get(PREDICTION_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
@@ -114,6 +126,78 @@ public class RunPredictions implements FailoverPredictor {
                 .collect(Collectors.joining(","));
         p.computedAt = Instant.now();
         p.persist();
+    }
+
+    /**
+     * The prediction for a failed host's moves as decided by a run or a dry run, from the capacity the cloud shows now.
+     * On OpenStack the host's servers (their flavors) and the hypervisors are read side by side.
+     */
+    List<FailoverPlanner.Placement> predict(String sourceId, String failedHost, List<PlannedMove> moves) {
+        EvacuationConfig.Source src = platforms.require(sourceId);
+        if (src.kind() == EvacuationConfig.Kind.OVIRT) {
+            OvirtApi api = platforms.ovirt(sourceId);
+            Map<String, OvirtApi.Vm> byId = new HashMap<>();
+            api.vms().forEach(v -> byId.put(v.id(), v));
+            List<FailoverPlanner.EngineVm> vms = moves.stream().filter(m -> m.state() == MoveState.PENDING)
+                    .map(m -> byId.get(m.vmId())).filter(java.util.Objects::nonNull)
+                    .map(FailoverForecasts::engineVm).toList();
+            return FailoverPlanner.ovirt(failedHost, vms, FailoverForecasts.engineHosts(api.hosts()));
+        }
+        Capacity c = capacity(sourceId, failedHost);
+        return FailoverForecasts.place(failedHost, moves, c.on(), FailoverForecasts.computes(c.hypervisors()), src,
+                FailoverForecasts.ratios(src));
+    }
+
+    /** What an OpenStack prediction reads: the hypervisors and the failed host's servers, side by side. */
+    private record Capacity(List<NovaApi.Hypervisor> hypervisors, List<NovaApi.Server> on) {
+    }
+
+    private Capacity capacity(String sourceId, String failedHost) {
+        NovaApi nova = platforms.nova(sourceId);
+        CompletableFuture<List<NovaApi.Server>> on = CompletableFuture.supplyAsync(() -> nova.serversOn(failedHost),
+                READS);
+        List<NovaApi.Hypervisor> hypervisors = nova.hypervisors();
+        return new Capacity(hypervisors, on.join());
+    }
+
+    /** Capacity read when a run started, by run: its prediction's reads, made before its first move. */
+    private final Map<UUID, CapacityAhead> capacityAhead = new ConcurrentHashMap<>();
+
+    private record CapacityAhead(Instant at, CompletableFuture<Capacity> capacity) {
+    }
+
+    /**
+     * An OpenStack host run started: the capacity its prediction needs is read now, beside the fence, the force-down
+     * and the instance list, so that the prediction waits for none of it. Taken within a minute, or read again.
+     */
+    void started(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunStarted e) {
+        if (!"OPENSTACK".equals(e.platform()) || e.kind() != RecoveryRun.Kind.HOST
+                || !forecasts.sources().contains(e.sourceId())) {
+            return;
+        }
+        Instant now = Instant.now();
+        capacityAhead.values().removeIf(a -> a.at().plus(AHEAD_LIFE).isBefore(now));
+        String host = HostKey.parse(e.hostKey()).hostId();
+        capacityAhead.put(e.runId(), new CapacityAhead(now, CompletableFuture.supplyAsync(() ->
+                capacity(e.sourceId(), host), READS)));
+    }
+
+    /** The prediction of a run's moves, from the capacity read when it started if that read is fresh and succeeded. */
+    private List<FailoverPlanner.Placement> predictRun(UUID runId, String sourceId, String failedHost,
+                                                      List<PlannedMove> moves) {
+        CapacityAhead a = capacityAhead.remove(runId);
+        if (a != null && a.at().plus(AHEAD_LIFE).isAfter(Instant.now())) {
+            try {
+                Capacity c = a.capacity().join();
+                EvacuationConfig.Source src = platforms.require(sourceId);
+                return FailoverForecasts.place(failedHost, moves, c.on(), FailoverForecasts.computes(
+                        c.hypervisors()), src, FailoverForecasts.ratios(src));
+            } catch (RuntimeException ex) {
+                LOG.debugf("run %s: the capacity read at its start failed (%s); reading it again", runId,
+                        ex.getMessage());
+            }
+        }
+        return predict(sourceId, failedHost, moves);
     }
 
     /** Compares the predictions of the runs that ended with what happened to their moves. */

@@ -107,11 +107,16 @@ public class OperatorActions {
             throw ProblemException.notFound("run-not-found", "no recovery run " + runId);
         }
         String target = "run " + runId;
+        // The episode locked first, as the replicas lock it when they start its recovery; the run read again then.
+        HostFailure f = run.episodeId == null ? null : HostFailure.findById(run.episodeId,
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (f != null) {
+            RecoveryRun.getEntityManager().refresh(run);
+        }
         List<String> blockers = new ArrayList<>();
         if (run.state != RecoveryRunState.AWAITING_APPROVAL) {
             blockers.add("the run is " + run.state + ", not waiting for approval");
         }
-        HostFailure f = run.episodeId == null ? null : HostFailure.findById(run.episodeId);
         if (f != null && !f.fenced() && !confirmFenced) {
             blockers.add("host " + f.hostName + " is not fenced: confirm it is powered off (confirmFenced=true), or"
                     + " fence it first");
@@ -228,7 +233,7 @@ public class OperatorActions {
         }
         try {
             NovaApi.ComputeService s = unfencing.unfence(f.sourceId, f.hostName);
-            lifecycle.unfenced(f.id, "operator:" + actor, "unfenced by " + actor + (reason == null ? "" : " (" + reason
+            unfencing.unfenced(f.id, "operator:" + actor, "unfenced by " + actor + (reason == null ? "" : " (" + reason
                     + ")") + ": forced_down unset, service " + s.status());
         } catch (CloudCallException e) {
             recordRefusal(actor, f.hostKey, e.getMessage());

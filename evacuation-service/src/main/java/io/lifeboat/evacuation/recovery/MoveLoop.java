@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 class MoveLoop {
 
     private static final Logger LOG = Logger.getLogger(MoveLoop.class);
+    private static final long REREAD_NANOS = 250_000_000L;
 
     @Inject
     EvacuationConfig config;
@@ -45,7 +46,11 @@ class MoveLoop {
     boolean run(RecoveryRun run, Step.Attempt attempt, Mover mover) {
         EvacuationConfig.Source src = platforms.require(run.sourceId);
         int concurrency = Math.max(1, src.concurrency());
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+        // Twice as many tasks as calls: a task's database work (marking its move ONGOING, recording the answer) does
+        // not hold one of the `concurrency` permits, so the next call goes out as soon as one is answered.
+        int workers = 2 * concurrency;
+        Semaphore callPermits = new Semaphore(concurrency);
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "lifeboat-move");
             t.setDaemon(true);
             return t;
@@ -54,8 +59,12 @@ class MoveLoop {
         Map<Long, Instant> nextCheck = new ConcurrentHashMap<>();
         Semaphore wake = new Semaphore(0);   // a task ended: a slot is free and a move may have changed
         Mover.Context context = new Mover.Context(run, src, ConcurrentHashMap.newKeySet(),
-                ConcurrentHashMap.newKeySet());
+                ConcurrentHashMap.newKeySet(), callPermits);
         long lastClaim = System.nanoTime();
+        List<OpenMove> open = null;
+        long readAt = 0;
+        Set<Long> begun = new java.util.HashSet<>();   // started since the last read
+        Set<Long> beginning = ConcurrentHashMap.newKeySet();   // start tasks not yet ended
         try {
             while (!attempt.stopping().getAsBoolean()) {
                 if (System.nanoTime() - lastClaim > config.runLease().toNanos() / 3) {
@@ -65,45 +74,59 @@ class MoveLoop {
                     steps.noteProgress(attempt.id(), steps.progress(run.id));
                     lastClaim = System.nanoTime();
                 }
-                List<InstanceMove> open = moves.openMoves(run.id);
-                if (open.isEmpty() && busy.isEmpty()) {
-                    return true;
-                }
-
                 Instant now = Instant.now();
-                long ongoing = open.stream().filter(m -> m.state == MoveState.ONGOING).count();
+                // Read again when nothing is left to start from the last read, when it is a quarter of a second
+                // old, or when no task is running; else start from it (a stale move marks nothing, see OpenMove).
+                if (open == null || busy.isEmpty() || System.nanoTime() - readAt > REREAD_NANOS
+                        || !startable(open, begun, now)) {
+                    open = moves.openMoveStates(run.id);
+                    readAt = System.nanoTime();
+                    begun.clear();
+                    if (open.isEmpty() && busy.isEmpty()) {
+                        return true;
+                    }
+                }
+                long ongoing = open.stream().filter(m -> m.state() == MoveState.ONGOING).count() + begun.size();
                 // Starts first (in the run's order), then checks: the calls go out as early as they can.
-                for (InstanceMove m : open) {
-                    if (busy.size() >= concurrency) {
+                for (OpenMove m : open) {
+                    if (busy.size() >= workers) {
                         break;
                     }
-                    boolean due = m.notBefore == null || !m.notBefore.isAfter(now);
+                    boolean due = m.notBefore() == null || !m.notBefore().isAfter(now);
                     boolean room = src.maxInFlight() <= 0 || ongoing < src.maxInFlight();
-                    if (m.state == MoveState.PENDING && due && room && busy.add(m.id)) {
+                    if (m.state() == MoveState.PENDING && due && room && !begun.contains(m.id())
+                            && busy.add(m.id())) {
+                        begun.add(m.id());
                         ongoing++;
-                        long id = m.id;
+                        long id = m.id();
+                        beginning.add(id);
                         pool.submit(() -> task(run, src, id, true, busy, nextCheck, wake, () -> {
-                            if (mover.begin(context, id)) {
-                                nextCheck.put(id, Instant.now().plus(src.pollInterval()));
+                            try {
+                                if (mover.begin(context, m)) {
+                                    nextCheck.put(id, Instant.now().plus(src.pollInterval()));
+                                }
+                            } finally {
+                                beginning.remove(id);
                             }
                         }));
                     }
                 }
-                for (InstanceMove m : open) {
-                    if (busy.size() >= concurrency) {
+                for (OpenMove m : open) {
+                    // Checks take the permits the starts leave: a call waiting to go out goes first.
+                    if (busy.size() >= workers || beginning.size() >= concurrency) {
                         break;
                     }
-                    if (m.state == MoveState.ONGOING && !nextCheck.getOrDefault(m.id, now).isAfter(now)
-                            && busy.add(m.id)) {
-                        long id = m.id;
-                        pool.submit(() -> task(run, src, id, false, busy, nextCheck, wake, () -> {
+                    if (m.state() == MoveState.ONGOING && !nextCheck.getOrDefault(m.id(), now).isAfter(now)
+                            && busy.add(m.id())) {
+                        long id = m.id();
+                        pool.submit(() -> task(run, src, id, false, busy, nextCheck, wake, () -> context.call(() -> {
                             if (!mover.check(context, id)) {
                                 nextCheck.put(id, Instant.now().plus(src.pollInterval()));
                             }
-                        }));
+                        })));
                     }
                 }
-                if (!sleepUntilDue(open, busy, nextCheck, concurrency, src, wake)) {
+                if (!sleepUntilDue(open, busy, nextCheck, workers, src, wake)) {
                     return false;
                 }
             }
@@ -118,21 +141,32 @@ class MoveLoop {
         }
     }
 
+    /** Whether the last read still has a move to start now that was not started since. */
+    private static boolean startable(List<OpenMove> open, Set<Long> begun, Instant now) {
+        for (OpenMove m : open) {
+            if (m.state() == MoveState.PENDING && !begun.contains(m.id())
+                    && (m.notBefore() == null || !m.notBefore().isAfter(now))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Waits, without reading the database, until a task ends (a slot frees, a move changed) or the next move falls
      * due (a retry's backoff ends, a check's poll interval passes), at most one poll interval (a storage run gains
      * moves from outside). False when interrupted: the service is stopping.
      */
-    private static boolean sleepUntilDue(List<InstanceMove> open, Set<Long> busy, Map<Long, Instant> nextCheck,
-                                         int concurrency, EvacuationConfig.Source src, Semaphore wake) {
+    private static boolean sleepUntilDue(List<OpenMove> open, Set<Long> busy, Map<Long, Instant> nextCheck,
+                                         int workers, EvacuationConfig.Source src, Semaphore wake) {
         Instant now = Instant.now();
         Instant due = now.plus(src.pollInterval());
-        if (busy.size() < concurrency) {
-            for (InstanceMove m : open) {
-                if (busy.contains(m.id)) {
+        if (busy.size() < workers) {
+            for (OpenMove m : open) {
+                if (busy.contains(m.id())) {
                     continue;
                 }
-                Instant at = m.state == MoveState.PENDING ? m.notBefore : nextCheck.get(m.id);
+                Instant at = m.state() == MoveState.PENDING ? m.notBefore() : nextCheck.get(m.id());
                 if (at != null && at.isAfter(now) && at.isBefore(due)) {
                     due = at;
                 }

@@ -14,7 +14,9 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place where a move changes state, each change its own transaction, committed before the next cloud call:
@@ -39,10 +41,26 @@ public class MoveTransitions {
     @Inject
     MeterRegistry metrics;
 
+    /**
+     * The runs whose first call is recorded: every later call updates the last call time only. In memory: after a
+     * restart the first call's update is tried once more and changes nothing.
+     */
+    private final Set<UUID> firstCallRecorded = ConcurrentHashMap.newKeySet();
+
     @Transactional
     List<InstanceMove> openMoves(UUID runId) {
         return InstanceMove.list("runId = ?1 and state in ?2 order by ordinal", runId,
                 List.of(MoveState.PENDING, MoveState.ONGOING));
+    }
+
+    /** The run's open moves in its order, as the move loop needs them (read after every task it runs). */
+    @Transactional
+    List<OpenMove> openMoveStates(UUID runId) {
+        return em.createQuery("select new io.lifeboat.evacuation.recovery.OpenMove(m.id, m.state, m.notBefore, m.attempt,"
+                        + " m.requestedTarget)"
+                        + " from InstanceMove m where m.runId = :run and m.state in :open order by m.ordinal",
+                OpenMove.class).setParameter("run", runId)
+                .setParameter("open", List.of(MoveState.PENDING, MoveState.ONGOING)).getResultList();
     }
 
     @Transactional
@@ -60,8 +78,7 @@ public class MoveTransitions {
     Outcome callOnce(RecoveryRun run, EvacuationConfig.Source src, InstanceMove m, String where, Runnable call) {
         try {
             call.run();
-            noteCall(run.id);
-            audit.record("system", m.action, m.vmKey, false, "ACCEPTED", "attempt " + m.attempt + ", " + where);
+            accepted(run.id, m, where);
             return Outcome.ACCEPTED;
         } catch (CloudCallException e) {
             if (e.refused()) {
@@ -78,9 +95,12 @@ public class MoveTransitions {
         return InstanceMove.findById(id);
     }
 
-    /** PENDING → ONGOING with the attempt counted, committed before the call; false if someone else did it. */
+    /**
+     * PENDING → ONGOING with the attempt counted, committed before the call: the move as it is now, or null when
+     * someone else (another worker or replica) did it.
+     */
     @Transactional
-    boolean markOngoing(long id, int attempt, String target) {
+    InstanceMove markOngoing(RecoveryRun run, long id, int attempt, String target) {
         Instant now = Instant.now();
         int n = em.createQuery("update InstanceMove m set m.state = :ongoing, m.attempt = m.attempt + 1,"
                         + " m.calledAt = :now, m.startedAt = coalesce(m.startedAt, :now), m.targetHost = :target"
@@ -88,29 +108,40 @@ public class MoveTransitions {
                 .setParameter("ongoing", MoveState.ONGOING).setParameter("now", now).setParameter("target", target)
                 .setParameter("id", id).setParameter("pending", MoveState.PENDING).setParameter("attempt", attempt)
                 .executeUpdate();
-        if (n == 1) {
-            em.clear();
-            InstanceMove m = InstanceMove.findById(id);
-            RecoveryRun run = RecoveryRun.findById(m.runId);
-            runs.publishMove(run, m);
+        if (n != 1) {
+            return null;
         }
-        return n == 1;
+        em.clear();
+        InstanceMove m = InstanceMove.findById(id);
+        runs.publishMove(run, m);
+        return m;
     }
 
+    /**
+     * An accepted call, in one transaction: the run's first and last call times (the first recorded once, by
+     * whichever move's update lands first, with its timer) and the audit entry.
+     */
     @Transactional
-    void noteCall(UUID runId) {
+    void accepted(UUID runId, InstanceMove m, String where) {
         Instant now = Instant.now();
-        // Concurrent moves race for the first call: only the one whose update lands records the milestone.
-        int first = em.createQuery("update RecoveryRun r set r.firstCallAt = :now where r.id = :id and"
-                + " r.firstCallAt is null").setParameter("now", now).setParameter("id", runId).executeUpdate();
+        if (!firstCallRecorded.contains(runId)) {
+            int first = em.createQuery("update RecoveryRun r set r.firstCallAt = :now where r.id = :id and"
+                    + " r.firstCallAt is null").setParameter("now", now).setParameter("id", runId).executeUpdate();
+            if (first == 1) {
+                RecoveryRun run = RecoveryRun.findById(runId);
+                HostFailure f = run.episodeId == null ? null : HostFailure.findById(run.episodeId);
+                if (f != null) {
+                    lifecycle.timer("first_recovery_call", f, Duration.between(f.firstEvidence(), now));
+                }
+            }
+            if (runId != null) {
+                firstCallRecorded.add(runId);
+            }
+        }
         em.createQuery("update RecoveryRun r set r.lastCallAt = :now where r.id = :id").setParameter("now", now)
                 .setParameter("id", runId).executeUpdate();
-        if (first == 1) {
-            RecoveryRun run = RecoveryRun.findById(runId);
-            HostFailure f = run.episodeId == null ? null : HostFailure.findById(run.episodeId);
-            if (f != null) {
-                lifecycle.timer("first_recovery_call", f, Duration.between(f.firstEvidence(), now));
-            }
+        if (m != null) {
+            audit.record("system", m.action, m.vmKey, false, "ACCEPTED", "attempt " + m.attempt + ", " + where);
         }
     }
 
@@ -124,7 +155,9 @@ public class MoveTransitions {
         if (targetHost != null) {
             m.targetHost = targetHost;
         }
-        m.reason = reason;
+        if (reason != null || state != MoveState.SUCCEEDED) {
+            m.reason = reason;   // a move that succeeded without a word keeps why it was moved (its verdict)
+        }
         m.finishedAt = Instant.now();
         runs.publishMove(RecoveryRun.findById(run.id), m);
         String outcome = switch (state) {

@@ -28,16 +28,13 @@ class NovaEvacuateMover implements Mover {
     AuditLog audit;
 
     @Override
-    public boolean begin(Context c, long moveId) {
+    public boolean begin(Context c, OpenMove m) {
         RecoveryRun run = c.run();
         EvacuationConfig.Source src = c.src();
         java.util.Set<String> enabled = c.enabledReserved();
         NovaApi nova = platforms.nova(run.sourceId);
-        InstanceMove m = moves.move(moveId);
-        if (m.state != MoveState.PENDING) {
-            return m.state == MoveState.ONGOING;
-        }
-        String target = target(run, src, m);
+        long moveId = m.id();
+        String target = target(run, src, m.requestedTarget(), m.attempt());
         if (target != null && src.reservedHosts().orElse(List.of()).contains(target) && enabled.add(target)) {
             try {
                 NovaApi.ComputeService s = nova.computeService(target).orElse(null);
@@ -51,17 +48,17 @@ class NovaEvacuateMover implements Mover {
                 throw e;
             }
         }
-        if (!moves.markOngoing(moveId, m.attempt, target)) {
+        InstanceMove ongoing = moves.markOngoing(run, moveId, m.attempt(), target);
+        if (ongoing == null) {
             return false;   // another worker or replica has it
         }
-        InstanceMove ongoing = moves.move(moveId);
         String where = "to " + (target == null ? "the scheduler's choice" : target);
-        MoveTransitions.Outcome o = moves.callOnce(run, src, ongoing, where, () -> {
+        MoveTransitions.Outcome o = moves.callOnce(run, src, ongoing, where, () -> c.call(() -> {
             if (ongoing.resetFirst && ongoing.attempt == 1) {
                 nova.resetState(ongoing.vmId, "error");
             }
             nova.evacuate(ongoing.vmId, target);
-        });
+        }));
         if (o == MoveTransitions.Outcome.ACCEPTED) {
             c.accepted().add(moveId);
         }
@@ -142,9 +139,9 @@ class NovaEvacuateMover implements Mover {
      * host that is the failed host itself is not one (evacuate would refuse it: "The target host can't be the same
      * one").
      */
-    private static String target(RecoveryRun run, EvacuationConfig.Source src, InstanceMove m) {
-        if (m.requestedTarget != null) {
-            return m.requestedTarget;
+    private static String target(RecoveryRun run, EvacuationConfig.Source src, String requestedTarget, int attempt) {
+        if (requestedTarget != null) {
+            return requestedTarget;
         }
         if (run.targetHost != null) {
             return run.targetHost;
@@ -152,6 +149,6 @@ class NovaEvacuateMover implements Mover {
         String failedHost = HostKey.parse(run.hostKey).hostId();
         List<String> reserved = src.reservedHosts().orElse(List.of()).stream().filter(h -> !h.equals(failedHost))
                 .toList();
-        return m.attempt < reserved.size() ? reserved.get(m.attempt) : null;
+        return attempt < reserved.size() ? reserved.get(attempt) : null;
     }
 }

@@ -18,7 +18,11 @@ class OvirtMigrateMover extends OvirtMover {
     PausedVmMigrations pausedVms;
 
     @Override
-    public boolean begin(Context c, long moveId) {
+    public boolean begin(Context c, OpenMove pending) {
+        return c.call(() -> begin(c, pending.id()));   // its reads of the engine too: within the concurrency
+    }
+
+    private boolean begin(Context c, long moveId) {
         RecoveryRun run = c.run();
         EvacuationConfig.Source src = c.src();
         OvirtApi api = platforms.ovirt(run.sourceId);
@@ -45,10 +49,10 @@ class OvirtMigrateMover extends OvirtMover {
             moves.end(run, moveId, MoveState.FAILED, null, "no other up host of the cluster sees the storage");
             return false;
         }
-        if (!moves.markOngoing(moveId, m.attempt, target)) {
+        InstanceMove ongoing = moves.markOngoing(run, moveId, m.attempt, target);
+        if (ongoing == null) {
             return false;
         }
-        InstanceMove ongoing = moves.move(moveId);
         String to = target;
         return moves.callOnce(run, src, ongoing, "paused on a storage error; to " + hostName(api, to),
                 () -> api.migrate(ongoing.vmId, to)) != MoveTransitions.Outcome.REFUSED;

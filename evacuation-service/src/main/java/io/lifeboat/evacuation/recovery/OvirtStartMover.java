@@ -15,7 +15,11 @@ import java.util.Optional;
 class OvirtStartMover extends OvirtMover {
 
     @Override
-    public boolean begin(Context c, long moveId) {
+    public boolean begin(Context c, OpenMove pending) {
+        return c.call(() -> begin(c, pending.id()));   // its reads of the engine too: within the concurrency
+    }
+
+    private boolean begin(Context c, long moveId) {
         RecoveryRun run = c.run();
         EvacuationConfig.Source src = c.src();
         OvirtApi api = platforms.ovirt(run.sourceId);
@@ -40,10 +44,10 @@ class OvirtStartMover extends OvirtMover {
             return false;
         }
         String target = m.requestedTarget != null ? m.requestedTarget : run.targetHost;
-        if (!moves.markOngoing(moveId, m.attempt, target)) {
+        InstanceMove ongoing = moves.markOngoing(run, moveId, m.attempt, target);
+        if (ongoing == null) {
             return false;
         }
-        InstanceMove ongoing = moves.move(moveId);
         String where = "on " + (target == null ? "the engine's choice" : hostName(api, target));
         return moves.callOnce(run, src, ongoing, where, () -> api.start(ongoing.vmId, target))
                 != MoveTransitions.Outcome.REFUSED;

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,14 +56,61 @@ public class PrepareInstanceListStep implements Step {
         return RecoveryStep.PREPARE_INSTANCE_LIST;
     }
 
+    /** Instance lists read ahead, by run: taken by the step, or dropped once older than {@link #READ_AHEAD_LIFE}. */
+    private final Map<UUID, ReadAhead> ahead = new ConcurrentHashMap<>();
+    private static final Duration READ_AHEAD_LIFE = Duration.ofSeconds(60);
+    private final ExecutorService readAheads = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "lifeboat-plan-ahead");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private record ReadAhead(Instant at, CompletableFuture<List<PlannedMove>> plan) {
+    }
+
+    /**
+     * Starts reading an OpenStack host run's instance list, and the failover forecast's prediction with it, when the
+     * run starts, beside its fencing and force-down: the host is confirmed down, nothing lands on it any more, and
+     * what is read is what the step would read. Not on oVirt, whose plan depends on when the host was fenced. The
+     * step takes it if it is less than a minute old, and reads again if the read failed.
+     */
+    @Override
+    public void readAhead(RecoveryRun run) {
+        if (!"OPENSTACK".equals(run.platform) || run.kind != RecoveryRun.Kind.HOST || moves.hasMoves(run.id)) {
+            return;
+        }
+        Instant now = Instant.now();
+        ahead.values().removeIf(a -> a.at().plus(READ_AHEAD_LIFE).isBefore(now));
+        ahead.computeIfAbsent(run.id, id -> new ReadAhead(now, CompletableFuture.supplyAsync(() -> decide(run),
+                readAheads)));
+    }
+
     @Override
     public boolean run(RecoveryRun run, Attempt attempt) {
         if (!moves.hasMoves(run.id)) {
-            List<PlannedMove> plan = plan(run);
-            prepared.fire(new InstanceListPrepared(run.id, run.sourceId, run.hostKey, run.platform, plan));
+            List<PlannedMove> plan = takeReadAhead(run.id).orElseGet(() -> decide(run));
             storePlan(run.id, plan);
         }
         return true;
+    }
+
+    /** The plan, and the event that lets the failover forecast record its prediction before the moves begin. */
+    private List<PlannedMove> decide(RecoveryRun run) {
+        List<PlannedMove> plan = plan(run);
+        prepared.fire(new InstanceListPrepared(run.id, run.sourceId, run.hostKey, run.platform, plan));
+        return plan;
+    }
+
+    private Optional<List<PlannedMove>> takeReadAhead(UUID runId) {
+        ReadAhead a = ahead.remove(runId);
+        if (a == null || a.at().plus(READ_AHEAD_LIFE).isBefore(Instant.now())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(done(a.plan()));
+        } catch (RuntimeException e) {
+            return Optional.empty();   // read again, in this attempt: a failed read-ahead is not a failed step
+        }
     }
 
     /** The plan for a host run, read live from the cloud (also what a dry run shows). */

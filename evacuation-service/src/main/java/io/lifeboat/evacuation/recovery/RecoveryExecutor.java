@@ -14,6 +14,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -128,23 +129,35 @@ public class RecoveryExecutor {
             return;
         }
         for (UUID id : claimable()) {
-            if (executing.add(id)) {
+            submit(id);
+        }
+    }
+
+    /** A run that has just become RUNNING starts now, not at the next tick (up to a second later). */
+    void started(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunStarted e) {
+        if (!stopping) {
+            submit(e.runId());
+        }
+    }
+
+    private void submit(UUID id) {
+        if (!executing.add(id)) {
+            return;
+        }
+        try {
+            runThreads.execute(() -> {
                 try {
-                    runThreads.execute(() -> {
-                        try {
-                            execute(id);
-                        } catch (RuntimeException e) {
-                            LOG.warnf(e, "run %s: execution stopped", id);
-                        } finally {
-                            executing.remove(id);
-                        }
-                    });
-                } catch (RejectedExecutionException e) {
+                    execute(id);
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "run %s: execution stopped", id);
+                } finally {
                     executing.remove(id);
-                    LOG.warnf("run %s waits: this replica already executes %d runs (max-concurrent-runs)", id,
-                            config.maxConcurrentRuns());
                 }
-            }
+            });
+        } catch (RejectedExecutionException e) {
+            executing.remove(id);
+            LOG.warnf("run %s waits: this replica already executes %d runs (max-concurrent-runs)", id,
+                    config.maxConcurrentRuns());
         }
     }
 
@@ -173,12 +186,19 @@ public class RecoveryExecutor {
     void execute(UUID id) {
         int failures = 0;
         RecoveryStep failing = null;
+        boolean readingAhead = false;
         while (!stopping && claim(id)) {
             RecoveryRun run = read(id);
             RecoveryFlows.Flow flow = RecoveryFlows.of(run.platform, run.kind);
             RecoveryStep step = run.step == null ? flow.first() : run.step;
             if (pastDeadline(run)) {
                 return;
+            }
+            if (!readingAhead) {
+                readingAhead = true;
+                for (RecoveryStep later : flow.afterAll(step)) {
+                    steps.get(later).readAhead(run);
+                }
             }
             long attempt = stepLog.beginStep(id, step);
             try {

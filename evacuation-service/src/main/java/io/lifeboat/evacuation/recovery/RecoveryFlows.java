@@ -45,6 +45,12 @@ final class RecoveryFlows {
             return steps.get(0);
         }
 
+        /** The steps after {@code step}, in order. */
+        List<RecoveryStep> afterAll(RecoveryStep step) {
+            int i = steps.indexOf(step);
+            return i < 0 ? List.of() : steps.subList(i + 1, steps.size());
+        }
+
         /** The step after {@code step}; null when the run is done. */
         RecoveryStep after(RecoveryStep step, boolean movesOpen) {
             if (step == VERIFY) {

@@ -1,5 +1,6 @@
 package io.lifeboat.evacuation.recovery;
 
+import io.lifeboat.common.envelope.EventEnvelope;
 import io.lifeboat.common.failure.HostFailurePhase;
 import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.id.SourceKind;
@@ -21,6 +22,7 @@ import jakarta.transaction.Transactional;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,6 +49,12 @@ public class RecoveryRuns {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    MoveRows moveRows;
+
+    @Inject
+    jakarta.enterprise.event.Event<RunStarted> started;
+
     public static Optional<RecoveryRun> activeFor(String hostKey) {
         return RecoveryRun.find("hostKey = ?1 and state in ?2", hostKey, List.of(RecoveryRunState.PLANNED,
                 RecoveryRunState.AWAITING_APPROVAL, RecoveryRunState.RUNNING)).firstResultOptional();
@@ -70,7 +78,8 @@ public class RecoveryRuns {
     /** The episode is fenced: start its run (or keep it waiting when approval is required). */
     @Transactional
     public void startRecovery(UUID episodeId) {
-        HostFailure f = HostFailure.findById(episodeId);
+        // Locked: of two replicas starting the same fenced episode, the second waits and then finds it RECOVERING.
+        HostFailure f = HostFailure.findById(episodeId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (f == null || f.phase != HostFailurePhase.FENCED) {
             return;
         }
@@ -120,6 +129,7 @@ public class RecoveryRuns {
             run.step = RecoveryStep.FENCE_HOST;
         }
         publishRun(run);
+        started.fire(new RunStarted(run.id, run.sourceId, run.hostKey, run.platform, run.kind));
         if (f != null && f.phase != HostFailurePhase.RECOVERING) {
             lifecycle.markRecovering(f, actor, now);
         }
@@ -176,33 +186,19 @@ public class RecoveryRuns {
     /** Adds moves numbered from {@code firstOrdinal} (a STORAGE run gains moves as VMs pause). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void addMoves(RecoveryRun run, List<PlannedMove> planned, int firstOrdinal) {
-        int ordinal = firstOrdinal;
         Instant now = Instant.now();
+        moveRows.insert(run, planned, firstOrdinal, now);
+        List<EventEnvelope<?>> events = new ArrayList<>(planned.size());
         for (PlannedMove p : planned) {
-            InstanceMove m = new InstanceMove();
-            m.runId = run.id;
-            m.vmKey = p.vmKey();
-            m.vmId = p.vmId();
-            m.vmName = p.vmName();
-            m.action = p.action();
-            m.state = p.state();
-            m.ordinal = ordinal++;
-            m.priority = p.priority();
-            m.originalState = p.originalState();
-            m.resetFirst = p.resetFirst();
-            m.stopAfter = p.stopAfter();
-            m.startAfter = p.startAfter();
-            m.requestedTarget = p.requestedTarget();
-            m.notBefore = p.notBefore();
-            m.reason = p.reason();
-            if (m.state == MoveState.SKIPPED) {
-                m.finishedAt = now;
+            if (p.state() == MoveState.SKIPPED) {
                 metrics.counter("lifeboat.evacuation.instances", "outcome", "skipped", "platform", run.platform)
                         .increment();
             }
-            m.persist();
-            publishMove(run, m);
+            events.add(EventEnvelope.create(outbox.source(), new InstanceMoveChanged(run.id,
+                    HostKey.parse(run.hostKey), VmKey.parse(p.vmKey()), p.vmName(), p.action(), p.state(), 0,
+                    null, p.reason(), now), now));
         }
+        outbox.addAll(events);
     }
 
     @Transactional(Transactional.TxType.MANDATORY)

@@ -44,9 +44,10 @@ public class RecoveryWarmup {
             executor.claim(NONE);
             executor.giveUp(NONE, "warm-up");
             moves.openMoves(NONE);
+            moves.openMoveStates(NONE);
             moves.hasMoves(NONE);
-            moves.markOngoing(-1, 0, null);
-            moves.noteCall(NONE);
+            moves.markOngoing(null, -1, 0, null);
+            moves.accepted(NONE, null, null);
             steps.progress(NONE);
             planning.views("-", Instant.EPOCH);
             planning.sourceViews("-", new HashMap<>());

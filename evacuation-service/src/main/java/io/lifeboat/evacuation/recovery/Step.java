@@ -17,6 +17,13 @@ interface Step {
     boolean run(RecoveryRun run, Attempt attempt);
 
     /**
+     * Called when a run starts for each of its steps still to come: a step whose reads do not depend on the steps
+     * before it may start them now, so that they go on while those steps (fencing, force-down) do. Reads only.
+     */
+    default void readAhead(RecoveryRun run) {
+    }
+
+    /**
      * The attempt being made: its id (for progress lines), whether the service is stopping, and {@code renew}, which
      * a long step calls now and then: it renews the run's lease and checks its deadline (false: stop).
      */

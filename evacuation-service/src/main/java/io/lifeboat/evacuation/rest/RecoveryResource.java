@@ -1,25 +1,13 @@
 package io.lifeboat.evacuation.rest;
 
-import io.lifeboat.common.failure.HostFailurePhase;
-import io.lifeboat.common.recovery.RecoveryRunState;
-import io.lifeboat.evacuation.audit.AuditEntry;
-import io.lifeboat.evacuation.detection.HostEvidence;
-import io.lifeboat.evacuation.episode.HostFailure;
-import io.lifeboat.evacuation.recovery.InstanceMove;
 import io.lifeboat.evacuation.operator.OperatorActions;
 import io.lifeboat.evacuation.operator.OperatorEvacuations;
-import io.lifeboat.evacuation.recovery.RecoveryRun;
-import io.lifeboat.evacuation.recovery.StepAttempt;
 import io.lifeboat.service.rest.ProblemException;
 import io.lifeboat.service.rest.StrictParams;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -38,9 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -55,11 +41,8 @@ public class RecoveryResource {
     private static final String DRY_RUN = "true: return the plan and its blockers and change nothing; exactly true or"
             + " false, anything else is a 400";
 
-    /** How long before an episode's first evidence its host's evidence is shown (what it was like before). */
-    private static final long EVIDENCE_BEFORE_SECONDS = 60;
-
     @Inject
-    HostEvidence evidence;
+    RecoveryReads reads;
 
     @Inject
     OperatorActions actions;
@@ -69,9 +52,6 @@ public class RecoveryResource {
 
     @Inject
     SecurityIdentity identity;
-
-    @Inject
-    io.lifeboat.evacuation.arming.Arming arming;
 
     /**
      * The body of an operator action; every field optional. Read strictly ({@link ActionRequestReader}):
@@ -89,133 +69,48 @@ public class RecoveryResource {
     @GET
     @Path("/episodes")
     @RolesAllowed({"viewer", "operator"})
-    @Transactional
     @Operation(summary = "Host-failure episodes, newest first; filter by open, source, host (key or name), phase")
     public List<Views.Episode> episodes(@QueryParam("open") String openText, @QueryParam("source") String source,
                                         @QueryParam("host") String host, @QueryParam("phase") String phase,
                                         @QueryParam("limit") @DefaultValue("100") int limit) {
         Boolean open = openText == null ? null : StrictParams.bool("open", openText, false);
-        StringBuilder q = new StringBuilder("1 = 1");
-        Map<String, Object> p = new java.util.HashMap<>();
-        if (open != null) {
-            q.append(open ? " and closedAt is null" : " and closedAt is not null");
-        }
-        if (source != null) {
-            q.append(" and sourceId = :source");
-            p.put("source", source);
-        }
-        if (host != null) {
-            q.append(" and (hostKey = :host or hostName = :host)");
-            p.put("host", host);
-        }
-        if (phase != null) {
-            try {
-                p.put("phase", HostFailurePhase.valueOf(phase.toUpperCase(java.util.Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("invalid-phase", "phase must be one of "
-                        + java.util.Arrays.toString(HostFailurePhase.values()));
-            }
-            q.append(" and phase = :phase");
-        }
-        List<HostFailure> list = HostFailure.find(q.toString(), Sort.descending("firstSignalAt"), p)
-                .page(Page.ofSize(limit(limit))).list();
-        List<Views.Episode> out = new ArrayList<>();
-        for (HostFailure f : list) {
-            out.add(episodeView(f));
-        }
-        return out;
+        return reads.episodes(open, source, host, phase, limit(limit));
     }
 
     @GET
     @Path("/episodes/{id}")
     @RolesAllowed({"viewer", "operator"})
-    @Transactional
     @Operation(summary = "One episode with its runs")
     public Views.Episode episode(@PathParam("id") String id) {
-        HostFailure f = HostFailure.findById(uuid(id));
-        if (f == null) {
-            throw ProblemException.notFound("episode-not-found", "no host-failure episode " + id);
-        }
-        return episodeView(f);
-    }
-
-    /** An episode with its runs, its timings and the evidence about its host from its first evidence to its end. */
-    private Views.Episode episodeView(HostFailure f) {
-        List<RecoveryRun> runs = RecoveryRun.list("episodeId", Sort.ascending("createdAt"), f.id);
-        List<java.util.UUID> ids = runs.stream().map(r -> r.id).toList();
-        List<StepAttempt> steps = ids.isEmpty() ? List.of() : StepAttempt.ofRuns(ids);
-        List<InstanceMove> moves = ids.isEmpty() ? List.of() : InstanceMove.list("runId in ?1", ids);
-        return Views.Episode.of(f, runs, arming.armed(f.sourceId), Views.Timings.of(f, runs, steps, moves),
-                evidence.history(f.hostKey, f.firstEvidence().minusSeconds(EVIDENCE_BEFORE_SECONDS), f.closedAt));
+        return reads.episode(uuid(id)).orElseThrow(() ->
+                ProblemException.notFound("episode-not-found", "no host-failure episode " + id));
     }
 
     @GET
     @Path("/runs")
     @RolesAllowed({"viewer", "operator"})
-    @Transactional
     @Operation(summary = "Recovery runs with their moves, newest first; filter by state, source, host key")
     public List<Views.Run> runs(@QueryParam("state") String state, @QueryParam("source") String source,
                                 @QueryParam("host") String host, @QueryParam("limit") @DefaultValue("50") int limit) {
-        StringBuilder q = new StringBuilder("1 = 1");
-        Parameters p = new Parameters();
-        if (state != null) {
-            try {
-                p.and("state", RecoveryRunState.valueOf(state.toUpperCase(java.util.Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("invalid-state", "state must be one of "
-                        + java.util.Arrays.toString(RecoveryRunState.values()));
-            }
-            q.append(" and state = :state");
-        }
-        if (source != null) {
-            q.append(" and sourceId = :source");
-            p.and("source", source);
-        }
-        if (host != null) {
-            q.append(" and hostKey = :host");
-            p.and("host", host);
-        }
-        List<RecoveryRun> list = RecoveryRun.find(q.toString(), Sort.descending("createdAt"), p)
-                .page(Page.ofSize(limit(limit))).list();
-        Map<UUID, List<StepAttempt>> steps = StepAttempt.ofRuns(list.stream().map(r -> r.id).toList()).stream()
-                .collect(java.util.stream.Collectors.groupingBy(a -> a.runId));
-        return list.stream().map(r -> Views.Run.of(r, InstanceMove.ofRun(r.id), steps.getOrDefault(r.id, List.of())))
-                .toList();
+        return reads.runs(state, source, host, limit(limit));
     }
 
     @GET
     @Path("/runs/{id}")
     @RolesAllowed({"viewer", "operator"})
-    @Transactional
     @Operation(summary = "One run: its step, timings and every instance's move")
     public Views.Run run(@PathParam("id") String id) {
-        RecoveryRun r = RecoveryRun.findById(uuid(id));
-        if (r == null) {
-            throw ProblemException.notFound("run-not-found", "no recovery run " + id);
-        }
-        return Views.Run.of(r, InstanceMove.ofRun(r.id), StepAttempt.ofRun(r.id));
+        return reads.run(uuid(id)).orElseThrow(() -> ProblemException.notFound("run-not-found",
+                "no recovery run " + id));
     }
 
     @GET
     @Path("/audit")
     @RolesAllowed({"viewer", "operator"})
-    @Transactional
     @Operation(summary = "The audit trail, newest first; filter by target (host key, VM key, run) and actor")
     public List<Views.Audit> audit(@QueryParam("target") String target, @QueryParam("actor") String actor,
                                    @QueryParam("limit") @DefaultValue("200") int limit) {
-        StringBuilder q = new StringBuilder("1 = 1");
-        Parameters p = new Parameters();
-        if (target != null) {
-            q.append(" and target = :target");
-            p.and("target", target);
-        }
-        if (actor != null) {
-            q.append(" and actor = :actor");
-            p.and("actor", actor);
-        }
-        List<AuditEntry> list = AuditEntry.find(q.toString(), Sort.descending("id"), p)
-                .page(Page.ofSize(limit(limit))).list();
-        return list.stream().map(Views.Audit::of).toList();
+        return reads.audit(target, actor, limit(limit));
     }
 
     // ------------------------------------------------------------------ operator actions

@@ -62,7 +62,13 @@ public interface NovaApi {
     List<ComputeService> computeServices();
 
     /** Forces the service down and disables it with the reason: the 2.53 form, else the 2.11 form (A.2). */
-    ComputeService forceDown(String host, String reason);
+    default ComputeService forceDown(String host, String reason) {
+        return forceDown(computeService(host).orElseThrow(() -> new io.lifeboat.cloud.CloudCallException(
+                "no nova-compute service on host " + host, 404, null)), reason);
+    }
+
+    /** {@link #forceDown(String, String)} of a service just read: one call fewer. */
+    ComputeService forceDown(ComputeService service, String reason);
 
     /**
      * Unfences a host that is back: unsets {@code forced_down} and enables its service (the 2.53 form, else the 2.11

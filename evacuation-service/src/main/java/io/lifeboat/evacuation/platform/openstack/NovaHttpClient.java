@@ -82,8 +82,8 @@ public final class NovaHttpClient implements NovaApi {
     }
 
     @Override
-    public ComputeService forceDown(String host, String reason) {
-        return services.forceDown(host, reason);
+    public ComputeService forceDown(ComputeService service, String reason) {
+        return services.forceDown(service, reason);
     }
 
     @Override

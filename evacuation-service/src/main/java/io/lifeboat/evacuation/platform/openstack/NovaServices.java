@@ -76,10 +76,9 @@ final class NovaServices {
                 s.hasNonNull("disabled_reason") ? s.get("disabled_reason").asText() : null, heartbeat);
     }
 
-    ComputeService forceDown(String host, String reason) {
+    ComputeService forceDown(ComputeService s, String reason) {
+        String host = s.host();
         if (minor() >= 53) {
-            ComputeService s = computeService(host).orElseThrow(() ->
-                    new CloudCallException("no nova-compute service on host " + host, 404, null));
             ObjectNode body = JSON.createObjectNode().put("forced_down", true).put("status", "disabled")
                     .put("disabled_reason", reason);
             try {

@@ -105,4 +105,30 @@ class NovaMicroversionTest {
         assertThat(calls("nova.updateService") - updatesBefore).isEqualTo(1);
         assertThat(truth().get("forcedDown")).isEqualTo(true);
     }
+
+    /**
+     * The force-down of a run uses the service id the collector published. An id Nova no longer knows (the service
+     * was deleted and registered again) is a 404, and the host is still forced down: by the 2.11 form, by host.
+     */
+    @Test
+    void aServiceIdNovaNoLongerKnowsStillForcesTheHostDownByItsName() {
+        NovaHttpClient nova = nova("2.53");
+        String known = (String) truth().get("serviceId");
+        long updatesBefore = calls("nova.updateService");
+        NovaApi.ComputeService s = nova.forceDown(new NovaApi.ComputeService(known, HOST, null, null, null, null,
+                null), "lifeboat: fenced");
+        assertThat(s.forcedDown()).isTrue();
+        assertThat(calls("nova.updateService") - updatesBefore).as("one call with the id as published").isEqualTo(1);
+        nova.unfence(HOST);
+
+        updatesBefore = calls("nova.updateService");
+        s = nova.forceDown(new NovaApi.ComputeService("00000000-0000-0000-0000-000000000000", HOST, null, null, null,
+                null, null), "lifeboat: fenced");
+        assertThat(s.forcedDown()).isTrue();
+        assertThat(s.status()).isEqualTo("disabled");
+        // the refused 2.53 update (404), then the 2.11 force-down and disable
+        assertThat(calls("nova.updateService") - updatesBefore).isEqualTo(3);
+        assertThat(truth().get("forcedDown")).isEqualTo(true);
+        assertThat(truth().get("serviceStatus")).isEqualTo("disabled");
+    }
 }
