@@ -13,6 +13,7 @@ import io.lifeboat.evacuation.recovery.FailoverPredictor;
 import io.lifeboat.evacuation.recovery.InstanceListPrepared;
 import io.lifeboat.evacuation.recovery.PlannedMove;
 import io.lifeboat.evacuation.recovery.InstanceMove;
+import io.lifeboat.evacuation.recovery.ReadsAhead;
 import io.lifeboat.evacuation.recovery.RecoveryRun;
 import io.lifeboat.evacuation.recovery.RunStarted;
 import io.quarkus.scheduler.Scheduled;
@@ -33,7 +34,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -48,7 +48,6 @@ public class RunPredictions implements FailoverPredictor {
 
     /** How long a run's first move waits for its prediction, at the most. */
     private static final java.time.Duration PREDICTION_WAIT = java.time.Duration.ofSeconds(5);
-    private static final java.time.Duration AHEAD_LIFE = java.time.Duration.ofSeconds(60);
     private static final java.util.concurrent.ExecutorService READS = java.util.concurrent.Executors
             .newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "lifeboat-failover-prediction");
@@ -161,10 +160,8 @@ public class RunPredictions implements FailoverPredictor {
     }
 
     /** Capacity read when a run started, by run: its prediction's reads, made before its first move. */
-    private final Map<UUID, CapacityAhead> capacityAhead = new ConcurrentHashMap<>();
-
-    private record CapacityAhead(Instant at, CompletableFuture<Capacity> capacity) {
-    }
+    private final ReadsAhead<Capacity> capacityAhead = new ReadsAhead<>("capacity", java.time.Duration.ofSeconds(60),
+            READS);
 
     /**
      * An OpenStack host run started: the capacity its prediction needs is read now, beside the fence, the force-down
@@ -175,29 +172,20 @@ public class RunPredictions implements FailoverPredictor {
                 || !forecasts.sources().contains(e.sourceId())) {
             return;
         }
-        Instant now = Instant.now();
-        capacityAhead.values().removeIf(a -> a.at().plus(AHEAD_LIFE).isBefore(now));
         String host = HostKey.parse(e.hostKey()).hostId();
-        capacityAhead.put(e.runId(), new CapacityAhead(now, CompletableFuture.supplyAsync(() ->
-                capacity(e.sourceId(), host), READS)));
+        capacityAhead.start(e.runId(), () -> capacity(e.sourceId(), host));
     }
 
     /** The prediction of a run's moves, from the capacity read when it started if that read is fresh and succeeded. */
     private List<FailoverPlanner.Placement> predictRun(UUID runId, String sourceId, String failedHost,
                                                       List<PlannedMove> moves) {
-        CapacityAhead a = capacityAhead.remove(runId);
-        if (a != null && a.at().plus(AHEAD_LIFE).isAfter(Instant.now())) {
-            try {
-                Capacity c = a.capacity().join();
-                EvacuationConfig.Source src = platforms.require(sourceId);
-                return FailoverForecasts.place(failedHost, moves, c.on(), FailoverForecasts.computes(
-                        c.hypervisors()), src, FailoverForecasts.ratios(src));
-            } catch (RuntimeException ex) {
-                LOG.debugf("run %s: the capacity read at its start failed (%s); reading it again", runId,
-                        ex.getMessage());
-            }
+        Optional<Capacity> ahead = capacityAhead.take(runId);
+        if (ahead.isEmpty()) {
+            return predict(sourceId, failedHost, moves);
         }
-        return predict(sourceId, failedHost, moves);
+        EvacuationConfig.Source src = platforms.require(sourceId);
+        return FailoverForecasts.place(failedHost, moves, ahead.get().on(), FailoverForecasts.computes(
+                ahead.get().hypervisors()), src, FailoverForecasts.ratios(src));
     }
 
     /** Compares the predictions of the runs that ended with what happened to their moves. */

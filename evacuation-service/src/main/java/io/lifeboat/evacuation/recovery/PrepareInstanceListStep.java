@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,17 +54,13 @@ public class PrepareInstanceListStep implements Step {
         return RecoveryStep.PREPARE_INSTANCE_LIST;
     }
 
-    /** Instance lists read ahead, by run: taken by the step, or dropped once older than {@link #READ_AHEAD_LIFE}. */
-    private final Map<UUID, ReadAhead> ahead = new ConcurrentHashMap<>();
-    private static final Duration READ_AHEAD_LIFE = Duration.ofSeconds(60);
-    private final ExecutorService readAheads = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "lifeboat-plan-ahead");
-        t.setDaemon(true);
-        return t;
-    });
-
-    private record ReadAhead(Instant at, CompletableFuture<List<PlannedMove>> plan) {
-    }
+    /** Instance lists read ahead, by run (two runs' reads at a time). */
+    private final ReadsAhead<List<PlannedMove>> ahead = new ReadsAhead<>("instance list", Duration.ofSeconds(60),
+            Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "lifeboat-plan-ahead");
+                t.setDaemon(true);
+                return t;
+            }));
 
     /**
      * Starts reading an OpenStack host run's instance list, and the failover forecast's prediction with it, when the
@@ -79,16 +73,13 @@ public class PrepareInstanceListStep implements Step {
         if (!"OPENSTACK".equals(run.platform) || run.kind != RecoveryRun.Kind.HOST || moves.hasMoves(run.id)) {
             return;
         }
-        Instant now = Instant.now();
-        ahead.values().removeIf(a -> a.at().plus(READ_AHEAD_LIFE).isBefore(now));
-        ahead.computeIfAbsent(run.id, id -> new ReadAhead(now, CompletableFuture.supplyAsync(() -> decide(run),
-                readAheads)));
+        ahead.start(run.id, () -> decide(run));
     }
 
     @Override
     public boolean run(RecoveryRun run, Attempt attempt) {
         if (!moves.hasMoves(run.id)) {
-            List<PlannedMove> plan = takeReadAhead(run.id).orElseGet(() -> decide(run));
+            List<PlannedMove> plan = ahead.take(run.id).orElseGet(() -> decide(run));
             storePlan(run.id, plan);
         }
         return true;
@@ -99,18 +90,6 @@ public class PrepareInstanceListStep implements Step {
         List<PlannedMove> plan = plan(run);
         prepared.fire(new InstanceListPrepared(run.id, run.sourceId, run.hostKey, run.platform, plan));
         return plan;
-    }
-
-    private Optional<List<PlannedMove>> takeReadAhead(UUID runId) {
-        ReadAhead a = ahead.remove(runId);
-        if (a == null || a.at().plus(READ_AHEAD_LIFE).isBefore(Instant.now())) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(done(a.plan()));
-        } catch (RuntimeException e) {
-            return Optional.empty();   // read again, in this attempt: a failed read-ahead is not a failed step
-        }
     }
 
     /** The plan for a host run, read live from the cloud (also what a dry run shows). */
