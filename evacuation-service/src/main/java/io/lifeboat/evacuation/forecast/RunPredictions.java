@@ -90,10 +90,16 @@ public class RunPredictions implements FailoverPredictor {
         if (!forecasts.sources().contains(e.sourceId())) {
             return;
         }
-        // The prediction is information: a run waits for it PREDICTION_WAIT at the most, and never fails because of it.
+        String failedHost = HostKey.parse(e.hostKey()).hostId();
+        if (capacityAhead.has(e.runId())) {
+            // Its inputs were read when the run started, before any move: it is made and stored beside the run.
+            java.util.concurrent.CompletableFuture.runAsync(() -> predictFromAhead(e, failedHost), READS);
+            return;
+        }
+        // Read now, before the first move: the run waits for it PREDICTION_WAIT at the most, and never fails because
+        // of it (the prediction is information).
         java.util.concurrent.CompletableFuture<List<FailoverPlanner.Placement>> f = java.util.concurrent
-                .CompletableFuture.supplyAsync(() -> predictRun(e.runId(), e.sourceId(), HostKey.parse(e.hostKey())
-                        .hostId(), e.plan()), READS);
+                .CompletableFuture.supplyAsync(() -> predict(e.sourceId(), failedHost, e.plan()), READS);
         try {
             store(e.runId(), e.hostKey(), f.get(PREDICTION_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
         } catch (java.util.concurrent.TimeoutException ex) {
@@ -176,16 +182,23 @@ public class RunPredictions implements FailoverPredictor {
         capacityAhead.start(e.runId(), () -> capacity(e.sourceId(), host));
     }
 
-    /** The prediction of a run's moves, from the capacity read when it started if that read is fresh and succeeded. */
-    private List<FailoverPlanner.Placement> predictRun(UUID runId, String sourceId, String failedHost,
-                                                      List<PlannedMove> moves) {
-        Optional<Capacity> ahead = capacityAhead.take(runId);
-        if (ahead.isEmpty()) {
-            return predict(sourceId, failedHost, moves);
+    /**
+     * The prediction of a run's moves from the capacity read when it started; none when that read failed (read now,
+     * the capacity would show the run's own moves).
+     */
+    private void predictFromAhead(InstanceListPrepared e, String failedHost) {
+        try {
+            Optional<Capacity> ahead = capacityAhead.take(e.runId());
+            if (ahead.isEmpty()) {
+                LOG.warnf("no failover prediction for run %s: the capacity read when it started failed", e.runId());
+                return;
+            }
+            EvacuationConfig.Source src = platforms.require(e.sourceId());
+            store(e.runId(), e.hostKey(), FailoverForecasts.place(failedHost, e.plan(), ahead.get().on(),
+                    FailoverForecasts.computes(ahead.get().hypervisors()), src, FailoverForecasts.ratios(src)));
+        } catch (RuntimeException ex) {
+            LOG.warnf("no failover prediction for run %s: %s", e.runId(), ex.getMessage());
         }
-        EvacuationConfig.Source src = platforms.require(sourceId);
-        return FailoverForecasts.place(failedHost, moves, ahead.get().on(), FailoverForecasts.computes(
-                ahead.get().hypervisors()), src, FailoverForecasts.ratios(src));
     }
 
     /** Compares the predictions of the runs that ended with what happened to their moves. */

@@ -106,4 +106,37 @@ public class InstanceMove extends PanacheEntityBase {
     public static List<InstanceMove> ofRun(UUID runId) {
         return list("runId = ?1 order by ordinal", runId);
     }
+
+    /** How many of a run's moves are in each state, counted by the database (a run's moves are not loaded). */
+    public static Tally tally(UUID runId) {
+        java.util.Map<MoveState, Long> byState = new java.util.EnumMap<>(MoveState.class);
+        java.util.Set<String> actions = new java.util.HashSet<>();
+        for (Object[] row : getEntityManager().createQuery("select m.state, m.action, count(m) from InstanceMove m"
+                + " where m.runId = :run group by m.state, m.action", Object[].class).setParameter("run", runId)
+                .getResultList()) {
+            byState.merge((MoveState) row[0], (Long) row[2], Long::sum);
+            actions.add((String) row[1]);
+        }
+        return new Tally(byState, actions.contains(START) ? "started" : actions.contains(MIGRATE) ? "migrated"
+                : "moved");
+    }
+
+    /** A run's moves counted by state, and the verb of their kind ("moved", "started", "migrated"). */
+    public record Tally(java.util.Map<MoveState, Long> byState, String verb) {
+
+        public long of(MoveState state) {
+            return byState.getOrDefault(state, 0L);
+        }
+
+        public long total() {
+            return byState.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** "7 of 10 moved, 0 failed, 3 skipped, 0 in flight, 0 waiting". */
+        public String line() {
+            return of(MoveState.SUCCEEDED) + " of " + total() + " " + verb + ", " + of(MoveState.FAILED) + " failed, "
+                    + of(MoveState.SKIPPED) + " skipped, " + of(MoveState.ONGOING) + " in flight, "
+                    + of(MoveState.PENDING) + " waiting";
+        }
+    }
 }

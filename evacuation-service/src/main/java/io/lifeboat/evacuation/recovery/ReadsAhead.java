@@ -42,6 +42,12 @@ public final class ReadsAhead<T> {
         byRun.computeIfAbsent(runId, id -> new Entry<>(now, CompletableFuture.supplyAsync(read, executor)));
     }
 
+    /** Whether the run has a read, fresh, done or under way (it may still fail). */
+    public boolean has(UUID runId) {
+        Entry<T> e = byRun.get(runId);
+        return e != null && !e.at().plus(life).isBefore(Instant.now());
+    }
+
     /** The run's read, waiting for it if it is under way; empty when there is none, it is stale, or it failed. */
     public Optional<T> take(UUID runId) {
         Entry<T> e = byRun.remove(runId);

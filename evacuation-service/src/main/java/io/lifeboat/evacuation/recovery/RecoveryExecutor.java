@@ -1,14 +1,11 @@
 package io.lifeboat.evacuation.recovery;
 
-import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.common.recovery.RecoveryRunState;
 import io.lifeboat.common.recovery.RecoveryStep;
-import io.lifeboat.evacuation.audit.AuditLog;
 import io.lifeboat.evacuation.config.EvacuationConfig;
 import io.lifeboat.cloud.CloudCallException;
 import io.lifeboat.cloud.CloudCalls;
 import io.lifeboat.evacuation.platform.Platforms;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
@@ -17,14 +14,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.List;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -58,19 +53,10 @@ public class RecoveryExecutor {
     Platforms platforms;
 
     @Inject
-    RecoveryRuns runs;
-
-    @Inject
-    AuditLog audit;
-
-    @Inject
-    EntityManager em;
-
-    @Inject
-    MeterRegistry metrics;
-
-    @Inject
     StepLog stepLog;
+
+    @Inject
+    RunRecords records;
 
     @Inject
     MoveTransitions moves;
@@ -81,19 +67,9 @@ public class RecoveryExecutor {
     private final Map<RecoveryStep, Step> steps = new EnumMap<>(RecoveryStep.class);
 
     private ExecutorService runThreads;
+    private ExecutorService besideThreads;
     private final Set<UUID> executing = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
-    private String me;
-
-    String me() {
-        if (me == null) {
-            me = config.instanceName().orElseGet(() -> {
-                String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
-                return host + "-" + ProcessHandle.current().pid();
-            });
-        }
-        return me;
-    }
 
     @PostConstruct
     void init() {
@@ -102,6 +78,13 @@ public class RecoveryExecutor {
         runThreads = new ThreadPoolExecutor(0, config.maxConcurrentRuns(), 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "lifeboat-recovery-run-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        AtomicInteger b = new AtomicInteger();
+        besideThreads = new ThreadPoolExecutor(0, config.maxConcurrentRuns(), 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "lifeboat-recovery-beside-" + b.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
@@ -120,6 +103,7 @@ public class RecoveryExecutor {
     void onStop(@Observes ShutdownEvent e) {
         stopping = true;
         runThreads.shutdownNow();
+        besideThreads.shutdownNow();
     }
 
     @Scheduled(every = "${lifeboat.evacuation.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -128,7 +112,7 @@ public class RecoveryExecutor {
         if (stopping) {
             return;
         }
-        for (UUID id : claimable()) {
+        for (UUID id : records.claimable()) {
             submit(id);
         }
     }
@@ -161,37 +145,22 @@ public class RecoveryExecutor {
         }
     }
 
-    @Transactional
-    List<UUID> claimable() {
-        return em.createQuery("select r.id from RecoveryRun r where r.state = :running and (r.leaseUntil is null or"
-                        + " r.leaseUntil < :now or r.leaseOwner = :me) order by r.createdAt", UUID.class)
-                .setParameter("running", RecoveryRunState.RUNNING).setParameter("now", Instant.now())
-                .setParameter("me", me()).getResultList();
-    }
-
-    /** Takes or renews this replica's lease on the run; false when another replica holds it or it stopped. */
-    @Transactional
-    boolean claim(UUID id) {
-        Instant now = Instant.now();
-        return em.createQuery("update RecoveryRun r set r.leaseOwner = :me, r.leaseUntil = :until where r.id = :id"
-                        + " and r.state = :running and (r.leaseUntil is null or r.leaseUntil < :now or"
-                        + " r.leaseOwner = :me)")
-                .setParameter("me", me()).setParameter("until", now.plus(config.runLease()))
-                .setParameter("id", id).setParameter("running", RecoveryRunState.RUNNING)
-                .setParameter("now", now).executeUpdate() == 1;
-    }
-
     // ------------------------------------------------------------------ the steps
 
     void execute(UUID id) {
         int failures = 0;
         RecoveryStep failing = null;
+        Set<RecoveryStep> doneBeside = EnumSet.noneOf(RecoveryStep.class);
         boolean readingAhead = false;
-        while (!stopping && claim(id)) {
-            RecoveryRun run = read(id);
+        RecoveryRun run = stopping ? null : records.claimAndRead(id);
+        long attempt = -1;   // the attempt already begun for the run's step, or -1
+        while (!stopping && run != null) {
             RecoveryFlows.Flow flow = RecoveryFlows.of(run.platform, run.kind);
             RecoveryStep step = run.step == null ? flow.first() : run.step;
             if (pastDeadline(run)) {
+                if (attempt >= 0) {
+                    stepLog.endStep(attempt, StepAttempt.Outcome.STOPPED, "not run: the run's deadline passed");
+                }
                 return;
             }
             if (!readingAhead) {
@@ -200,25 +169,41 @@ public class RecoveryExecutor {
                     steps.get(later).readAhead(run);
                 }
             }
-            long attempt = stepLog.beginStep(id, step);
+            if (attempt < 0) {
+                attempt = stepLog.beginStep(id, step);
+            }
+            RecoveryStep besideStep = flow.besideOf(step);
+            BesideStep beside = besideStep == null || doneBeside.contains(besideStep) ? null
+                    : BesideStep.begin(besideThreads, stepLog, steps.get(besideStep), run, a -> attempt(id, a));
             try {
-                if (!steps.get(step).run(run, new Step.Attempt(attempt, () -> stopping,
-                        () -> claim(id) && !pastDeadline(read(id))))) {
-                    RecoveryRun now = read(id);
+                boolean ran;
+                try {
+                    ran = steps.get(step).run(run, attempt(id, attempt));
+                } finally {
+                    if (beside != null && ended(id, beside)) {
+                        doneBeside.add(beside.step);
+                    }
+                }
+                if (!ran) {
+                    RecoveryRun now = records.read(id);
                     stepLog.endStep(attempt, StepAttempt.Outcome.STOPPED, now.state == RecoveryRunState.RUNNING
                             ? "stopped: this replica lost the run's lease or is shutting down; the run goes on"
                             : "stopped: the run is " + now.state + (now.detail == null ? "" : " (" + now.detail + ")"));
                     return;
                 }
-                RecoveryStep next = flow.after(step, !moves.openMoves(id).isEmpty());
+                RecoveryStep next = after(flow, step, id);
+                if (next != null && doneBeside.contains(next)) {
+                    next = after(flow, next, id);   // done beside this step
+                }
                 if (next == null) {
                     stepLog.endStep(attempt, StepAttempt.Outcome.DONE, stepLog.progress(id));
-                    finish(id);
+                    records.finish(id);
                     return;
                 }
-                stepLog.endStep(attempt, StepAttempt.Outcome.DONE, step == RecoveryStep.PREPARE_INSTANCE_LIST
-                        || next == RecoveryStep.VERIFY ? stepLog.progress(id) : null);
-                advance(id, step, next, null);
+                RunRecords.Continued c = records.stepDone(id, attempt, step == RecoveryStep.PREPARE_INSTANCE_LIST
+                        || next == RecoveryStep.VERIFY, step, next);
+                run = c == null ? null : c.run();
+                attempt = c == null ? -1 : c.attempt();
                 failures = 0;
             } catch (CloudCallException | IllegalStateException e) {
                 stepLog.endStep(attempt, StepAttempt.Outcome.FAILED, e.getMessage());
@@ -228,17 +213,36 @@ public class RecoveryExecutor {
                 Optional<Duration> wait = limits.retryAfter(failures);
                 if (wait.isEmpty()) {
                     LOG.errorf("run %s: step %s failed %d times, giving up: %s", id, step, failures, e.getMessage());
-                    giveUp(id, "step " + step + " failed " + failures + " times; last: " + e.getMessage());
+                    records.giveUp(id, "step " + step + " failed " + failures + " times; last: " + e.getMessage());
                     return;
                 }
                 LOG.warnf("run %s: step %s failed (%d of %d), will retry: %s", id, step, failures,
                         limits.stepAttempts(), e.getMessage());
-                advance(id, step, step, "step " + step + " failed (" + failures + " of " + limits.stepAttempts()
+                records.advance(id, step, step, "step " + step + " failed (" + failures + " of " + limits.stepAttempts()
                         + "), retrying: " + e.getMessage());
                 long ms = wait.get().toMillis();
                 CloudCalls.sleep(ms + ThreadLocalRandom.current().nextLong(ms / 4 + 1));   // jitter: replicas apart
+                run = stopping ? null : records.claimAndRead(id);
+                attempt = -1;
             }
         }
+    }
+
+    /** The step after {@code step}; whether moves are open is read only where the flow asks it (after VERIFY). */
+    private RecoveryStep after(RecoveryFlows.Flow flow, RecoveryStep step, UUID id) {
+        return flow.after(step, step == RecoveryStep.VERIFY && !moves.openMoveStates(id).isEmpty());
+    }
+
+    private Step.Attempt attempt(UUID id, long attempt) {
+        return new Step.Attempt(attempt, () -> stopping, () -> records.claim(id) && !pastDeadline(records.read(id)));
+    }
+
+    /** Waits for a step begun beside and records how it ended; true when it is done. */
+    private boolean ended(UUID id, BesideStep beside) {
+        BesideStep.Ending e = beside.await();
+        boolean done = e.outcome() == StepAttempt.Outcome.DONE;
+        stepLog.endStep(beside.attempt, e.outcome(), done ? stepLog.progress(id) : e.detail());
+        return done;
     }
 
     private RunLimits limits(RecoveryRun run) {
@@ -252,57 +256,8 @@ public class RecoveryExecutor {
             return false;
         }
         LOG.errorf("run %s: deadline of %d s passed, giving up", run.id, limits.deadline().toSeconds());
-        giveUp(run.id, "the run's deadline of " + limits.deadline().toSeconds() + " s passed");
+        records.giveUp(run.id, "the run's deadline of " + limits.deadline().toSeconds() + " s passed");
         return true;
     }
 
-    /**
-     * Ends a RUNNING run FAILED, bounded and honest: every move still open ends FAILED with why (one whose call was
-     * in flight is named unaccounted for, to be checked), and the episode goes to PARTIALLY_RECOVERED, or back to an
-     * operator when nothing was moved. Never RECOVERED while an instance is unaccounted for.
-     */
-    @Transactional
-    void giveUp(UUID id, String why) {
-        RecoveryRun run = RecoveryRun.findById(id);
-        if (run == null || run.state != RecoveryRunState.RUNNING) {
-            return;
-        }
-        for (InstanceMove m : InstanceMove.<InstanceMove>list("runId = ?1 and state in ?2", id,
-                List.of(MoveState.PENDING, MoveState.ONGOING))) {
-            moves.end(run, m.id, MoveState.FAILED, null, m.state == MoveState.ONGOING
-                    ? "unaccounted for: its " + m.action + " call was in flight when the run ended (" + why
-                    + "); check the instance"
-                    : "not moved: the run ended (" + why + ")");
-        }
-        audit.record("system", "give-up-run", id.toString(), false, "FAILED", why);
-        metrics.counter("lifeboat.evacuation.runs.given.up", "platform", run.platform).increment();
-        runs.finish(run, Instant.now(), why);
-    }
-
-    @Transactional
-    RecoveryRun read(UUID id) {
-        return RecoveryRun.findById(id);
-    }
-
-    @Transactional
-    void advance(UUID id, RecoveryStep from, RecoveryStep to, String detail) {
-        RecoveryRun run = RecoveryRun.findById(id);
-        if (run == null || run.state != RecoveryRunState.RUNNING || run.step != from && run.step != null) {
-            return;
-        }
-        boolean changed = run.step != to || !java.util.Objects.equals(run.detail, detail);
-        run.step = to;
-        run.detail = detail;
-        if (changed) {
-            runs.publishRun(run);
-        }
-    }
-
-    @Transactional
-    void finish(UUID id) {
-        RecoveryRun run = RecoveryRun.findById(id);
-        if (run != null && run.state == RecoveryRunState.RUNNING) {
-            runs.finish(run, Instant.now());
-        }
-    }
 }

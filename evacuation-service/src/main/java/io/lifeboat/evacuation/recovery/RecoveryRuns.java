@@ -211,14 +211,12 @@ public class RecoveryRuns {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void publishRun(RecoveryRun run) {
-        List<InstanceMove> moves = InstanceMove.ofRun(run.id);
-        int ok = (int) moves.stream().filter(m -> m.state == MoveState.SUCCEEDED).count();
-        int failed = (int) moves.stream().filter(m -> m.state == MoveState.FAILED).count();
-        int skipped = (int) moves.stream().filter(m -> m.state == MoveState.SKIPPED).count();
+        InstanceMove.Tally moves = InstanceMove.tally(run.id);
         Instant now = Instant.now();
         outbox.add(new RecoveryRunChanged(run.id, run.episodeId, HostKey.parse(run.hostKey),
-                SourceKind.valueOf(run.platform), run.state, run.step, false, run.triggeredBy, moves.size(), ok, failed,
-                skipped, now, run.detail), now);
+                SourceKind.valueOf(run.platform), run.state, run.step, false, run.triggeredBy, (int) moves.total(),
+                (int) moves.of(MoveState.SUCCEEDED), (int) moves.of(MoveState.FAILED),
+                (int) moves.of(MoveState.SKIPPED), now, run.detail), now);
     }
 
     /** Ends a run from its moves' outcomes, and its episode with it. */
@@ -233,16 +231,16 @@ public class RecoveryRuns {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void finish(RecoveryRun run, Instant now, String gaveUp) {
-        List<InstanceMove> moves = InstanceMove.ofRun(run.id);
-        long ok = moves.stream().filter(m -> m.state == MoveState.SUCCEEDED).count();
-        long failed = moves.stream().filter(m -> m.state == MoveState.FAILED).count();
+        InstanceMove.Tally moves = InstanceMove.tally(run.id);
+        long ok = moves.of(MoveState.SUCCEEDED);
+        long failed = moves.of(MoveState.FAILED);
         run.state = gaveUp != null ? RecoveryRunState.FAILED : failed == 0 ? RecoveryRunState.SUCCEEDED
                 : ok > 0 ? RecoveryRunState.PARTIALLY_SUCCEEDED : RecoveryRunState.FAILED;
         run.finishedAt = now;
         run.leaseOwner = null;
         run.leaseUntil = null;
         run.detail = (gaveUp == null ? "" : "gave up: " + gaveUp + "; ") + ok + " moved, " + failed + " failed, "
-                + (moves.size() - ok - failed) + " skipped";
+                + (moves.total() - ok - failed) + " skipped";
         publishRun(run);
         audit.record("system", "finish-run", run.id.toString(), false, run.state.name(), run.detail);
         if (gaveUp != null && run.episodeId != null && run.kind == RecoveryRun.Kind.HOST) {

@@ -26,7 +26,7 @@ public class RecoveryWarmup {
     private static final UUID NONE = new UUID(0, 0);
 
     @Inject
-    RecoveryExecutor executor;
+    RunRecords records;
 
     @Inject
     MoveTransitions moves;
@@ -40,9 +40,11 @@ public class RecoveryWarmup {
     void onStart(@Observes StartupEvent e) {
         long t0 = System.nanoTime();
         try {
-            executor.claimable();
-            executor.claim(NONE);
-            executor.giveUp(NONE, "warm-up");
+            records.claimable();
+            records.claim(NONE);
+            records.claimAndRead(NONE);
+            records.stepDone(NONE, -1, true, RecoveryStep.FENCE_HOST, RecoveryStep.FORCE_SERVICE_DOWN);
+            records.giveUp(NONE, "warm-up");
             moves.openMoves(NONE);
             moves.openMoveStates(NONE);
             moves.hasMoves(NONE);

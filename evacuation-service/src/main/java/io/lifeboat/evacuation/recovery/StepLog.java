@@ -1,12 +1,10 @@
 package io.lifeboat.evacuation.recovery;
 
-import io.lifeboat.common.recovery.MoveState;
 import io.lifeboat.common.recovery.RecoveryStep;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 /** Every attempt of every step of a run, with its outcome and progress line (shown in {@code GET /runs/{id}}). */
@@ -49,13 +47,7 @@ public class StepLog {
     /** "7 of 10 moved, 0 failed, 3 skipped, 0 in flight, 0 waiting" for a run's moves. */
     @Transactional
     String progress(UUID runId) {
-        List<InstanceMove> moves = InstanceMove.ofRun(runId);
-        java.util.function.Function<MoveState, Long> n = st -> moves.stream().filter(m -> m.state == st).count();
-        String verb = moves.stream().anyMatch(m -> InstanceMove.START.equals(m.action)) ? "started"
-                : moves.stream().anyMatch(m -> InstanceMove.MIGRATE.equals(m.action)) ? "migrated" : "moved";
-        return n.apply(MoveState.SUCCEEDED) + " of " + moves.size() + " " + verb + ", " + n.apply(MoveState.FAILED)
-                + " failed, " + n.apply(MoveState.SKIPPED) + " skipped, " + n.apply(MoveState.ONGOING)
-                + " in flight, " + n.apply(MoveState.PENDING) + " waiting";
+        return InstanceMove.tally(runId).line();
     }
 
 }

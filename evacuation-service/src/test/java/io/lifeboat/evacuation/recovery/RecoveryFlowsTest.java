@@ -37,6 +37,22 @@ class RecoveryFlowsTest {
     }
 
     @Test
+    void onOpenStackTheInstanceListIsPreparedBesideTheForceDownAndNothingElseIsBegunBeside() {
+        for (RecoveryRun.Kind kind : List.of(RecoveryRun.Kind.HOST, RecoveryRun.Kind.VM)) {
+            RecoveryFlows.Flow flow = RecoveryFlows.of("OPENSTACK", kind);
+            for (RecoveryStep s : walk("OPENSTACK", kind)) {
+                assertThat(flow.besideOf(s)).as(s.name()).isEqualTo(s == FORCE_SERVICE_DOWN ? PREPARE_INSTANCE_LIST
+                        : null);
+            }
+        }
+        // oVirt decides its list from when the host was fenced: after the fence, never beside it
+        for (RecoveryRun.Kind kind : List.of(RecoveryRun.Kind.HOST, RecoveryRun.Kind.STORAGE)) {
+            RecoveryFlows.Flow flow = RecoveryFlows.of("OVIRT", kind);
+            assertThat(walk("OVIRT", kind)).allSatisfy(s -> assertThat(flow.besideOf(s)).isNull());
+        }
+    }
+
+    @Test
     void oVirtConfirmsTheFenceToTheEngineThenStartsTheVms() {
         assertThat(walk("OVIRT", RecoveryRun.Kind.HOST)).containsExactly(FENCE_HOST, PREPARE_INSTANCE_LIST,
                 START_VMS, VERIFY);
