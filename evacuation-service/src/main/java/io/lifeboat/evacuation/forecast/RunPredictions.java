@@ -91,7 +91,7 @@ public class RunPredictions implements FailoverPredictor {
             return;
         }
         String failedHost = HostKey.parse(e.hostKey()).hostId();
-        if (capacityAhead.has(e.runId())) {
+        if (e.servers() != null && capacityAhead.has(e.runId())) {
             // Its inputs were read when the run started, before any move: it is made and stored beside the run.
             java.util.concurrent.CompletableFuture.runAsync(() -> predictFromAhead(e, failedHost), READS);
             return;
@@ -165,21 +165,24 @@ public class RunPredictions implements FailoverPredictor {
         return new Capacity(hypervisors, on.join());
     }
 
-    /** Capacity read when a run started, by run: its prediction's reads, made before its first move. */
-    private final ReadsAhead<Capacity> capacityAhead = new ReadsAhead<>("capacity", java.time.Duration.ofSeconds(60),
-            READS);
+    /**
+     * The hypervisors read when a run started, by run: with the failed host's servers as its instance list read them,
+     * its prediction's inputs, read before its first move.
+     */
+    private final ReadsAhead<List<NovaApi.Hypervisor>> capacityAhead = new ReadsAhead<>("capacity",
+            java.time.Duration.ofSeconds(60), READS);
 
     /**
-     * An OpenStack host run started: the capacity its prediction needs is read now, beside the fence, the force-down
-     * and the instance list, so that the prediction waits for none of it. Taken within a minute, or read again.
+     * An OpenStack host run started: the hypervisors its prediction needs are read now, beside the fence, the
+     * force-down and the instance list (whose read of the host's servers the prediction shares), so that the
+     * prediction waits for none of it. Taken within a minute, or read again.
      */
     void started(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunStarted e) {
         if (!"OPENSTACK".equals(e.platform()) || e.kind() != RecoveryRun.Kind.HOST
                 || !forecasts.sources().contains(e.sourceId())) {
             return;
         }
-        String host = HostKey.parse(e.hostKey()).hostId();
-        capacityAhead.start(e.runId(), () -> capacity(e.sourceId(), host));
+        capacityAhead.start(e.runId(), () -> platforms.nova(e.sourceId()).hypervisors());
     }
 
     /**
@@ -188,14 +191,14 @@ public class RunPredictions implements FailoverPredictor {
      */
     private void predictFromAhead(InstanceListPrepared e, String failedHost) {
         try {
-            Optional<Capacity> ahead = capacityAhead.take(e.runId());
+            Optional<List<NovaApi.Hypervisor>> ahead = capacityAhead.take(e.runId());
             if (ahead.isEmpty()) {
                 LOG.warnf("no failover prediction for run %s: the capacity read when it started failed", e.runId());
                 return;
             }
             EvacuationConfig.Source src = platforms.require(e.sourceId());
-            store(e.runId(), e.hostKey(), FailoverForecasts.place(failedHost, e.plan(), ahead.get().on(),
-                    FailoverForecasts.computes(ahead.get().hypervisors()), src, FailoverForecasts.ratios(src)));
+            store(e.runId(), e.hostKey(), FailoverForecasts.place(failedHost, e.plan(), e.servers(),
+                    FailoverForecasts.computes(ahead.get()), src, FailoverForecasts.ratios(src)));
         } catch (RuntimeException ex) {
             LOG.warnf("no failover prediction for run %s: %s", e.runId(), ex.getMessage());
         }

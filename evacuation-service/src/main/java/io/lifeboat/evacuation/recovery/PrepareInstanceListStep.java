@@ -87,13 +87,22 @@ public class PrepareInstanceListStep implements Step {
 
     /** The plan, and the event that lets the failover forecast record its prediction before the moves begin. */
     private List<PlannedMove> decide(RecoveryRun run) {
-        List<PlannedMove> plan = plan(run);
-        prepared.fire(new InstanceListPrepared(run.id, run.sourceId, run.hostKey, run.platform, plan));
-        return plan;
+        Decided d = read(run);
+        prepared.fire(new InstanceListPrepared(run.id, run.sourceId, run.hostKey, run.platform, d.plan(),
+                d.servers()));
+        return d.plan();
     }
 
     /** The plan for a host run, read live from the cloud (also what a dry run shows). */
     public List<PlannedMove> plan(RecoveryRun run) {
+        return read(run).plan();
+    }
+
+    /** A plan, and on OpenStack the failed host's servers it was decided from (null on oVirt). */
+    private record Decided(List<PlannedMove> plan, List<NovaApi.Server> servers) {
+    }
+
+    private Decided read(RecoveryRun run) {
         String hostId = HostKey.parse(run.hostKey).hostId();
         EvacuationConfig.Source src = platforms.require(run.sourceId);
         if ("OVIRT".equals(run.platform)) {
@@ -115,8 +124,8 @@ public class PrepareInstanceListStep implements Step {
                 candidates.put(v, api.vm(v.vmId));
             }
             Instant fencedAt = f == null || f.fencedAt == null ? Instant.now() : f.fencedAt;
-            return RecoveryPlanner.ovirt(run.sourceId, hostId, candidates, hostNames, firstSignal,
-                    fencedAt.plus(src.engineHaWait()), run.targetHost);
+            return new Decided(RecoveryPlanner.ovirt(run.sourceId, hostId, candidates, hostNames, firstSignal,
+                    fencedAt.plus(src.engineHaWait()), run.targetHost), null);
         }
         NovaApi nova = platforms.nova(run.sourceId);
         boolean scan = src.evacuable() == EvacuationConfig.EvacuablePolicy.AUTO;
@@ -134,9 +143,9 @@ public class PrepareInstanceListStep implements Step {
             Future<Map<String, Map<String, String>>> images = reads.submit(nova::imageProperties);
             List<NovaApi.Server> servers = nova.serversOn(hostId);
             Map<String, VmView> views = new HashMap<>();
-            sourceViews(run.sourceId, views);
-            return RecoveryPlanner.openstack(run.sourceId, servers, views, EvacuableRule.verdicts(src, done(all),
-                    done(flavors), done(images)), nova.microversion(), run.targetHost);
+            views(run.sourceId, servers.stream().map(NovaApi.Server::id).toList(), views);
+            return new Decided(RecoveryPlanner.openstack(run.sourceId, servers, views, EvacuableRule.verdicts(src,
+                    done(all), done(flavors), done(images)), nova.microversion(), run.targetHost), servers);
         } finally {
             reads.shutdownNow();
         }
@@ -169,10 +178,10 @@ public class PrepareInstanceListStep implements Step {
         return VmView.lastOn(hostKey, movedSince);
     }
 
-    /** Fills the source's VM views by id (for the priorities Nova does not show). */
+    /** Fills the views of the host's servers by id (for the priorities Nova does not show). */
     @Transactional
-    void sourceViews(String sourceId, Map<String, VmView> out) {
-        VmView.ofSource(sourceId, out);
+    void views(String sourceId, List<String> serverIds, Map<String, VmView> out) {
+        VmView.ofVms(sourceId, serverIds, out);
     }
 
     @Transactional

@@ -52,7 +52,7 @@ public class RecoveryWarmup {
             moves.accepted(NONE, null, null);
             steps.progress(NONE);
             planning.views("-", Instant.EPOCH);
-            planning.sourceViews("-", new HashMap<>());
+            planning.views("-", java.util.List.of("-"), new HashMap<>());
             reads();
             LOG.debugf("recovery queries prepared in %d ms", (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException ex) {

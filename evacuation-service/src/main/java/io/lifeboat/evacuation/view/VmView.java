@@ -84,6 +84,17 @@ public class VmView extends PanacheEntityBase {
         return any;
     }
 
+    /** Fills the views (not removed) of the given VMs of a source by VM id. In the caller's transaction. */
+    public static void ofVms(String sourceId, java.util.Collection<String> vmIds, java.util.Map<String, VmView> out) {
+        List<String> keys = vmIds.stream().map(id -> sourceId + "/" + id).toList();
+        for (int i = 0; i < keys.size(); i += 1000) {
+            for (VmView v : VmView.<VmView>list("vmKey in ?1 and removed = false",
+                    keys.subList(i, Math.min(keys.size(), i + 1000)))) {
+                out.put(v.vmId, v);
+            }
+        }
+    }
+
     /**
      * VMs that were on the host: running there, down with that as their last host, or moved away from it since the
      * given time (restarted elsewhere after it failed).
