@@ -73,22 +73,21 @@ public class RecoveryExecutor {
 
     @PostConstruct
     void init() {
-        AtomicInteger n = new AtomicInteger();
         // Bounded: a run beyond max-concurrent-runs is refused here and waits for a later tick, unclaimed.
-        runThreads = new ThreadPoolExecutor(0, config.maxConcurrentRuns(), 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "lifeboat-recovery-run-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        AtomicInteger b = new AtomicInteger();
-        besideThreads = new ThreadPoolExecutor(0, config.maxConcurrentRuns(), 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "lifeboat-recovery-beside-" + b.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        runThreads = bounded("lifeboat-recovery-run-", config.maxConcurrentRuns());
+        // One step begun beside another at a time per run.
+        besideThreads = bounded("lifeboat-recovery-beside-", config.maxConcurrentRuns());
         indexSteps();
+    }
+
+    /** At most {@code max} named daemon threads, none idle past a minute, no queue: a task beyond is refused. */
+    private static ExecutorService bounded(String name, int max) {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(0, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, name + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private void indexSteps() {
