@@ -173,48 +173,23 @@ public final class RedfishFencer implements Fencer {
         while (!"Off".equals(state = powerState(url, auth, exchanges))) {
             if (System.nanoTime() > deadline) {
                 return FenceOutcome.failed("BMC " + url + " still reports PowerState " + state + " "
-                        + powerOffTimeout.toSeconds() + " s after ForceOff; " + summary(exchanges));
+                        + powerOffTimeout.toSeconds() + " s after ForceOff; " + BmcExchanges.summary(exchanges));
             }
             CloudCalls.sleep(1000);
         }
         return FenceOutcome.fenced("PowerState Off read from the BMC " + (alreadyOff ? "(already off: no ForceOff"
-                + " sent)" : "after ForceOff") + " (" + url + "); " + summary(exchanges));
+                + " sent)" : "after ForceOff") + " (" + url + "); " + BmcExchanges.summary(exchanges));
     }
 
     private static FenceOutcome failure(String url, CloudCallException e, List<String> exchanges) {
         if (e.status() == 404) {
-            return FenceOutcome.unavailable("no BMC system at " + url + "; " + summary(exchanges));
+            return FenceOutcome.unavailable("no BMC system at " + url + "; " + BmcExchanges.summary(exchanges));
         }
         if (e.status() == 0) {
             return FenceOutcome.unavailable("the BMC at " + url + " does not answer (" + e.getMessage()
-                    + "): it may have lost power with the host; " + summary(exchanges));
+                    + "): it may have lost power with the host; " + BmcExchanges.summary(exchanges));
         }
-        return FenceOutcome.failed(e.getMessage() + "; " + summary(exchanges));
-    }
-
-    /**
-     * The exchanges in order, repeated PowerState reads folded ({@code GET → 200 On ×12}), so that the detail stays
-     * short however long the wait.
-     */
-    static String summary(List<String> exchanges) {
-        List<String> folded = new ArrayList<>();
-        String last = null;
-        int repeats = 0;
-        for (String e : exchanges) {
-            if (e.equals(last)) {
-                repeats++;
-                continue;
-            }
-            if (last != null) {
-                folded.add(repeats > 1 ? last + " ×" + repeats : last);
-            }
-            last = e;
-            repeats = 1;
-        }
-        if (last != null) {
-            folded.add(repeats > 1 ? last + " ×" + repeats : last);
-        }
-        return "BMC exchanges: " + (folded.isEmpty() ? "none" : String.join(", ", folded));
+        return FenceOutcome.failed(e.getMessage() + "; " + BmcExchanges.summary(exchanges));
     }
 
     /** The service root of the BMC that serves {@code systemUrl}: everything before {@code /redfish/v1/}. */

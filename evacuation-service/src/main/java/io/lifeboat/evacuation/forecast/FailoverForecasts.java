@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -148,8 +147,8 @@ public class FailoverForecasts {
         sourceViews(sourceId, views);
         java.util.function.Function<NovaApi.Server, EvacuableRule.Verdict> verdicts = EvacuableRule.fromCloud(nova, src,
                 servers);
-        List<FailoverPlanner.Compute> computes = computes(hypervisors);
-        FailoverPlanner.Ratios ratios = ratios(src);
+        List<FailoverPlanner.Compute> computes = ForecastInputs.computes(hypervisors);
+        FailoverPlanner.Ratios ratios = ForecastInputs.ratios(src);
         Map<String, List<NovaApi.Server>> byHost = servers.stream().filter(s -> s.host() != null)
                 .collect(Collectors.groupingBy(NovaApi.Server::host, LinkedHashMap::new, Collectors.toList()));
         List<HostPlan> hosts = new ArrayList<>();
@@ -162,7 +161,7 @@ public class FailoverForecasts {
             List<PlannedMove> moves = RecoveryPlanner.openstack(sourceId, on, views, verdicts, nova.microversion(),
                     null);
             hosts.add(new HostPlan(HostKey.of(SourceId.of(sourceId), h.host()).toString(), h.host(), h.state(),
-                    h.status(), on.size(), place(h.host(), moves, on, computes, src, ratios),
+                    h.status(), on.size(), ForecastInputs.place(h.host(), moves, on, computes, src, ratios),
                     moves.stream().filter(m -> m.state() == MoveState.SKIPPED).toList()));
         }
         return publish(new SourcePlan(sourceId, Instant.now(), ratios, src.reservedHosts().orElse(List.of()),
@@ -178,73 +177,20 @@ public class FailoverForecasts {
         return plan;
     }
 
-    /** oVirt statuses of a VM that runs on its host (and so would go down with it). */
-    private static final java.util.Set<String> OVIRT_RUNNING = java.util.Set.of("up", "powering_up", "paused",
-            "migrating", "reboot_in_progress", "restoring_state", "wait_for_launch", "not_responding", "unknown");
-
     private SourcePlan computeOvirt(String sourceId, EvacuationConfig.Source src) {
         OvirtApi api = platforms.ovirt(sourceId);
         List<OvirtApi.Host> hosts = api.hosts();
         List<OvirtApi.Vm> vms = api.vms();
-        List<FailoverPlanner.EngineHost> engineHosts = engineHosts(hosts);
+        List<FailoverPlanner.EngineHost> engineHosts = ForecastInputs.engineHosts(hosts);
         List<HostPlan> plans = new ArrayList<>();
         for (OvirtApi.Host h : hosts) {
             List<OvirtApi.Vm> on = vms.stream().filter(v -> h.id().equals(v.hostId())
-                    && OVIRT_RUNNING.contains(v.status())).sorted(ENGINE_ORDER).toList();
+                    && ForecastInputs.OVIRT_RUNNING.contains(v.status())).sorted(ForecastInputs.ENGINE_ORDER).toList();
             plans.add(new HostPlan(HostKey.of(SourceId.of(sourceId), h.id()).toString(), h.name(), h.status(),
-                    null, on.size(), FailoverPlanner.ovirt(h.id(), on.stream().map(FailoverForecasts::engineVm)
+                    null, on.size(), FailoverPlanner.ovirt(h.id(), on.stream().map(ForecastInputs::engineVm)
                     .toList(), engineHosts), List.of()));
         }
         return new SourcePlan(sourceId, Instant.now(), null, List.of(), plans, null, null);
-    }
-
-    /** The engine restarts the HA VMs first, by priority; Lifeboat then starts the others, by priority and name. */
-    private static final java.util.Comparator<OvirtApi.Vm> ENGINE_ORDER = java.util.Comparator
-            .comparingInt((OvirtApi.Vm v) -> v.ha() ? 0 : 1)
-            .thenComparing(java.util.Comparator.comparingInt(OvirtApi.Vm::haPriority).reversed())
-            .thenComparing(OvirtApi.Vm::name);
-
-    static FailoverPlanner.EngineVm engineVm(OvirtApi.Vm v) {
-        return new FailoverPlanner.EngineVm(v.id(), v.name(), v.clusterId(), v.memoryMb(), v.vcpus(),
-                v.pinnedHostIds() == null ? List.of() : v.pinnedHostIds());
-    }
-
-    static List<FailoverPlanner.EngineHost> engineHosts(List<OvirtApi.Host> hosts) {
-        return hosts.stream().map(h -> new FailoverPlanner.EngineHost(h.id(), h.name(), h.clusterId(),
-                "up".equals(h.status()), h.maxSchedulingMemoryMb())).toList();
-    }
-
-    static List<FailoverPlanner.Placement> place(String failedHost, List<PlannedMove> moves,
-                                                         List<NovaApi.Server> servers,
-                                                         List<FailoverPlanner.Compute> computes,
-                                                         EvacuationConfig.Source src, FailoverPlanner.Ratios ratios) {
-        Map<String, NovaApi.Flavor> flavors = new HashMap<>();
-        servers.forEach(s -> flavors.put(s.id(), s.flavor() == null ? NovaApi.Flavor.UNKNOWN : s.flavor()));
-        List<FailoverPlanner.Instance> instances = moves.stream().filter(m -> m.state() == MoveState.PENDING)
-                .map(m -> {
-                    NovaApi.Flavor f = flavors.getOrDefault(m.vmId(), NovaApi.Flavor.UNKNOWN);
-                    return new FailoverPlanner.Instance(m.vmId(), m.vmName(), f.vcpus(), f.ramMb());
-                }).toList();
-        // An operator's target host (a run's or a move's) is the host of every attempt, and must be enabled already
-        // (the run enables configured reserved hosts only).
-        Optional<String> target = moves.stream().map(PlannedMove::requestedTarget).filter(t -> t != null).findFirst();
-        if (target.isPresent()) {
-            return FailoverPlanner.plan(failedHost, instances, computes, java.util.Collections.nCopies(
-                    Math.max(1, src.maxAttempts()), target.get()), src.maxAttempts(), ratios, false);
-        }
-        return FailoverPlanner.plan(failedHost, instances, computes, src.reservedHosts().orElse(List.of()),
-                src.maxAttempts(), ratios, true);
-    }
-
-    static List<FailoverPlanner.Compute> computes(List<NovaApi.Hypervisor> hypervisors) {
-        return hypervisors.stream().filter(h -> h.host() != null)
-                .map(h -> new FailoverPlanner.Compute(h.host(), "up".equals(h.state()), "enabled".equals(h.status()),
-                        h.vcpus(), h.vcpusUsed(), h.memoryMb(), h.memoryMbUsed())).toList();
-    }
-
-    static FailoverPlanner.Ratios ratios(EvacuationConfig.Source src) {
-        return new FailoverPlanner.Ratios(src.failover().cpuAllocationRatio(), src.failover().ramAllocationRatio(),
-                src.failover().reservedHostMemoryMb());
     }
 
     private void gauge(String sourceId, String host, int unplaceable) {

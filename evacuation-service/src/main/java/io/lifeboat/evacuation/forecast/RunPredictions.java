@@ -145,12 +145,12 @@ public class RunPredictions implements FailoverPredictor {
             api.vms().forEach(v -> byId.put(v.id(), v));
             List<FailoverPlanner.EngineVm> vms = moves.stream().filter(m -> m.state() == MoveState.PENDING)
                     .map(m -> byId.get(m.vmId())).filter(java.util.Objects::nonNull)
-                    .map(FailoverForecasts::engineVm).toList();
-            return FailoverPlanner.ovirt(failedHost, vms, FailoverForecasts.engineHosts(api.hosts()));
+                    .map(ForecastInputs::engineVm).toList();
+            return FailoverPlanner.ovirt(failedHost, vms, ForecastInputs.engineHosts(api.hosts()));
         }
         Capacity c = capacity(sourceId, failedHost);
-        return FailoverForecasts.place(failedHost, moves, c.on(), FailoverForecasts.computes(c.hypervisors()), src,
-                FailoverForecasts.ratios(src));
+        return ForecastInputs.place(failedHost, moves, c.on(), ForecastInputs.computes(c.hypervisors()), src,
+                ForecastInputs.ratios(src));
     }
 
     /** What an OpenStack prediction reads: the hypervisors and the failed host's servers, side by side. */
@@ -197,8 +197,8 @@ public class RunPredictions implements FailoverPredictor {
                 return;
             }
             EvacuationConfig.Source src = platforms.require(e.sourceId());
-            store(e.runId(), e.hostKey(), FailoverForecasts.place(failedHost, e.plan(), e.servers(),
-                    FailoverForecasts.computes(ahead.get()), src, FailoverForecasts.ratios(src)));
+            store(e.runId(), e.hostKey(), ForecastInputs.place(failedHost, e.plan(), e.servers(),
+                    ForecastInputs.computes(ahead.get()), src, ForecastInputs.ratios(src)));
         } catch (RuntimeException ex) {
             LOG.warnf("no failover prediction for run %s: %s", e.runId(), ex.getMessage());
         }

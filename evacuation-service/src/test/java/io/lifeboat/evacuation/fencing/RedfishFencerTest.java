@@ -182,7 +182,7 @@ class RedfishFencerTest {
     /** Long waits fold into one entry per answer, so the detail stays short however long the BMC takes. */
     @Test
     void repeatedReadsAreFoldedInTheSummary() {
-        assertThat(RedfishFencer.summary(List.of("GET PowerState → 200 On", "GET PowerState → 200 On",
+        assertThat(BmcExchanges.summary(List.of("GET PowerState → 200 On", "GET PowerState → 200 On",
                 "GET PowerState → 200 On", "POST Reset ForceOff → 204", "GET PowerState → 200 Off")))
                 .isEqualTo("BMC exchanges: GET PowerState → 200 On ×3, POST Reset ForceOff → 204,"
                         + " GET PowerState → 200 Off");
