@@ -11,6 +11,7 @@ import io.lifeboat.evacuation.platform.openstack.NovaApi;
 import io.lifeboat.evacuation.platform.ovirt.OvirtApi;
 import io.lifeboat.evacuation.recovery.FailoverPredictor;
 import io.lifeboat.evacuation.recovery.InstanceListPrepared;
+import io.lifeboat.evacuation.recovery.BoundedThreads;
 import io.lifeboat.evacuation.recovery.PlannedMove;
 import io.lifeboat.evacuation.recovery.InstanceMove;
 import io.lifeboat.evacuation.recovery.ReadsAhead;
@@ -34,6 +35,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 
 /**
@@ -48,12 +51,12 @@ public class RunPredictions implements FailoverPredictor {
 
     /** How long a run's first move waits for its prediction, at the most. */
     private static final java.time.Duration PREDICTION_WAIT = java.time.Duration.ofSeconds(5);
-    private static final java.util.concurrent.ExecutorService READS = java.util.concurrent.Executors
-            .newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "lifeboat-failover-prediction");
-                t.setDaemon(true);
-                return t;
-            });
+    /**
+     * Predictions made beside their runs; each may wait for reads from {@link #CLOUD_READS}, whose tasks wait for
+     * nothing but the cloud (a task waiting for a task of its own pool could wait for ever once the pool is full).
+     */
+    private static final ExecutorService PREDICTIONS = BoundedThreads.of("lifeboat-failover-prediction-", 4, 64);
+    private static final ExecutorService CLOUD_READS = BoundedThreads.of("lifeboat-failover-read-", 8, 64);
 
     @Inject
     FailoverForecasts forecasts;
@@ -91,15 +94,25 @@ public class RunPredictions implements FailoverPredictor {
             return;
         }
         String failedHost = HostKey.parse(e.hostKey()).hostId();
-        if (e.servers() != null && capacityAhead.has(e.runId())) {
-            // Its inputs were read when the run started, before any move: it is made and stored beside the run.
-            java.util.concurrent.CompletableFuture.runAsync(() -> predictFromAhead(e, failedHost), READS);
+        try {
+            if (e.servers() != null && capacityAhead.has(e.runId())) {
+                // Its inputs were read when the run started, before any move: it is made and stored beside the run.
+                CompletableFuture.runAsync(() -> predictFromAhead(e, failedHost), PREDICTIONS);
+                return;
+            }
+        } catch (RejectedExecutionException ex) {
+            LOG.warnf("no failover prediction for run %s: too many predictions under way", e.runId());
             return;
         }
         // Read now, before the first move: the run waits for it PREDICTION_WAIT at the most, and never fails because
         // of it (the prediction is information).
-        java.util.concurrent.CompletableFuture<List<FailoverPlanner.Placement>> f = java.util.concurrent
-                .CompletableFuture.supplyAsync(() -> predict(e.sourceId(), failedHost, e.plan()), READS);
+        CompletableFuture<List<FailoverPlanner.Placement>> f;
+        try {
+            f = CompletableFuture.supplyAsync(() -> predict(e.sourceId(), failedHost, e.plan()), PREDICTIONS);
+        } catch (RejectedExecutionException ex) {
+            LOG.warnf("no failover prediction for run %s: too many predictions under way", e.runId());
+            return;
+        }
         try {
             store(e.runId(), e.hostKey(), f.get(PREDICTION_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
         } catch (java.util.concurrent.TimeoutException ex) {
@@ -159,8 +172,12 @@ public class RunPredictions implements FailoverPredictor {
 
     private Capacity capacity(String sourceId, String failedHost) {
         NovaApi nova = platforms.nova(sourceId);
-        CompletableFuture<List<NovaApi.Server>> on = CompletableFuture.supplyAsync(() -> nova.serversOn(failedHost),
-                READS);
+        CompletableFuture<List<NovaApi.Server>> on;
+        try {
+            on = CompletableFuture.supplyAsync(() -> nova.serversOn(failedHost), CLOUD_READS);
+        } catch (RejectedExecutionException ex) {
+            on = CompletableFuture.completedFuture(nova.serversOn(failedHost));   // one after the other, then
+        }
         List<NovaApi.Hypervisor> hypervisors = nova.hypervisors();
         return new Capacity(hypervisors, on.join());
     }
@@ -170,7 +187,7 @@ public class RunPredictions implements FailoverPredictor {
      * its prediction's inputs, read before its first move.
      */
     private final ReadsAhead<List<NovaApi.Hypervisor>> capacityAhead = new ReadsAhead<>("capacity",
-            java.time.Duration.ofSeconds(60), READS);
+            java.time.Duration.ofSeconds(60), CLOUD_READS);
 
     /**
      * An OpenStack host run started: the hypervisors its prediction needs are read now, beside the fence, the

@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -56,11 +55,10 @@ public class PrepareInstanceListStep implements Step {
 
     /** Instance lists read ahead, by run (two runs' reads at a time). */
     private final ReadsAhead<List<PlannedMove>> ahead = new ReadsAhead<>("instance list", Duration.ofSeconds(60),
-            Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "lifeboat-plan-ahead");
-                t.setDaemon(true);
-                return t;
-            }));
+            BoundedThreads.of("lifeboat-plan-ahead-", 2, 64));
+
+    /** The source-wide reads of the evacuable rule; they wait for nothing but the cloud. */
+    private static final ExecutorService SOURCE_READS = BoundedThreads.of("lifeboat-plan-read-", 6, 64);
 
     /**
      * Starts reading an OpenStack host run's instance list, and the failover forecast's prediction with it, when the
@@ -131,23 +129,18 @@ public class PrepareInstanceListStep implements Step {
         boolean scan = src.evacuable() == EvacuationConfig.EvacuablePolicy.AUTO;
         // The source-wide reads of the evacuable rule go out beside the host's listing, not after it: the first
         // evacuate call waits for the slowest of them, not for their sum.
-        ExecutorService reads = Executors.newFixedThreadPool(3, r -> {
-            Thread t = new Thread(r, "lifeboat-plan-read");
-            t.setDaemon(true);
-            return t;
-        });
+        Future<List<NovaApi.Server>> all = SOURCE_READS.submit(() -> scan ? nova.servers() : List.of());
+        Future<Map<String, Map<String, String>>> flavors = SOURCE_READS.submit(() -> scan ? nova.flavorExtraSpecs()
+                : Map.of());
+        Future<Map<String, Map<String, String>>> images = SOURCE_READS.submit(nova::imageProperties);
         try {
-            Future<List<NovaApi.Server>> all = reads.submit(() -> scan ? nova.servers() : List.of());
-            Future<Map<String, Map<String, String>>> flavors = reads.submit(() -> scan ? nova.flavorExtraSpecs()
-                    : Map.of());
-            Future<Map<String, Map<String, String>>> images = reads.submit(nova::imageProperties);
             List<NovaApi.Server> servers = nova.serversOn(hostId);
             Map<String, VmView> views = new HashMap<>();
             views(run.sourceId, servers.stream().map(NovaApi.Server::id).toList(), views);
             return new Decided(RecoveryPlanner.openstack(run.sourceId, servers, views, EvacuableRule.verdicts(src,
                     done(all), done(flavors), done(images)), nova.microversion(), run.targetHost), servers);
         } finally {
-            reads.shutdownNow();
+            List.of(all, flavors, images).forEach(r -> r.cancel(true));   // those not needed once one failed
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -35,11 +36,18 @@ public final class ReadsAhead<T> {
         this.executor = executor;
     }
 
-    /** Starts the run's read, unless one is under way; drops those nobody took in time. */
+    /**
+     * Starts the run's read, unless one is under way; drops those nobody took in time. When the executor has no room
+     * for it, none is started: the one that needs it reads then.
+     */
     public void start(UUID runId, Supplier<T> read) {
         Instant now = Instant.now();
         byRun.values().removeIf(e -> e.at().plus(life).isBefore(now));
-        byRun.computeIfAbsent(runId, id -> new Entry<>(now, CompletableFuture.supplyAsync(read, executor)));
+        try {
+            byRun.computeIfAbsent(runId, id -> new Entry<>(now, CompletableFuture.supplyAsync(read, executor)));
+        } catch (RejectedExecutionException ex) {
+            LOG.debugf("run %s: no room to read the %s ahead; read when needed", runId, what);
+        }
     }
 
     /** Whether the run has a read, fresh, done or under way (it may still fail). */

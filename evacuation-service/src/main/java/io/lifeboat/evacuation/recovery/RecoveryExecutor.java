@@ -27,11 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The recovery engine: claims RUNNING runs (a lease per run, so that two replicas never run the same one) and walks
@@ -74,20 +70,10 @@ public class RecoveryExecutor {
     @PostConstruct
     void init() {
         // Bounded: a run beyond max-concurrent-runs is refused here and waits for a later tick, unclaimed.
-        runThreads = bounded("lifeboat-recovery-run-", config.maxConcurrentRuns());
+        runThreads = BoundedThreads.of("lifeboat-recovery-run-", config.maxConcurrentRuns(), 0);
         // One step begun beside another at a time per run.
-        besideThreads = bounded("lifeboat-recovery-beside-", config.maxConcurrentRuns());
+        besideThreads = BoundedThreads.of("lifeboat-recovery-beside-", config.maxConcurrentRuns(), 0);
         indexSteps();
-    }
-
-    /** At most {@code max} named daemon threads, none idle past a minute, no queue: a task beyond is refused. */
-    private static ExecutorService bounded(String name, int max) {
-        AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(0, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, name + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     private void indexSteps() {
