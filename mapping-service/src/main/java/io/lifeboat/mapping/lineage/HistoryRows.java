@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -187,13 +186,13 @@ final class HistoryRows {
                     r.platformStatus = rs.getString(7);
                     r.statusDetail = rs.getString(8);
                     r.deletionState = rs.getString(9);
-                    r.reclaimAt = instant(rs.getTimestamp(10));
+                    r.reclaimAt = instant(rs, 10);
                     r.ipAddresses = rs.getString(11);
                     r.cpuTopology = rs.getString(12);
                     long mem = rs.getLong(13);
                     r.memoryBytes = rs.wasNull() ? null : mem;
-                    r.validFrom = instant(rs.getTimestamp(14));
-                    r.lastSeenAt = instant(rs.getTimestamp(15));
+                    r.validFrom = instant(rs, 14);
+                    r.lastSeenAt = instant(rs, 15);
                     vms.put(r.vmKey, r);
                 }
             }
@@ -218,8 +217,8 @@ final class HistoryRows {
                     r.diskName = rs.getString(7);
                     r.iface = rs.getString(8);
                     r.storageDomain = rs.getString(9);
-                    r.validFrom = instant(rs.getTimestamp(10));
-                    r.lastSeenAt = instant(rs.getTimestamp(11));
+                    r.validFrom = instant(rs, 10);
+                    r.lastSeenAt = instant(rs, 11);
                     disks.computeIfAbsent(r.vmKey, k -> new LinkedHashMap<>()).put(r.diskId, r);
                 }
             }
@@ -319,7 +318,9 @@ final class HistoryRows {
         return s.cpu() == null ? null : s.cpu().sockets() + "x" + s.cpu().cores() + "x" + s.cpu().threads();
     }
 
-    private static Instant instant(Timestamp t) {
+    /** A timestamptz column: read as an offset date-time, which the driver parses without a {@code Calendar}. */
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        java.time.OffsetDateTime t = rs.getObject(column, java.time.OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 }
