@@ -78,7 +78,7 @@ public class MoveTransitions {
     Outcome callOnce(RecoveryRun run, EvacuationConfig.Source src, InstanceMove m, String where, Runnable call) {
         try {
             call.run();
-            accepted(run.id, m, where);
+            accepted(run.id, m, where, Instant.now());
             return Outcome.ACCEPTED;
         } catch (CloudCallException e) {
             if (e.refused()) {
@@ -119,11 +119,11 @@ public class MoveTransitions {
 
     /**
      * An accepted call, in one transaction: the run's first and last call times (the first recorded once, by
-     * whichever move's update lands first, with its timer) and the audit entry.
+     * whichever move's update lands first, with its timer) and the audit entry. {@code now} is when the answer came,
+     * not when this transaction got a connection: when 16 answers come together, the last waits for 15 others.
      */
     @Transactional
-    void accepted(UUID runId, InstanceMove m, String where) {
-        Instant now = Instant.now();
+    void accepted(UUID runId, InstanceMove m, String where, Instant now) {
         if (!firstCallRecorded.contains(runId)) {
             int first = em.createQuery("update RecoveryRun r set r.firstCallAt = :now where r.id = :id and"
                     + " r.firstCallAt is null").setParameter("now", now).setParameter("id", runId).executeUpdate();
@@ -138,7 +138,8 @@ public class MoveTransitions {
                 firstCallRecorded.add(runId);
             }
         }
-        em.createQuery("update RecoveryRun r set r.lastCallAt = :now where r.id = :id").setParameter("now", now)
+        em.createQuery("update RecoveryRun r set r.lastCallAt = :now where r.id = :id and (r.lastCallAt is null"
+                + " or r.lastCallAt < :now)").setParameter("now", now)
                 .setParameter("id", runId).executeUpdate();
         if (m != null) {
             audit.record("system", m.action, m.vmKey, false, "ACCEPTED", "attempt " + m.attempt + ", " + where);

@@ -49,7 +49,7 @@ public class RecoveryWarmup {
             moves.openMoveStates(NONE);
             moves.hasMoves(NONE);
             moves.markOngoing(null, -1, 0, null);
-            moves.accepted(NONE, null, null);
+            moves.accepted(NONE, null, null, java.time.Instant.now());
             steps.progress(NONE);
             planning.views("-", Instant.EPOCH);
             planning.views("-", java.util.List.of("-"), new HashMap<>());
