@@ -3,6 +3,7 @@ package io.lifeboat.mapping.lineage;
 import io.lifeboat.common.inventory.VmDisk;
 import io.lifeboat.common.inventory.VmState;
 import io.lifeboat.service.jdbc.CopyRows;
+import io.lifeboat.service.jdbc.Instants;
 import io.lifeboat.service.jdbc.KeyLookups;
 
 import java.sql.Connection;
@@ -186,13 +187,13 @@ final class HistoryRows {
                     r.platformStatus = rs.getString(7);
                     r.statusDetail = rs.getString(8);
                     r.deletionState = rs.getString(9);
-                    r.reclaimAt = instant(rs, 10);
+                    r.reclaimAt = Instants.read(rs, 10);
                     r.ipAddresses = rs.getString(11);
                     r.cpuTopology = rs.getString(12);
                     long mem = rs.getLong(13);
                     r.memoryBytes = rs.wasNull() ? null : mem;
-                    r.validFrom = instant(rs, 14);
-                    r.lastSeenAt = instant(rs, 15);
+                    r.validFrom = Instants.read(rs, 14);
+                    r.lastSeenAt = Instants.read(rs, 15);
                     vms.put(r.vmKey, r);
                 }
             }
@@ -217,8 +218,8 @@ final class HistoryRows {
                     r.diskName = rs.getString(7);
                     r.iface = rs.getString(8);
                     r.storageDomain = rs.getString(9);
-                    r.validFrom = instant(rs, 10);
-                    r.lastSeenAt = instant(rs, 11);
+                    r.validFrom = Instants.read(rs, 10);
+                    r.lastSeenAt = Instants.read(rs, 11);
                     disks.computeIfAbsent(r.vmKey, k -> new LinkedHashMap<>()).put(r.diskId, r);
                 }
             }
@@ -316,11 +317,5 @@ final class HistoryRows {
 
     static String topology(VmState s) {
         return s.cpu() == null ? null : s.cpu().sockets() + "x" + s.cpu().cores() + "x" + s.cpu().threads();
-    }
-
-    /** A timestamptz column: read as an offset date-time, which the driver parses without a {@code Calendar}. */
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        java.time.OffsetDateTime t = rs.getObject(column, java.time.OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
     }
 }

@@ -1,13 +1,12 @@
 package io.lifeboat.mapping.lineage;
 
 import io.lifeboat.common.lun.LunWwid;
+import io.lifeboat.service.jdbc.Instants;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,17 +100,12 @@ public class LunHistory {
         List<Object[]> rows = q.setMaxResults(limit).getResultList();
         List<Use> uses = new ArrayList<>();
         for (Object[] r : rows) {
-            Instant since = instant(r[1]);
+            Instant since = Instants.of(r[1]);
             uses.add(new Use((String) r[3], (String) r[4], (String) r[5], (String) r[6], (String) r[7],
-                    (String) r[8], since, r[2] == null ? null : instant(r[2]),
+                    (String) r[8], since, r[2] == null ? null : Instants.of(r[2]),
                     new Key(since, ((Number) r[0]).intValue(), ((Number) r[9]).longValue(),
                             ((Number) r[10]).longValue())));
         }
         return uses;
-    }
-
-    private static Instant instant(Object o) {
-        return o instanceof Timestamp ts ? ts.toInstant() : o instanceof OffsetDateTime odt ? odt.toInstant()
-                : (Instant) o;
     }
 }

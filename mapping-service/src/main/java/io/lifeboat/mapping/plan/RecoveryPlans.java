@@ -4,6 +4,7 @@ import io.lifeboat.common.id.HostKey;
 import io.lifeboat.common.plan.UnmapPlan;
 import io.lifeboat.common.plan.UnmapPlanEntry;
 import io.lifeboat.mapping.config.MappingConfig;
+import io.lifeboat.service.jdbc.Instants;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -85,10 +86,10 @@ public class RecoveryPlans {
         }
         Object[] r = rows.get(0);
         HostKey host = HostKey.parse((String) r[0]);
-        Instant asOf = instant(r[1]);
-        Instant recoveredAt = instant(r[2]);
+        Instant asOf = Instants.of(r[1]);
+        Instant recoveredAt = Instants.of(r[2]);
         String compareWith = (String) r[3];
-        Instant waitingSince = instant(r[4]);
+        Instant waitingSince = Instants.of(r[4]);
         Optional<UnmapPlan> previous = planner.byTrigger(compareWith);
         Set<String> vms = previous.map(p -> p.entries().stream().map(UnmapPlanEntry::vm).map(Object::toString)
                 .collect(Collectors.toSet())).orElse(Set.of());
@@ -120,10 +121,5 @@ public class RecoveryPlans {
                 .setParameter(1, vms.toArray(String[]::new)).setParameter(2, Timestamp.from(since))
                 .getSingleResult();
         return n.intValue();
-    }
-
-    private static Instant instant(Object o) {
-        return o instanceof Timestamp ts ? ts.toInstant() : o instanceof java.time.OffsetDateTime odt
-                ? odt.toInstant() : (Instant) o;
     }
 }

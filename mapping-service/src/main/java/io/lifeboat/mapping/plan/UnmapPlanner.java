@@ -10,6 +10,7 @@ import io.lifeboat.common.plan.UnmapPlan;
 import io.lifeboat.common.plan.UnmapPlanComparison;
 import io.lifeboat.common.plan.UnmapPlanEntry;
 import io.lifeboat.mapping.config.MappingConfig;
+import io.lifeboat.service.jdbc.Instants;
 import io.lifeboat.service.jdbc.KeyLookups;
 import io.lifeboat.service.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,7 +74,7 @@ public class UnmapPlanner {
         for (Object[] r : rows) {
             String status = (String) r[0];
             if (FAILED_HOST.contains(status)) {
-                since = instant(r[1]);
+                since = Instants.of(r[1]);
             } else if (!("TRANSITIONING".equals(status) && since == null)) {
                 // A host rebooting after its failure (the oVirt engine's own fence restarts it) is still in that
                 // failure: its newest TRANSITIONING intervals are looked through; anything else ends the failure.
@@ -343,16 +344,6 @@ public class UnmapPlanner {
                 }
             }
         });
-    }
-
-    private static Instant instant(Object o) {
-        if (o instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        if (o instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return (Instant) o;
     }
 
     private static String json(UnmapPlan plan) {
