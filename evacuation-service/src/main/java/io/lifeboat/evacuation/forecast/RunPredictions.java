@@ -94,20 +94,15 @@ public class RunPredictions implements FailoverPredictor {
             return;
         }
         String failedHost = HostKey.parse(e.hostKey()).hostId();
+        CompletableFuture<List<FailoverPlanner.Placement>> f;
         try {
             if (e.servers() != null && capacityAhead.has(e.runId())) {
                 // Its inputs were read when the run started, before any move: it is made and stored beside the run.
                 CompletableFuture.runAsync(() -> predictFromAhead(e, failedHost), PREDICTIONS);
                 return;
             }
-        } catch (RejectedExecutionException ex) {
-            LOG.warnf("no failover prediction for run %s: too many predictions under way", e.runId());
-            return;
-        }
-        // Read now, before the first move: the run waits for it PREDICTION_WAIT at the most, and never fails because
-        // of it (the prediction is information).
-        CompletableFuture<List<FailoverPlanner.Placement>> f;
-        try {
+            // Read now, before the first move: the run waits for it PREDICTION_WAIT at the most, and never fails
+            // because of it (the prediction is information).
             f = CompletableFuture.supplyAsync(() -> predict(e.sourceId(), failedHost, e.plan()), PREDICTIONS);
         } catch (RejectedExecutionException ex) {
             LOG.warnf("no failover prediction for run %s: too many predictions under way", e.runId());
